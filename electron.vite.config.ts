@@ -1,0 +1,31 @@
+import { resolve } from 'node:path'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          index: resolve('src/main/electron/index.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+          'thread-entry': resolve('src/workers/thread-entry.ts'),
+          'process-entry': resolve('src/workers/process-entry.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A CommonJS preload, because the window runs with sandbox: true.
+      rolldownOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    plugins: [vue()],
+    resolve: { alias: { '@shared': resolve('src/shared') } },
+  },
+})

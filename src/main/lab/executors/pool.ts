@@ -1,0 +1,220 @@
+// A pool of children (threads or processes) that runs one trial at a time over the task protocol.
+// Serial mode pulls work: each child holds only about TARGET_AHEAD_US of queued work, so the
+// pool balances uneven tasks yet keeps children busy between round trips. Concurrent mode (the
+// async strategy) hands every task over at once, so they all start on one event loop.
+import type { TaskInput } from '../../../shared/catalog'
+import { epochMicros } from '../../../shared/clock'
+import type { ChildToLab, ExecutionMode, Fixtures, TaskResult } from '../../../shared/protocol'
+import type { Child } from '../children'
+
+const TARGET_AHEAD_US = 2000
+const MAX_AHEAD_TASKS = 1024
+
+export interface PoolInit {
+  workload: string
+  mode: ExecutionMode
+  clockOrigin: number
+  fixtures: Fixtures
+}
+
+export interface WorkerResult extends TaskResult {
+  /** Index of the child in the pool that ran the task. */
+  worker: number
+}
+
+export interface TrialOutcome {
+  /** µs since the clock origin when the first task was sent. */
+  start: number
+  wallUs: number
+  results: WorkerResult[]
+  error: string | null
+}
+
+export interface TrialOptions {
+  chunkSize: number
+  timeoutMs: number
+  signal?: AbortSignal
+  /** Called with each batch of finished tasks as it arrives. */
+  onResults?: (results: WorkerResult[]) => void
+}
+
+type Handler = (worker: number, message: ChildToLab) => void
+
+export class WorkerPool {
+  private handler: Handler | null = null
+  private exitHandler: ((worker: number, code: number | null) => void) | null = null
+  /** Set once a trial failed midway: the children's state is unknown, so the pool must be replaced. */
+  broken = false
+
+  private constructor(
+    readonly children: Child[],
+    readonly init: PoolInit,
+  ) {
+    children.forEach((child, i) => {
+      child.onMessage((message) => this.handler?.(i, message))
+      child.onExit((info) => {
+        if (!info.expected) this.broken = true
+        this.exitHandler?.(i, info.code)
+      })
+    })
+  }
+
+  /** Sends `init` to every child and resolves once all are ready. */
+  static async start(children: Child[], init: PoolInit, timeoutMs = 30_000, signal?: AbortSignal): Promise<WorkerPool> {
+    const pool = new WorkerPool(children, init)
+    try {
+      await pool.exchange(
+        () => children.forEach((c) => c.send({ type: 'init', ...init })),
+        (message) => message.type === 'ready',
+        timeoutMs,
+        signal,
+        'start',
+      )
+    } catch (error) {
+      await pool.stop(0)
+      throw error
+    }
+    return pool
+  }
+
+  /** Total CPU µs the children report for their own processes (zero for threads). */
+  async cpuUsage(timeoutMs = 5000): Promise<{ cpu: number; maxRss: number }> {
+    const replies = await this.exchange(
+      () => this.children.forEach((c) => c.send({ type: 'usage' })),
+      (message) => message.type === 'usage',
+      timeoutMs,
+      undefined,
+      'report usage',
+    )
+    let cpu = 0
+    let maxRss = 0
+    for (const reply of replies) {
+      if (reply.type === 'usage') {
+        cpu += reply.cpu
+        maxRss += reply.maxRss
+      }
+    }
+    return { cpu, maxRss }
+  }
+
+  // Sends a request to every child and waits for one matching reply from each.
+  private exchange(
+    send: () => void,
+    matches: (message: ChildToLab) => boolean,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    what: string,
+  ): Promise<ChildToLab[]> {
+    return new Promise((resolve, reject) => {
+      const replies: Array<ChildToLab | undefined> = this.children.map(() => undefined)
+      let count = 0
+      const finish = (error: Error | null): void => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.handler = null
+        this.exitHandler = null
+        if (error) reject(error)
+        else resolve(replies as ChildToLab[])
+      }
+      const onAbort = (): void => finish(new Error('stopped'))
+      const timer = setTimeout(
+        () => finish(new Error(`workers did not ${what} within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+      signal?.addEventListener('abort', onAbort)
+      this.handler = (i, message) => {
+        if (message.type === 'fatal') return finish(new Error(`worker ${i} failed: ${message.error}`))
+        if (!matches(message) || replies[i]) return
+        replies[i] = message
+        if (++count === this.children.length) finish(null)
+      }
+      this.exitHandler = (i, code) => finish(new Error(`worker ${i} exited with code ${code} before it could ${what}`))
+      if (signal?.aborted) return finish(new Error('stopped'))
+      send()
+    })
+  }
+
+  runTrial(tasks: readonly TaskInput[], options: TrialOptions): Promise<TrialOutcome> {
+    const { chunkSize, timeoutMs, signal, onResults } = options
+    const n = tasks.length
+    const outstanding = this.children.map(() => 0)
+    const results: WorkerResult[] = []
+    let next = 0
+    let busyUs = 0
+    const start = epochMicros() - this.init.clockOrigin
+
+    const aheadLimit = (): number => {
+      if (this.init.mode === 'concurrent') return Number.POSITIVE_INFINITY
+      const floor = 2 * chunkSize
+      if (results.length === 0) return floor
+      const meanUs = Math.max(busyUs / results.length, 1)
+      return Math.max(floor, Math.min(MAX_AHEAD_TASKS, Math.ceil(TARGET_AHEAD_US / meanUs)))
+    }
+
+    const refill = (i: number): void => {
+      const limit = aheadLimit()
+      while (next < n && outstanding[i]! < limit) {
+        const size = Math.min(chunkSize, n - next)
+        const chunk = []
+        for (let k = 0; k < size; k++, next++) chunk.push({ id: next, input: tasks[next]! })
+        outstanding[i]! += size
+        this.children[i]!.send({ type: 'tasks', tasks: chunk })
+      }
+    }
+
+    return new Promise((resolve) => {
+      let settled = false
+      const finish = (error: string | null): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.handler = null
+        this.exitHandler = null
+        if (error) this.broken = true
+        const end = epochMicros() - this.init.clockOrigin
+        resolve({ start, wallUs: end - start, results, error })
+      }
+      const onAbort = (): void => finish('stopped')
+      const timer = setTimeout(() => finish(`timed out after ${timeoutMs} ms`), timeoutMs)
+      signal?.addEventListener('abort', onAbort)
+
+      this.handler = (i, message) => {
+        switch (message.type) {
+          case 'done': {
+            const batch: WorkerResult[] = []
+            for (const r of message.results) {
+              if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
+              const result = { ...r, worker: i }
+              batch.push(result)
+              results.push(result)
+              busyUs += r.end - r.start
+            }
+            outstanding[i]! -= batch.length
+            onResults?.(batch)
+            if (results.length === n) return finish(null)
+            refill(i)
+            return
+          }
+          case 'failed':
+            return finish(`task ${message.id} failed: ${message.error}`)
+          case 'fatal':
+            return finish(`worker ${i} failed: ${message.error}`)
+          default:
+            return
+        }
+      }
+      this.exitHandler = (i, code) => finish(`worker ${i} exited with code ${code} during the trial`)
+
+      if (signal?.aborted) return finish('stopped')
+      if (this.broken) return finish('a worker of this pool has already exited')
+      if (n === 0) return finish(null)
+      this.children.forEach((_, i) => refill(i))
+    })
+  }
+
+  /** Stops every child: politely, then by force after `timeoutMs`. */
+  async stop(timeoutMs = 500): Promise<void> {
+    await Promise.all(this.children.map((c) => c.stop(timeoutMs)))
+  }
+}

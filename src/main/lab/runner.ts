@@ -1,0 +1,274 @@
+// Runs one RunConfig: trials = strategy × workers × repetition, streaming LabEvents as it goes.
+// Owns everything the run starts (pools, fixtures, sampler) and ends all of it, however the run
+// ends: finished, stopped by the user, or failed.
+import type { LabEvent } from '../../shared/api'
+import { combineChecksums, findStrategy, findWorkload, planTasks, resolveParams, type StrategySpec } from '../../shared/catalog'
+import { epochMicros } from '../../shared/clock'
+import type { ExecutionMode } from '../../shared/protocol'
+import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
+import { deriveGroupStats } from '../../shared/stats'
+import { ChildRegistry, ProcessChild, ThreadChild, type Child } from './children'
+import { WorkerPool, type WorkerResult } from './executors/pool'
+import { RunFixtures } from './fixtures'
+import type { ProcessLauncher } from './launcher'
+import { machineInfo } from './machine'
+import { Sampler, residentBytes } from './sampler'
+
+/** Paths of the built worker entry files. */
+export interface WorkerEntries {
+  thread: string
+  process: string
+}
+
+export interface RunnerDeps {
+  entries: WorkerEntries
+  launcher: ProcessLauncher
+  registry: ChildRegistry
+  emit: (event: LabEvent) => void
+}
+
+const TASK_EVENT_INTERVAL_MS = 200
+const STOP_GRACE_MS = 200
+
+/** Assigns overlapping slices to the fewest lanes so that no lane runs two tasks at once. */
+export function assignLanes(slices: TimelineSlice[]): void {
+  const laneEnds: number[] = []
+  for (const s of [...slices].sort((a, b) => a.start - b.start)) {
+    let lane = laneEnds.findIndex((end) => end <= s.start)
+    if (lane === -1) lane = laneEnds.length
+    laneEnds[lane] = s.end
+    s.lane = lane
+  }
+}
+
+export class RunController {
+  readonly run: Run
+  readonly done: Promise<Run>
+  private readonly abort = new AbortController()
+  private pool: WorkerPool | null = null
+
+  constructor(
+    id: string,
+    private readonly config: RunConfig,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.run = {
+      id,
+      config,
+      status: 'running',
+      clockOrigin: epochMicros(),
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      machine: machineInfo(),
+      trials: [],
+      samples: [],
+      stats: [],
+      checksum: null,
+      errors: [],
+    }
+    this.done = this.execute()
+  }
+
+  /** Stops the run; resolves once every child it started has exited. */
+  async stop(): Promise<Run> {
+    this.abort.abort()
+    return this.done
+  }
+
+  private emit(event: LabEvent): void {
+    this.deps.emit(event)
+  }
+
+  private async execute(): Promise<Run> {
+    const { config, run } = this
+    const runId = run.id
+    const workload = findWorkload(config.workload)!
+    const tasks = planTasks(workload.id, resolveParams(workload, config.params))
+    const sampler = new Sampler({
+      hz: config.samplerHz,
+      clockOrigin: run.clockOrigin,
+      childPids: () => this.deps.registry.processIds(),
+      onSample: (sample: Sample) => {
+        run.samples.push(sample)
+        this.emit({ type: 'sample', runId, samples: [sample] })
+      },
+    })
+    const fixtures = new RunFixtures()
+    this.emit({ type: 'run-start', runId, run })
+    try {
+      sampler.start()
+      const fixtureValues = await fixtures.start(workload)
+      const groups = config.strategies.flatMap((id) => {
+        const strategy = findStrategy(id)!
+        const counts = strategy.takesWorkers ? config.workers : [1]
+        return counts.map((workers) => ({ strategy, workers }))
+      })
+      const perGroup = config.warmups + config.repetitions
+      const total = groups.length * perGroup
+      const startedAt = Date.now()
+      let done = 0
+      for (const { strategy, workers } of groups) {
+        for (let k = 0; k < perGroup && !this.abort.signal.aborted; k++) {
+          const warmup = k < config.warmups
+          const trial = await this.runTrial(strategy, workers, warmup ? k : k - config.warmups, warmup, tasks, fixtureValues)
+          if (this.abort.signal.aborted && trial.error === 'stopped') trial.error = 'stopped by the user'
+          this.record(trial)
+          done++
+          const elapsed = Date.now() - startedAt
+          this.emit({
+            type: 'progress',
+            runId,
+            done,
+            total,
+            strategy: strategy.id,
+            workers,
+            etaMs: done < total ? Math.round((elapsed / done) * (total - done)) : 0,
+          })
+        }
+        await this.closePool()
+        if (this.abort.signal.aborted) break
+      }
+      run.status = this.abort.signal.aborted ? 'stopped' : 'finished'
+    } catch (error) {
+      run.status = 'failed'
+      const message = error instanceof Error ? error.message : String(error)
+      run.errors.push(message)
+      this.emit({ type: 'error', runId, message })
+    } finally {
+      await this.closePool()
+      sampler.stop()
+      await fixtures.stop()
+      run.endedAt = new Date().toISOString()
+      this.emit({ type: 'run-end', runId, run })
+    }
+    return run
+  }
+
+  private async closePool(): Promise<void> {
+    const pool = this.pool
+    this.pool = null
+    if (pool) await pool.stop(this.abort.signal.aborted ? 0 : STOP_GRACE_MS)
+  }
+
+  private async openPool(strategy: StrategySpec, workers: number, fixtures: RunFixtures['fixtures']): Promise<WorkerPool> {
+    if (this.pool && !this.pool.broken) return this.pool
+    await this.closePool()
+    const { registry, launcher, entries } = this.deps
+    const children: Child[] = []
+    for (let i = 0; i < workers; i++) {
+      children.push(strategy.id === 'processes' ? new ProcessChild(registry, launcher, entries.process) : new ThreadChild(registry, entries.thread))
+    }
+    const mode: ExecutionMode = strategy.id === 'async' ? 'concurrent' : 'serial'
+    this.pool = await WorkerPool.start(
+      children,
+      { workload: this.config.workload, mode, clockOrigin: this.run.clockOrigin, fixtures },
+      30_000,
+      this.abort.signal,
+    )
+    return this.pool
+  }
+
+  private async runTrial(
+    strategy: StrategySpec,
+    workers: number,
+    repetition: number,
+    warmup: boolean,
+    tasks: ReturnType<typeof planTasks>,
+    fixtures: RunFixtures['fixtures'],
+  ): Promise<Trial> {
+    const { run, config } = this
+    const index = run.trials.length
+    const trial: Trial = {
+      strategy: strategy.id,
+      workers,
+      repetition,
+      warmup,
+      start: epochMicros() - run.clockOrigin,
+      wallMs: 0,
+      cpuMs: 0,
+      peakRssBytes: 0,
+      checksum: null,
+      timeline: [],
+      samples: [run.samples.length, run.samples.length],
+      error: null,
+    }
+    this.emit({ type: 'trial-start', runId: run.id, index, strategy: strategy.id, workers, repetition, warmup, start: trial.start })
+    let pool: WorkerPool
+    try {
+      pool = await this.openPool(strategy, workers, fixtures)
+    } catch (error) {
+      trial.error = error instanceof Error ? error.message : String(error)
+      return trial
+    }
+    const concurrent = pool.init.mode === 'concurrent'
+    let unsent: TimelineSlice[] = []
+    let lastTaskEvent = Date.now()
+    const toSlice = (r: WorkerResult): TimelineSlice => ({ task: r.id, worker: r.worker, lane: r.worker, start: r.start, end: r.end })
+    const flushSlices = (): void => {
+      if (unsent.length === 0) return
+      this.emit({ type: 'tasks', runId: run.id, index, slices: unsent })
+      unsent = []
+      lastTaskEvent = Date.now()
+    }
+
+    const childUsageBefore = strategy.id === 'processes' ? await pool.cpuUsage().catch(() => null) : null
+    const cpuBefore = process.cpuUsage()
+    const outcome = await pool.runTrial(tasks, {
+      chunkSize: config.chunkSize,
+      timeoutMs: config.timeoutMs,
+      signal: this.abort.signal,
+      onResults: concurrent
+        ? undefined
+        : (batch) => {
+            for (const r of batch) unsent.push(toSlice(r))
+            if (Date.now() - lastTaskEvent >= TASK_EVENT_INTERVAL_MS) flushSlices()
+          },
+    })
+    const cpuAfter = process.cpuUsage(cpuBefore)
+    let childCpuUs = 0
+    if (childUsageBefore && !outcome.error) {
+      const after = await pool.cpuUsage().catch(() => null)
+      if (after) childCpuUs = after.cpu - childUsageBefore.cpu
+    }
+
+    trial.start = outcome.start
+    trial.wallMs = outcome.wallUs / 1000
+    trial.cpuMs = (cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    trial.timeline = outcome.results.map(toSlice).sort((a, b) => a.start - b.start)
+    if (concurrent) {
+      assignLanes(trial.timeline)
+      unsent = trial.timeline
+    }
+    flushSlices()
+    trial.samples = [trial.samples[0], run.samples.length]
+    const rssSeen = run.samples.slice(trial.samples[0], trial.samples[1]).map((s) => s.rss)
+    trial.peakRssBytes = Math.max(residentBytes(this.deps.registry.processIds()), ...rssSeen)
+    trial.error = outcome.error
+    if (!outcome.error) {
+      if (outcome.results.length !== tasks.length) {
+        trial.error = `only ${outcome.results.length} of ${tasks.length} tasks reported back`
+      } else {
+        trial.checksum = combineChecksums(outcome.results.map((r) => r.checksum))
+      }
+    }
+    return trial
+  }
+
+  private record(trial: Trial): void {
+    const { run } = this
+    if (trial.checksum !== null) {
+      if (run.checksum === null) {
+        run.checksum = trial.checksum
+      } else if (trial.checksum !== run.checksum) {
+        const first = run.trials.find((t) => t.checksum === run.checksum)
+        trial.error = `checksum mismatch: ${trial.strategy} × ${trial.workers} gave ${trial.checksum}, ${first?.strategy ?? 'the first trial'} gave ${run.checksum}`
+      }
+    }
+    if (trial.error && trial.error !== 'stopped by the user') {
+      run.errors.push(`${trial.strategy} × ${trial.workers} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`)
+    }
+    run.trials.push(trial)
+    run.stats = deriveGroupStats(run.trials, run.machine.logicalCores)
+    this.emit({ type: 'trial-end', runId: run.id, index: run.trials.length - 1, trial, stats: run.stats })
+  }
+}

@@ -1,0 +1,27 @@
+// window.lab: LabApi as named methods over IPC. The page never sees ipcRenderer itself.
+import { contextBridge, ipcRenderer } from 'electron'
+import type { LabApi, LabEvent, LabEventListener } from '../shared/api'
+import { IPC } from '../shared/ipc'
+
+const listeners = new Set<LabEventListener>()
+ipcRenderer.on(IPC.events, (_event, batch: LabEvent[]) => {
+  for (const event of batch) for (const listener of listeners) listener(event)
+})
+
+const lab: LabApi = {
+  catalog: () => ipcRenderer.invoke(IPC.catalog),
+  startRun: (config) => ipcRenderer.invoke(IPC.startRun, config),
+  stopRun: (id) => ipcRenderer.invoke(IPC.stopRun, id),
+  getRun: (id) => ipcRenderer.invoke(IPC.getRun, id),
+  exportRun: (runId, format) => ipcRenderer.invoke(IPC.exportRun, { runId, format }),
+  onEvent: (listener) => {
+    listeners.add(listener)
+    return () => listeners.delete(listener)
+  },
+  listSessions: () => ipcRenderer.invoke(IPC.listSessions),
+  openSession: (id) => ipcRenderer.invoke(IPC.openSession, id),
+  saveSession: (session) => ipcRenderer.invoke(IPC.saveSession, session),
+  deleteSession: (id) => ipcRenderer.invoke(IPC.deleteSession, id),
+}
+
+contextBridge.exposeInMainWorld('lab', lab)

@@ -1,0 +1,237 @@
+// Schemas for everything that crosses a boundary (CLI arguments, IPC, WebSocket, files).
+// One library (zod) validates at every boundary; errors name the field and the allowed range.
+import { z } from 'zod'
+import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
+
+const show = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (value === undefined) return 'nothing'
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+/** An integer field from min to max whose error says so and shows what it got. */
+const intIn = (min: number, max: number) => {
+  const message = (iss: { input?: unknown }) => `must be an integer from ${min} to ${max}, got ${show(iss.input)}`
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message })
+}
+
+const numberIn = (min: number, max: number) => {
+  const message = (iss: { input?: unknown }) => `must be a number from ${min} to ${max}, got ${show(iss.input)}`
+  return z.number({ error: message }).min(min, { error: message }).max(max, { error: message })
+}
+
+export const LIMITS = {
+  workers: { min: 1, max: 256 },
+  repetitions: { min: 1, max: 1000 },
+  warmups: { min: 0, max: 100 },
+  chunkSize: { min: 1, max: 100_000 },
+  timeoutMs: { min: 100, max: 24 * 3600 * 1000 },
+  samplerHz: { min: 1, max: 100 },
+} as const
+
+const workloadIds = WORKLOADS.map((w) => w.id)
+const strategyIds = STRATEGIES.map((s) => s.id)
+
+export const runConfigSchema = z
+  .object(
+    {
+      workload: z.string({ error: (iss) => `must be one of ${workloadIds.join(', ')}, got ${show(iss.input)}` }),
+      params: z.record(z.string(), z.number({ error: (iss) => `must be a number, got ${show(iss.input)}` })).default({}),
+      strategies: z
+        .array(z.string({ error: (iss) => `must be a strategy name, got ${show(iss.input)}` }), {
+          error: (iss) => `must be a list of strategies, got ${show(iss.input)}`,
+        })
+        .min(1, { error: `must name at least one of ${strategyIds.join(', ')}` }),
+      workers: z
+        .array(intIn(LIMITS.workers.min, LIMITS.workers.max), {
+          error: (iss) => `must be a list of worker counts, got ${show(iss.input)}`,
+        })
+        .min(1, { error: 'must hold at least one worker count' })
+        .default([1]),
+      repetitions: intIn(LIMITS.repetitions.min, LIMITS.repetitions.max).default(3),
+      warmups: intIn(LIMITS.warmups.min, LIMITS.warmups.max).default(1),
+      chunkSize: intIn(LIMITS.chunkSize.min, LIMITS.chunkSize.max).default(1),
+      timeoutMs: intIn(LIMITS.timeoutMs.min, LIMITS.timeoutMs.max).default(120_000),
+      samplerHz: numberIn(LIMITS.samplerHz.min, LIMITS.samplerHz.max).default(10),
+    },
+    { error: (iss) => `a run configuration must be an object, got ${show(iss.input)}` },
+  )
+  .strict()
+  .superRefine((config, ctx) => {
+    const workload = findWorkload(config.workload)
+    if (!workload) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workload'],
+        message: `must be one of ${workloadIds.join(', ')}, got ${show(config.workload)}`,
+      })
+    } else {
+      for (const [name, value] of Object.entries(config.params)) {
+        const spec = workload.params.find((p) => p.name === name)
+        if (!spec) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['params', name],
+            message: `is not a parameter of ${workload.id} (it has ${workload.params.map((p) => p.name).join(', ')})`,
+          })
+        } else if (!Number.isInteger(value) || value < spec.min || value > spec.max) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['params', name],
+            message: `must be an integer from ${spec.min} to ${spec.max} ${spec.unit}, got ${show(value)}`,
+          })
+        }
+      }
+    }
+    config.strategies.forEach((id, i) => {
+      if (!findStrategy(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strategies', i],
+          message: `must be one of ${strategyIds.join(', ')}, got ${show(id)}`,
+        })
+      } else if (config.strategies.indexOf(id) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['strategies', i], message: `names ${id} twice` })
+      }
+    })
+    config.workers.forEach((w, i) => {
+      if (config.workers.indexOf(w) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['workers', i], message: `names ${w} twice` })
+      }
+    })
+  })
+
+/** What a caller may pass (defaults still missing). */
+export type RunConfigInput = z.input<typeof runConfigSchema>
+/** A validated configuration with every default filled in. */
+export type RunConfig = z.output<typeof runConfigSchema>
+
+/** Raised for input the lab refuses; its message names the field and what is allowed. */
+export class ValidationError extends Error {
+  override name = 'ValidationError'
+  constructor(readonly issues: string[]) {
+    super(issues.join('; '))
+  }
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
+
+/** Turns zod's issues into "field must be …" sentences. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = formatPath(issue.path)
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.join(', ')
+      return `${where ? `${where}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`
+    }
+    return where ? `${where} ${issue.message}` : issue.message
+  })
+}
+
+/** Validates with `schema`, throwing a ValidationError whose message names each bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value)
+  if (!result.success) throw new ValidationError(describeIssues(result.error))
+  return result.data
+}
+
+export function parseRunConfig(value: unknown): RunConfig {
+  return parseOrThrow(runConfigSchema, value)
+}
+
+// ---- Run data model ----------------------------------------------------------------------
+
+export const timelineSliceSchema = z.object({
+  task: z.number().int(),
+  /** Worker index (thread or process) that ran the task. */
+  worker: z.number().int(),
+  /** Row in the timeline: the worker for one-at-a-time strategies, a concurrency slot for async. */
+  lane: z.number().int(),
+  start: z.number(),
+  end: z.number(),
+})
+export type TimelineSlice = z.infer<typeof timelineSliceSchema>
+
+export const sampleSchema = z.object({
+  /** µs since the run's clock origin. */
+  t: z.number(),
+  /** Utilisation of each logical core in percent, 0–100. */
+  cores: z.array(z.number()),
+  /** Memory resident in the lab and its children, bytes. */
+  rss: z.number(),
+})
+export type Sample = z.infer<typeof sampleSchema>
+
+export const trialSchema = z.object({
+  strategy: z.string(),
+  workers: z.number().int(),
+  repetition: z.number().int(),
+  warmup: z.boolean(),
+  /** µs since the run's clock origin. */
+  start: z.number(),
+  wallMs: z.number(),
+  cpuMs: z.number(),
+  peakRssBytes: z.number(),
+  checksum: z.number().nullable(),
+  timeline: z.array(timelineSliceSchema),
+  /** Index range [from, to) into the run's samples that fell inside this trial. */
+  samples: z.tuple([z.number().int(), z.number().int()]),
+  error: z.string().nullable(),
+})
+export type Trial = z.infer<typeof trialSchema>
+
+export const groupStatsSchema = z.object({
+  strategy: z.string(),
+  workers: z.number().int(),
+  n: z.number().int(),
+  meanMs: z.number(),
+  medianMs: z.number(),
+  stdevMs: z.number(),
+  minMs: z.number(),
+  maxMs: z.number(),
+  ci95Ms: z.tuple([z.number(), z.number()]),
+  cpuMs: z.number(),
+  /** CPU time / (wall time × logical cores), 0–1. */
+  cpuUtilisation: z.number(),
+  speedup: z.number().nullable(),
+  efficiency: z.number().nullable(),
+  noisy: z.boolean(),
+  checksumOk: z.boolean(),
+})
+export type GroupStats = z.infer<typeof groupStatsSchema>
+
+export const machineSchema = z.object({
+  cpuModel: z.string(),
+  logicalCores: z.number().int(),
+  physicalCores: z.number().int().nullable(),
+  memoryBytes: z.number(),
+  os: z.string(),
+  node: z.string(),
+})
+export type MachineInfo = z.infer<typeof machineSchema>
+
+export const runStatusSchema = z.enum(['running', 'finished', 'stopped', 'failed'])
+export type RunStatus = z.infer<typeof runStatusSchema>
+
+export const runSchema = z.object({
+  id: z.string(),
+  config: runConfigSchema,
+  status: runStatusSchema,
+  /** Epoch µs every time in the run counts from. */
+  clockOrigin: z.number(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  machine: machineSchema,
+  trials: z.array(trialSchema),
+  samples: z.array(sampleSchema),
+  stats: z.array(groupStatsSchema),
+  /** The checksum every strategy must produce, and a message when one did not. */
+  checksum: z.number().nullable(),
+  errors: z.array(z.string()),
+})
+export type Run = z.infer<typeof runSchema>

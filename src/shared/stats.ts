@@ -1,0 +1,149 @@
+// Pure statistics over repetitions. No I/O, no clocks.
+
+export interface Summary {
+  n: number
+  mean: number
+  median: number
+  stdev: number
+  min: number
+  max: number
+  /** 95% confidence interval of the mean (Student's t). */
+  ci95: [number, number]
+  /** Coefficient of variation, stdev / mean. */
+  cv: number
+}
+
+/** CV above which the results are flagged as noisy. */
+export const NOISE_CV = 0.1
+
+// Two-sided 97.5% quantiles of Student's t for 1…30 degrees of freedom.
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+]
+
+/** The 97.5% quantile of Student's t with `df` degrees of freedom (normal beyond 30). */
+export function tQuantile975(df: number): number {
+  if (df < 1) return Number.NaN
+  return df <= 30 ? T975[df - 1]! : 1.96 + 2.4 / df
+}
+
+/** Summary statistics of a non-empty sample; stdev is the sample (n − 1) deviation. */
+export function summarise(values: readonly number[]): Summary {
+  if (values.length === 0) throw new Error('summarise needs at least one value')
+  const n = values.length
+  const sorted = [...values].sort((a, b) => a - b)
+  const mean = values.reduce((a, b) => a + b, 0) / n
+  const mid = Math.floor(n / 2)
+  const median = n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0
+  const stdev = Math.sqrt(variance)
+  const half = n > 1 ? (tQuantile975(n - 1) * stdev) / Math.sqrt(n) : 0
+  return {
+    n,
+    mean,
+    median,
+    stdev,
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
+    ci95: [mean - half, mean + half],
+    cv: mean > 0 ? stdev / mean : 0,
+  }
+}
+
+/** How many times faster `candidate` is than `baseline` (both mean times). */
+export function speedup(baselineMean: number, candidateMean: number): number {
+  return baselineMean / candidateMean
+}
+
+/** Parallel efficiency: speedup per worker, 1 being perfect scaling. */
+export function efficiency(speedupValue: number, workers: number): number {
+  return speedupValue / workers
+}
+
+/** Amdahl's law: the speedup bound with `workers` when a fraction `parallel` of the work can run in parallel. */
+export function amdahl(parallel: number, workers: number): number {
+  return 1 / (1 - parallel + parallel / workers)
+}
+
+/** The strategy each runtime's speedups are measured against. */
+export const BASELINE_STRATEGY: Readonly<Record<string, string>> = { node: 'sequential' }
+
+export interface TrialLike {
+  strategy: string
+  workers: number
+  warmup: boolean
+  wallMs: number
+  cpuMs: number
+  error: string | null
+}
+
+export interface DerivedGroup {
+  strategy: string
+  workers: number
+  n: number
+  meanMs: number
+  medianMs: number
+  stdevMs: number
+  minMs: number
+  maxMs: number
+  ci95Ms: [number, number]
+  cpuMs: number
+  cpuUtilisation: number
+  speedup: number | null
+  efficiency: number | null
+  noisy: boolean
+  checksumOk: boolean
+}
+
+/**
+ * Statistics per (strategy, workers) group over the measured (non-warm-up) trials that
+ * succeeded, in the order the groups first ran. `runtimeOf` maps a strategy to its runtime.
+ */
+export function deriveGroupStats(
+  trials: readonly TrialLike[],
+  logicalCores: number,
+  runtimeOf: (strategy: string) => string = () => 'node',
+): DerivedGroup[] {
+  const groups = new Map<string, TrialLike[]>()
+  for (const t of trials) {
+    if (t.warmup) continue
+    const key = `${t.strategy}\u0000${t.workers}`
+    const list = groups.get(key) ?? []
+    list.push(t)
+    groups.set(key, list)
+  }
+  const out: DerivedGroup[] = []
+  for (const list of groups.values()) {
+    const ok = list.filter((t) => t.error === null)
+    if (ok.length === 0) continue
+    const first = list[0]!
+    const wall = summarise(ok.map((t) => t.wallMs))
+    const cpuMs = ok.reduce((a, t) => a + t.cpuMs, 0) / ok.length
+    out.push({
+      strategy: first.strategy,
+      workers: first.workers,
+      n: wall.n,
+      meanMs: wall.mean,
+      medianMs: wall.median,
+      stdevMs: wall.stdev,
+      minMs: wall.min,
+      maxMs: wall.max,
+      ci95Ms: wall.ci95,
+      cpuMs,
+      cpuUtilisation: wall.mean > 0 ? cpuMs / (wall.mean * logicalCores) : 0,
+      speedup: null,
+      efficiency: null,
+      noisy: wall.cv > NOISE_CV,
+      checksumOk: list.every((t) => !t.error?.startsWith('checksum')),
+    })
+  }
+  for (const g of out) {
+    const baselineId = BASELINE_STRATEGY[runtimeOf(g.strategy)]
+    const baseline = out.find((b) => b.strategy === baselineId)
+    if (!baseline) continue
+    g.speedup = speedup(baseline.meanMs, g.meanMs)
+    g.efficiency = efficiency(g.speedup, g.workers)
+  }
+  return out
+}

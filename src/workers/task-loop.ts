@@ -1,0 +1,123 @@
+// The child side of the task protocol, shared by worker threads and processes.
+// Serial mode runs its queue one task at a time; concurrent mode starts each task on arrival.
+// Results are batched into one `done` message while tasks are short, flushed at the latest
+// every FLUSH_US or when the queue runs dry, so the lab sees progress promptly.
+import type { TaskInput } from '../shared/catalog'
+import { epochMicros } from '../shared/clock'
+import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, TaskResult } from '../shared/protocol'
+import { runKernel } from './kernels'
+
+const FLUSH_US = 2000
+const MAX_BATCH = 256
+
+export interface ChildPort {
+  send(message: ChildToLab): void
+  onMessage(listener: (message: LabToChild) => void): void
+  /** CPU µs and peak RSS bytes of this child's own process, or zeros where the host counts them. */
+  usage(): { cpu: number; maxRss: number }
+  exit(): void
+  pid: number
+  thread: number
+}
+
+export function startTaskLoop(port: ChildPort): void {
+  let workload = ''
+  let mode: ExecutionMode = 'serial'
+  let origin = 0
+  let fixtures: Fixtures = {}
+  const queue: Array<{ id: number; input: TaskInput }> = []
+  let pending: TaskResult[] = []
+  let pendingSince = 0
+  let draining = false
+  let stopping = false
+
+  const flush = (): void => {
+    if (pending.length === 0) return
+    port.send({ type: 'done', results: pending })
+    pending = []
+  }
+
+  const finish = (id: number, start: number, checksum: number): void => {
+    const end = epochMicros() - origin
+    // A batch's age counts from its first task's start, so one slow task is reported at once.
+    if (pending.length === 0) pendingSince = start
+    pending.push({ id, checksum: checksum >>> 0, start, end, cpu: null })
+    if (pending.length >= MAX_BATCH || end - pendingSince >= FLUSH_US) flush()
+  }
+
+  const fail = (id: number, error: unknown): void => {
+    flush()
+    port.send({ type: 'failed', id, error: error instanceof Error ? error.message : String(error) })
+  }
+
+  const runOne = (task: { id: number; input: TaskInput }): void | Promise<void> => {
+    const start = epochMicros() - origin
+    let result: number | Promise<number>
+    try {
+      result = runKernel(workload, task.input, fixtures)
+    } catch (error) {
+      fail(task.id, error)
+      return
+    }
+    if (typeof result === 'number') {
+      finish(task.id, start, result)
+      return
+    }
+    return result.then(
+      (checksum) => finish(task.id, start, checksum),
+      (error: unknown) => fail(task.id, error),
+    )
+  }
+
+  // Serial: one task at a time; synchronous kernels run back to back without yielding.
+  const drain = async (): Promise<void> => {
+    if (draining) return
+    draining = true
+    while (queue.length > 0 && !stopping) {
+      const outcome = runOne(queue.shift()!)
+      if (outcome) await outcome
+    }
+    draining = false
+    flush()
+  }
+
+  let concurrentInFlight = 0
+  const startConcurrent = (task: { id: number; input: TaskInput }): void => {
+    concurrentInFlight++
+    const settle = (): void => {
+      concurrentInFlight--
+      if (concurrentInFlight === 0) flush()
+    }
+    const outcome = runOne(task)
+    if (outcome) void outcome.then(settle)
+    else settle()
+  }
+
+  port.onMessage((message) => {
+    switch (message.type) {
+      case 'init':
+        workload = message.workload
+        mode = message.mode
+        origin = message.clockOrigin
+        fixtures = message.fixtures
+        port.send({ type: 'ready', pid: port.pid, thread: port.thread })
+        break
+      case 'tasks':
+        if (mode === 'concurrent') {
+          for (const task of message.tasks) startConcurrent(task as { id: number; input: TaskInput })
+        } else {
+          for (const task of message.tasks) queue.push(task as { id: number; input: TaskInput })
+          void drain()
+        }
+        break
+      case 'usage':
+        port.send({ type: 'usage', ...port.usage() })
+        break
+      case 'stop':
+        stopping = true
+        flush()
+        port.exit()
+        break
+    }
+  })
+}
