@@ -40,7 +40,8 @@ export const runConfigSchema = z
   .object(
     {
       workload: z.string({ error: (iss) => `must be one of ${workloadIds.join(', ')}, got ${show(iss.input)}` }),
-      params: z.record(z.string(), z.number({ error: (iss) => `must be a number, got ${show(iss.input)}` })).default({}),
+      // Checked against the workload's own parameter specs below, so the message can name its range.
+      params: z.record(z.string(), z.unknown()).default({}),
       strategies: z
         .array(z.string({ error: (iss) => `must be a strategy name, got ${show(iss.input)}` }), {
           error: (iss) => `must be a list of strategies, got ${show(iss.input)}`,
@@ -78,7 +79,7 @@ export const runConfigSchema = z
             path: ['params', name],
             message: `is not a parameter of ${workload.id} (it has ${workload.params.map((p) => p.name).join(', ')})`,
           })
-        } else if (!Number.isInteger(value) || value < spec.min || value > spec.max) {
+        } else if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
           ctx.addIssue({
             code: 'custom',
             path: ['params', name],
@@ -107,8 +108,8 @@ export const runConfigSchema = z
 
 /** What a caller may pass (defaults still missing). */
 export type RunConfigInput = z.input<typeof runConfigSchema>
-/** A validated configuration with every default filled in. */
-export type RunConfig = z.output<typeof runConfigSchema>
+/** A validated configuration with every default filled in (params checked to be numbers). */
+export type RunConfig = Omit<z.output<typeof runConfigSchema>, 'params'> & { params: Record<string, number> }
 
 /** Raised for input the lab refuses; its message names the field and what is allowed. */
 export class ValidationError extends Error {
@@ -141,7 +142,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
 }
 
 export function parseRunConfig(value: unknown): RunConfig {
-  return parseOrThrow(runConfigSchema, value)
+  return parseOrThrow(runConfigSchema, value) as RunConfig
 }
 
 // ---- Run data model ----------------------------------------------------------------------
@@ -234,4 +235,4 @@ export const runSchema = z.object({
   checksum: z.number().nullable(),
   errors: z.array(z.string()),
 })
-export type Run = z.infer<typeof runSchema>
+export type Run = Omit<z.infer<typeof runSchema>, 'config'> & { config: RunConfig }

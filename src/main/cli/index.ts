@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { ValidationError, type Run, type RunConfigInput } from '../../shared/schemas'
 import { LabHost } from '../lab/host'
 import { NodeProcessLauncher } from '../lab/launcher'
+import { Sampler } from '../lab/sampler'
 import { formatCatalog, formatRun } from './format'
 import { ProgressBar } from './progress'
 
@@ -112,6 +113,48 @@ async function runCommand(options: RunOptions): Promise<number> {
   return 0
 }
 
+interface SampleOptions {
+  hz: string
+  seconds?: string
+  summary?: boolean
+  json?: boolean
+}
+
+/** Watches every core like `mpstat -P ALL`: a line per sample, or only the averages at the end. */
+async function sampleCommand(options: SampleOptions): Promise<number> {
+  const hz = Number(options.hz)
+  const seconds = options.seconds === undefined ? Number.POSITIVE_INFINITY : Number(options.seconds)
+  if (!Number.isFinite(hz) || hz < 1 || hz > 100) throw new UsageError(`--hz must be a number from 1 to 100, got ${JSON.stringify(options.hz)}`)
+  if (!(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got ${JSON.stringify(options.seconds)}`)
+  const sums: number[] = []
+  let count = 0
+  const sampler = new Sampler({
+    hz,
+    clockOrigin: Math.round(Date.now() * 1000),
+    onSample: (sample) => {
+      count++
+      sample.cores.forEach((c, i) => (sums[i] = (sums[i] ?? 0) + c))
+      if (options.summary) return
+      if (options.json) process.stdout.write(`${JSON.stringify(sample)}\n`)
+      else process.stdout.write(`${(sample.t / 1e6).toFixed(1).padStart(7)} s  ${sample.cores.map((c) => `${c.toFixed(0).padStart(3)}%`).join(' ')}\n`)
+    },
+  })
+  sampler.start()
+  await new Promise<void>((resolve) => {
+    const done = (): void => resolve()
+    process.once('SIGINT', done)
+    if (Number.isFinite(seconds)) setTimeout(done, seconds * 1000)
+  })
+  sampler.stop()
+  const means = sums.map((s) => s / Math.max(count, 1))
+  if (options.json) {
+    if (options.summary) process.stdout.write(`${JSON.stringify({ samples: count, meanPercent: means })}\n`)
+  } else {
+    process.stdout.write(`${count} samples · mean per core: ${means.map((m, i) => `cpu${i} ${m.toFixed(1)}%`).join(', ')}\n`)
+  }
+  return 0
+}
+
 export function makeProgram(): Command {
   const program = new Command('concurrency-lab')
     .description('Run real workloads under real concurrency strategies and measure them.')
@@ -128,6 +171,16 @@ export function makeProgram(): Command {
       } else {
         process.stdout.write(formatCatalog() + '\n')
       }
+    })
+  program
+    .command('sample')
+    .description('watch the utilisation of every core (like mpstat -P ALL) until Ctrl-C or --seconds')
+    .option('--hz <hz>', 'samples per second', '10')
+    .option('--seconds <s>', 'stop after this many seconds')
+    .option('--summary', 'print only the mean per core at the end')
+    .option('--json', 'print JSON lines')
+    .action(async (options: SampleOptions) => {
+      process.exitCode = await sampleCommand(options)
     })
   program
     .command('run')

@@ -28,7 +28,9 @@ export class NodeProcessLauncher implements ProcessLauncher {
         return child.pid
       },
       postMessage: (message) => {
-        if (child.connected) child.send(message as object)
+        // A child that is exiting may close the channel under us: its exit is reported by
+        // onExit, so a failed send is not an error of its own.
+        if (child.connected) child.send(message as object, (error) => void error)
       },
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.once('exit', (code) => listener(code)),

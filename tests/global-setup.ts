@@ -1,0 +1,26 @@
+// The engine tests run the real, built worker entries (out/main). Rebuild them when a source
+// file is newer than the build, so `vitest` alone never tests stale code.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+export default function setup(): void {
+  const built = join(root, 'out/main/cli.js')
+  const sources = Math.max(newestMtime(join(root, 'src/shared')), newestMtime(join(root, 'src/workers')), newestMtime(join(root, 'src/main')))
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return
+  execFileSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'ignore',
+  })
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { WORKLOADS, planTasks, resolveParams, splitRange } from '../../src/shared/catalog'
+
+describe('splitRange', () => {
+  it('covers [0, n) with contiguous ranges differing in length by at most one', () => {
+    const parts = splitRange(10, 3)
+    expect(parts).toEqual([
+      [0, 4],
+      [4, 7],
+      [7, 10],
+    ])
+  })
+
+  it('never makes more parts than items', () => {
+    expect(splitRange(2, 5)).toEqual([
+      [0, 1],
+      [1, 2],
+    ])
+  })
+})
+
+describe('planTasks', () => {
+  it('makes the number of tasks each workload asks for, from its defaults', () => {
+    for (const w of WORKLOADS) {
+      const params = resolveParams(w, {})
+      expect(planTasks(w.id, params)).toHaveLength(params['tasks']!)
+    }
+  })
+
+  it('refuses an unknown workload', () => {
+    expect(() => planTasks('fibonacci', {})).toThrow(/unknown workload fibonacci/)
+  })
+
+  it('gives every parameter a default inside its range', () => {
+    for (const w of WORKLOADS) {
+      for (const p of w.params) {
+        expect(p.default, `${w.id}.${p.name}`).toBeGreaterThanOrEqual(p.min)
+        expect(p.default, `${w.id}.${p.name}`).toBeLessThanOrEqual(p.max)
+      }
+    }
+  })
+})
