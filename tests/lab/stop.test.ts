@@ -6,18 +6,19 @@ describe('stopping a run', () => {
     it(`ends every ${strategy === 'processes' ? 'worker process' : 'worker thread'} and leaves no child behind`, async () => {
       const host = makeHost()
       const before = descendantsOf()
+      // Subscribe first: the first trial starts before startRun's promise settles.
+      let trialStarted = false
+      host.onEvent((e) => {
+        if (e.type === 'trial-start') trialStarted = true
+      })
       const id = await host.startRun({
         workload: 'countdown',
         // Far more work than the test waits for: only stop can end it.
-        params: { size: 10_000_000_000, tasks: 4 },
+        params: { size: 10_000_000_000, tasks: 3 },
         strategies: [strategy],
         workers: [3],
         repetitions: 5,
         warmups: 0,
-      })
-      let trialStarted = false
-      host.onEvent((e) => {
-        if (e.type === 'trial-start') trialStarted = true
       })
       await eventually(() => trialStarted && host.registry.size === 3, 'the pool to start')
       if (strategy === 'processes') expect(descendantsOf().length).toBeGreaterThanOrEqual(before.length + 3)
