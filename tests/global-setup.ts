@@ -1,8 +1,9 @@
 // The engine tests run the real, built worker entries (out/main). Rebuild them when a source
 // file is newer than the build, so `vitest` alone never tests stale code.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { testDataDir } from './data-dir'
 
 const root = join(import.meta.dirname, '..')
 
@@ -15,12 +16,16 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-export default function setup(): void {
+export default function setup(): () => void {
+  mkdirSync(testDataDir, { recursive: true })
+  process.env['CONCURRENCY_LAB_DATA_DIR'] = testDataDir
+  const teardown = (): void => rmSync(testDataDir, { recursive: true, force: true })
   const built = join(root, 'out/main/cli.js')
   const sources = Math.max(newestMtime(join(root, 'src/shared')), newestMtime(join(root, 'src/workers')), newestMtime(join(root, 'src/main')))
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return teardown
   execFileSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
     cwd: root,
     stdio: 'ignore',
   })
+  return teardown
 }

@@ -1,6 +1,11 @@
 // LabApi: the only way a UI (desktop, browser, CLI) talks to the lab.
 import type { StrategySpec, WorkloadSpec } from './catalog'
+import type { ExportFormat } from './export'
 import type { GroupStats, MachineInfo, Run, RunConfigInput, Sample, TimelineSlice, Trial } from './schemas'
+import type { Session, SessionSummary } from './session'
+
+export type { ExportFormat } from './export'
+export type { Session, SessionSummary } from './session'
 
 export interface RuntimeInfo {
   id: string
@@ -9,6 +14,12 @@ export interface RuntimeInfo {
   executable: string
   /** Python only: false on a free-threaded build with the GIL off. */
   gil?: boolean
+  /** Python only: a free-threaded build (3.13t and later), which can run with the GIL off. */
+  freeThreaded?: boolean
+  /** Python only: the interpreter the py-* strategies use when a run names none. */
+  default?: boolean
+  /** Why the lab cannot use this interpreter (e.g. older than 3.8); absent when it can. */
+  unavailable?: string
 }
 
 export interface Catalog {
@@ -27,15 +38,10 @@ export type LabEvent =
   | { type: 'progress'; runId: string; done: number; total: number; strategy: string; workers: number; etaMs: number | null }
   | { type: 'run-end'; runId: string; run: Run }
   | { type: 'error'; runId: string | null; message: string }
+  /** A run was saved into the current session (autosave), or the current session changed. */
+  | { type: 'session-saved'; runId: string | null; session: SessionSummary }
 
 export type LabEventListener = (event: LabEvent) => void
-
-export interface SessionSummary {
-  id: string
-  name: string
-  updatedAt: string
-  runs: number
-}
 
 export interface LabApi {
   /** Workloads, strategies, runtimes found and facts about this machine. */
@@ -48,9 +54,34 @@ export interface LabApi {
   onEvent(listener: LabEventListener): () => void
   /** The run as it stands (finished or in progress). */
   getRun(id: string): Promise<Run>
+  /** The sessions of the library, newest first; a file that cannot be opened is listed with its problem. */
   listSessions(): Promise<SessionSummary[]>
-  openSession(id: string): Promise<unknown>
+  /** Opens a library session and makes it the current one, into which finished runs are saved. */
+  openSession(id: string): Promise<Session>
+  /** Writes a Session into the library; the host validates it (transports pass it through); resolves to its id. */
   saveSession(session: unknown): Promise<string>
+  /** Moves a session to the library's trash (see SessionApi.restoreSession). */
   deleteSession(id: string): Promise<void>
-  exportRun(runId: string, format: 'json'): Promise<string>
+  /** A run (live, or in the current session) as JSON, CSV (one row per trial) or a Markdown report. */
+  exportRun(runId: string, format: ExportFormat): Promise<string>
+}
+
+/**
+ * The rest of the session calls, served by LabHost. The transports (wire.ts, ipc.ts, preload,
+ * the WebSocket client) carry them once the sessions view uses them; then LabApi extends this.
+ */
+export interface SessionApi {
+  /** The session finished runs are saved into, or null before the first run or New Session. */
+  currentSession(): Promise<Session | null>
+  /** Starts a new, empty current session (written to the library with its first run or save). */
+  newSession(name?: string): Promise<Session>
+  renameSession(id: string, name: string): Promise<Session>
+  setSessionNotes(id: string, notes: string): Promise<Session>
+  /** Undoes deleteSession: moves the session back from the trash. */
+  restoreSession(id: string): Promise<SessionSummary>
+  listTrash(): Promise<SessionSummary[]>
+  /** Opens a session file's text (a file picker or drag-and-drop): adds it to the library and makes it current. */
+  importSession(text: string, fileName: string): Promise<Session>
+  /** The library session as session-file text (Save As… in browser mode is a download of it). */
+  exportSession(id: string): Promise<string>
 }

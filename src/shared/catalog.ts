@@ -23,15 +23,26 @@ export interface WorkloadSpec {
   needs: Array<'http' | 'tempDir'>
 }
 
-export type StrategyId = 'sequential' | 'async' | 'threads' | 'processes'
+export type StrategyId =
+  | 'sequential'
+  | 'async'
+  | 'threads'
+  | 'processes'
+  | 'py-sequential'
+  | 'py-threads'
+  | 'py-processes'
+  | 'py-asyncio'
+  | 'py-threads-nogil'
 
 export interface StrategySpec {
   id: StrategyId
-  runtime: 'node'
+  runtime: 'node' | 'python'
   title: string
   explanation: string
   /** Whether the strategy uses the run's worker counts (false: always one worker). */
   takesWorkers: boolean
+  /** Set by the lab's catalog when the strategy cannot run here: why (e.g. no Python 3.8+). */
+  unavailable?: string
 }
 
 const tasksParam = (defaultTasks: number): ParamSpec => ({
@@ -193,6 +204,41 @@ export const STRATEGIES: readonly StrategySpec[] = [
     runtime: 'node',
     title: 'Processes',
     explanation: 'A pool of separate OS processes: parallel CPU work, no shared memory, higher start-up cost.',
+    takesWorkers: true,
+  },
+  {
+    id: 'py-sequential',
+    runtime: 'python',
+    title: 'Python sequential',
+    explanation: 'CPython runs the tasks one after another on one thread: the baseline for Python.',
+    takesWorkers: false,
+  },
+  {
+    id: 'py-threads',
+    runtime: 'python',
+    title: 'Python threads',
+    explanation: 'A ThreadPoolExecutor: waits overlap, but the GIL lets only one thread run Python bytecode at a time.',
+    takesWorkers: true,
+  },
+  {
+    id: 'py-processes',
+    runtime: 'python',
+    title: 'Python processes',
+    explanation: 'A ProcessPoolExecutor: one interpreter (and one GIL) per process, so CPU work runs in parallel; chunk size batches the hand-offs.',
+    takesWorkers: true,
+  },
+  {
+    id: 'py-asyncio',
+    runtime: 'python',
+    title: 'Python asyncio',
+    explanation: 'One asyncio event loop: many waits overlap on one thread; CPU-bound tasks run inline and do not overlap.',
+    takesWorkers: false,
+  },
+  {
+    id: 'py-threads-nogil',
+    runtime: 'python',
+    title: 'Python threads, no GIL',
+    explanation: 'A ThreadPoolExecutor on a free-threaded CPython with the GIL off: threads run bytecode in parallel.',
     takesWorkers: true,
   },
 ]

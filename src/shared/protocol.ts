@@ -36,8 +36,19 @@ export interface Fixtures {
   tempDir?: string
 }
 
+/** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
+export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio'
+
+export interface PythonInit {
+  mode: PythonMode
+  /** Threads or processes in the runner's pool (1 for sequential and asyncio). */
+  workers: number
+  /** sys.setswitchinterval in ms; null keeps the interpreter's default (5 ms). */
+  switchIntervalMs: number | null
+}
+
 export type LabToChild =
-  | { type: 'init'; workload: string; mode: ExecutionMode; clockOrigin: number; fixtures: Fixtures }
+  | { type: 'init'; workload: string; mode: ExecutionMode; clockOrigin: number; fixtures: Fixtures; python?: PythonInit }
   | { type: 'tasks'; tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }> }
   | { type: 'usage' }
   | { type: 'stop' }
@@ -49,11 +60,21 @@ export const taskResultSchema = z.object({
   end: z.number(),
   /** CPU µs the task's thread spent, where the runtime can tell (Python); null otherwise. */
   cpu: z.number().nullable(),
+  /** Thread or process index inside a child that runs its own pool (Python); else the child's index. */
+  worker: z.number().int().min(0).optional(),
 })
 export type TaskResult = z.infer<typeof taskResultSchema>
 
 export const childToLabSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), pid: z.number().int(), thread: z.number().int() }),
+  z.object({
+    type: z.literal('ready'),
+    pid: z.number().int(),
+    thread: z.number().int(),
+    /** The Python runner describes the interpreter it really is. */
+    runtime: z
+      .object({ version: z.string(), executable: z.string(), gil: z.boolean(), switchIntervalMs: z.number() })
+      .optional(),
+  }),
   z.object({ type: z.literal('done'), results: z.array(taskResultSchema) }),
   z.object({ type: z.literal('failed'), id: z.number().int(), error: z.string() }),
   z.object({

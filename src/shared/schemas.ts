@@ -31,6 +31,7 @@ export const LIMITS = {
   chunkSize: { min: 1, max: 100_000 },
   timeoutMs: { min: 100, max: 24 * 3600 * 1000 },
   samplerHz: { min: 1, max: 100 },
+  switchIntervalMs: { min: 0.001, max: 1000 },
 } as const
 
 const workloadIds = WORKLOADS.map((w) => w.id)
@@ -58,6 +59,10 @@ export const runConfigSchema = z
       chunkSize: intIn(LIMITS.chunkSize.min, LIMITS.chunkSize.max).default(1),
       timeoutMs: intIn(LIMITS.timeoutMs.min, LIMITS.timeoutMs.max).default(120_000),
       samplerHz: numberIn(LIMITS.samplerHz.min, LIMITS.samplerHz.max).default(10),
+      /** Python interpreter for the py-* strategies: an id from catalog().runtimes or a path. */
+      python: z.string({ error: (iss) => `must be a Python interpreter id or path, got ${show(iss.input)}` }).min(1).optional(),
+      /** sys.setswitchinterval for the py-* strategies, in ms; left out, the interpreter's default. */
+      switchIntervalMs: numberIn(LIMITS.switchIntervalMs.min, LIMITS.switchIntervalMs.max).optional(),
     },
     { error: (iss) => `a run configuration must be an object, got ${show(iss.input)}` },
   )
@@ -213,6 +218,19 @@ export const machineSchema = z.object({
   memoryBytes: z.number(),
   os: z.string(),
   node: z.string(),
+  // Fingerprint fields added with sessions; optional so that runs recorded before them still parse.
+  /** process.platform and process.arch, e.g. linux and x64. */
+  platform: z.string().optional(),
+  arch: z.string().optional(),
+  /** Kernel release (uname -r). */
+  kernel: z.string().optional(),
+  /** The distribution or OS product name where the OS says it (/etc/os-release), else null. */
+  osName: z.string().nullable().optional(),
+  electron: z.string().nullable().optional(),
+  /** Version of the Python the py-* strategies use by default, where one was found. */
+  python: z.string().nullable().optional(),
+  /** CPU frequency governor or power setting, where the OS tells it (Linux cpufreq). */
+  cpuGovernor: z.string().nullable().optional(),
 })
 export type MachineInfo = z.infer<typeof machineSchema>
 
@@ -234,5 +252,16 @@ export const runSchema = z.object({
   /** The checksum every strategy must produce, and a message when one did not. */
   checksum: z.number().nullable(),
   errors: z.array(z.string()),
+  /** The interpreter the py-* strategies ran on, as it described itself. */
+  python: z
+    .object({
+      executable: z.string(),
+      version: z.string(),
+      freeThreaded: z.boolean(),
+      gil: z.boolean(),
+      switchIntervalMs: z.number(),
+    })
+    .nullable()
+    .optional(),
 })
 export type Run = Omit<z.infer<typeof runSchema>, 'config'> & { config: RunConfig }

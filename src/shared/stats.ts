@@ -67,7 +67,7 @@ export function amdahl(parallel: number, workers: number): number {
 }
 
 /** The strategy each runtime's speedups are measured against. */
-export const BASELINE_STRATEGY: Readonly<Record<string, string>> = { node: 'sequential' }
+export const BASELINE_STRATEGY: Readonly<Record<string, string>> = { node: 'sequential', python: 'py-sequential' }
 
 export interface TrialLike {
   strategy: string
@@ -146,4 +146,102 @@ export function deriveGroupStats(
     g.efficiency = efficiency(g.speedup, g.workers)
   }
   return out
+}
+
+// ---- Student's t distribution and Welch's t-test -----------------------------------------
+
+/** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, about 15 significant digits). */
+export function logGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ]
+  // Reflection keeps the series accurate below 1/2.
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
+  const z = x - 1
+  let sum = c[0]!
+  for (let i = 1; i < 9; i++) sum += c[i]! / (z + i)
+  const t = z + 7.5
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum)
+}
+
+// Continued fraction of the incomplete beta function (modified Lentz, Numerical Recipes §6.4).
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300
+  let c = 1
+  let d = 1 - ((a + b) * x) / (a + 1)
+  if (Math.abs(d) < tiny) d = tiny
+  d = 1 / d
+  let h = d
+  for (let m = 1; m <= 1000; m++) {
+    const m2 = 2 * m
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < tiny) d = tiny
+    c = 1 + aa / c
+    if (Math.abs(c) < tiny) c = tiny
+    d = 1 / d
+    h *= d * c
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1))
+    d = 1 + aa * d
+    if (Math.abs(d) < tiny) d = tiny
+    c = 1 + aa / c
+    if (Math.abs(c) < tiny) c = tiny
+    d = 1 / d
+    const delta = d * c
+    h *= delta
+    if (Math.abs(delta - 1) < 1e-15) break
+  }
+  return h
+}
+
+/** The regularized incomplete beta function I_x(a, b), for 0 ≤ x ≤ 1 and a, b > 0. */
+export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (!(a > 0) || !(b > 0) || Number.isNaN(x)) return Number.NaN
+  if (x <= 0) return 0
+  if (x >= 1) return 1
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x))
+  // The continued fraction converges quickly only on one side of the mean; use symmetry otherwise.
+  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b
+}
+
+/** P(T ≤ t) for Student's t with `df` (> 0, not necessarily whole) degrees of freedom. */
+export function studentTCdf(t: number, df: number): number {
+  if (!(df > 0) || Number.isNaN(t)) return Number.NaN
+  if (t === Number.POSITIVE_INFINITY) return 1
+  if (t === Number.NEGATIVE_INFINITY) return 0
+  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5)
+  return t > 0 ? 1 - tail : tail
+}
+
+export interface WelchResult {
+  /** Welch's t statistic, (mean a − mean b) / standard error of the difference. */
+  t: number
+  /** Welch–Satterthwaite degrees of freedom. */
+  df: number
+  /** Two-sided p-value: the chance of a difference at least this large if the means were equal. */
+  p: number
+}
+
+/**
+ * Welch's unequal-variances t-test from summary statistics (sample standard deviations).
+ * Null when either side has fewer than two values, since its variance is then unknown.
+ */
+export function welchTTest(
+  a: { mean: number; stdev: number; n: number },
+  b: { mean: number; stdev: number; n: number },
+): WelchResult | null {
+  if (a.n < 2 || b.n < 2) return null
+  const va = (a.stdev * a.stdev) / a.n
+  const vb = (b.stdev * b.stdev) / b.n
+  const se = Math.sqrt(va + vb)
+  if (se === 0) {
+    // Both sides without spread: the means either match exactly or differ beyond doubt.
+    const same = a.mean === b.mean
+    return { t: same ? 0 : Math.sign(a.mean - b.mean) * Number.POSITIVE_INFINITY, df: a.n + b.n - 2, p: same ? 1 : 0 }
+  }
+  const t = (a.mean - b.mean) / se
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1))
+  const p = Math.min(1, 2 * studentTCdf(-Math.abs(t), df))
+  return { t, df, p }
 }

@@ -2,11 +2,15 @@ import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { descendantsOf, eventually, root } from '../helpers'
 
 const bin = join(root, 'bin/concurrency-lab.js')
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 })
+// Runs autosave into a session library: a temp one, never the real ~/.concurrency-lab.
+const dataDir = mkdtempSync(join(tmpdir(), 'lab-cli-data-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, env })
 
 const alive = (pid: number): boolean => {
   try {
@@ -39,9 +43,12 @@ describe('concurrency-lab CLI', () => {
       for (const s of ['sequential', 'async', 'threads', 'processes']) expect(out.stdout).toMatch(new RegExp(`^${s}\\s+\\d`, 'm'))
       expect(out.stdout).toMatch(/^sequential\s+1\s.*1\.00×/m)
       expect(out.stdout).toMatch(/checksum 2262 \(every trial agrees\)/)
+      // --out writes a session file holding the run.
       const saved = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))
-      expect(saved.trials).toHaveLength(12)
-      expect(saved.checksum).toBe(2262)
+      expect(saved.format).toBe('concurrency-lab-session')
+      expect(saved.runs).toHaveLength(1)
+      expect(saved.runs[0].trials).toHaveLength(12)
+      expect(saved.runs[0].checksum).toBe(2262)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -84,6 +91,7 @@ describe('concurrency-lab CLI', () => {
   it('stops cleanly on Ctrl-C: exit 130 and no worker process left', async () => {
     const child = spawn(process.execPath, [bin, 'run', '-w', 'countdown', '-s', 'processes', '-n', '2', '-p', 'size=10000000000', '-p', 'tasks=2'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     })
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     let workers: number[] = []

@@ -1,6 +1,10 @@
 // Plain-text rendering of runs for the terminal: a results table in the manner of hyperfine.
-import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
+import { findStrategy, findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
+import { BASELINE_STRATEGY } from '../../shared/stats'
+import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
+import { formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
+import { describeMachine, type Session, type SessionSummary } from '../../shared/session'
 
 export function formatMs(ms: number): string {
   if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`
@@ -16,7 +20,8 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-export function formatCatalog(): string {
+/** Workloads and strategies; with the lab's catalog, also the runtimes found and what is unavailable. */
+export function formatCatalog(catalog?: Pick<Catalog, 'strategies' | 'runtimes'>): string {
   const parts: string[] = ['Workloads', '']
   for (const w of WORKLOADS) {
     parts.push(`  ${w.id} (${w.kind}) — ${w.explanation}`)
@@ -25,7 +30,21 @@ export function formatCatalog(): string {
     }
   }
   parts.push('', 'Strategies', '')
-  for (const s of STRATEGIES) parts.push(`  ${s.id.padEnd(12)} ${s.takesWorkers ? 'W workers ' : '1 worker  '} ${s.explanation}`)
+  for (const s of catalog?.strategies ?? STRATEGIES) {
+    const note = s.unavailable ? ` (unavailable: ${s.unavailable})` : ''
+    parts.push(`  ${s.id.padEnd(16)} ${s.takesWorkers ? 'W workers ' : '1 worker  '} ${s.explanation}${note}`)
+  }
+  if (catalog) {
+    parts.push('', 'Runtimes', '')
+    for (const r of catalog.runtimes) {
+      const facts = [
+        r.kind === 'python' ? (r.freeThreaded ? `free-threaded, GIL ${r.gil ? 'on' : 'off'}` : 'GIL on') : '',
+        r.default ? 'default for py-* strategies' : '',
+        r.unavailable ? `unavailable: ${r.unavailable}` : '',
+      ].filter(Boolean)
+      parts.push(`  ${r.id.padEnd(16)} ${r.version.padEnd(10)} ${r.executable}${facts.length ? ` (${facts.join('; ')})` : ''}`)
+    }
+  }
   return parts.join('\n')
 }
 
@@ -43,8 +62,13 @@ export function formatRun(run: Run): string {
   const lines = [
     `${config.workload} (${paramText}) · ${config.repetitions} repetition${config.repetitions === 1 ? '' : 's'}, ${config.warmups} warm-up${config.warmups === 1 ? '' : 's'}, chunk ${config.chunkSize}`,
     `${machine.cpuModel} · ${machine.logicalCores} logical cores · ${machine.os} · Node ${machine.node}`,
-    '',
   ]
+  if (run.python) {
+    const p = run.python
+    const gil = p.freeThreaded ? 'free-threaded' : 'GIL on'
+    lines.push(`Python ${p.version} (${gil}, switch interval ${p.switchIntervalMs} ms) · ${p.executable}`)
+  }
+  lines.push('')
   const rows = run.stats.map((g) => [
     g.strategy,
     String(g.workers),
@@ -52,6 +76,8 @@ export function formatRun(run: Run): string {
     `${formatMs(g.minMs)} … ${formatMs(g.maxMs)}`,
     formatMs(g.cpuMs),
     `${(g.cpuUtilisation * 100).toFixed(0)}%`,
+    // CPU time over wall time: how many cores the strategy kept busy (the GIL holds threads near 1).
+    g.meanMs > 0 ? (g.cpuMs / g.meanMs).toFixed(2) : '—',
     speedupCell(g),
     g.efficiency === null ? '—' : `${(g.efficiency * 100).toFixed(0)}%`,
     [g.checksumOk ? '' : 'checksum ✗', g.noisy ? 'noisy (σ/mean > 10%)' : ''].filter(Boolean).join(', '),
@@ -59,16 +85,31 @@ export function formatRun(run: Run): string {
   if (rows.length > 0) {
     lines.push(
       table(
-        ['strategy', 'workers', 'mean ± σ', 'min … max', 'CPU time', 'CPU use', 'speedup', 'efficiency', 'notes'],
+        ['strategy', 'workers', 'mean ± σ', 'min … max', 'CPU time', 'CPU use', 'busy cores', 'speedup', 'efficiency', 'notes'],
         rows,
-        new Set([1, 2, 3, 4, 5, 6, 7]),
+        new Set([1, 2, 3, 4, 5, 6, 7, 8]),
       ),
     )
   } else {
     lines.push('No trial finished.')
   }
   lines.push('')
-  if (!run.stats.some((g) => g.strategy === 'sequential')) lines.push('Speedups need the sequential strategy in the run.')
+  for (const g of run.stats) {
+    if (!['py-threads', 'py-threads-nogil'].includes(g.strategy) || g.workers < 2 || g.meanMs <= 0) continue
+    const busy = g.cpuMs / g.meanMs
+    const why =
+      workload?.kind === 'cpu' && busy < 1.5
+        ? ': the GIL lets one thread at a time run Python bytecode'
+        : workload?.kind === 'cpu'
+          ? ': these threads ran in parallel'
+          : ''
+    lines.push(`${g.strategy} × ${g.workers}: ${g.workers} threads kept ${busy.toFixed(1)} cores busy${why}.`)
+  }
+  const runtimes = new Set(run.stats.map((g) => findStrategy(g.strategy)?.runtime ?? 'node'))
+  for (const runtime of runtimes) {
+    const baseline = BASELINE_STRATEGY[runtime]
+    if (baseline && !run.stats.some((g) => g.strategy === baseline)) lines.push(`Speedups of ${runtime} strategies need ${baseline} in the run.`)
+  }
   if (run.checksum !== null) {
     lines.push(
       run.errors.some((e) => e.includes('checksum mismatch'))
@@ -77,5 +118,60 @@ export function formatRun(run: Run): string {
     )
   }
   if (run.status === 'stopped') lines.push('Stopped before the end: results cover the trials that finished.')
+  return lines.join('\n')
+}
+
+// ---- Sessions and comparisons ----------------------------------------------------------
+
+/** A session: its header, then each run's table. */
+export function formatSession(session: Session, source: string): string {
+  const parts = [
+    `${session.name} · ${session.runs.length} run${session.runs.length === 1 ? '' : 's'} · created ${session.createdAt.slice(0, 16).replace('T', ' ')} UTC, updated ${session.updatedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    `${source} · session ${session.id}`,
+    `${describeMachine(session.machine)}${session.machine.cpuGovernor ? ` · governor ${session.machine.cpuGovernor}` : ''}`,
+  ]
+  if (session.notes.trim()) parts.push(`Notes: ${session.notes.trim()}`)
+  session.runs.forEach((run, i) => {
+    parts.push('', `Run ${i + 1} of ${session.runs.length} · ${run.status} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} UTC`, formatRun(run))
+  })
+  if (session.runs.length === 0) parts.push('', 'No runs yet.')
+  return parts.join('\n')
+}
+
+/** The library: one line per session. */
+export function formatSessionList(sessions: readonly SessionSummary[], dir: string): string {
+  if (sessions.length === 0) return `No sessions in ${dir}.`
+  const rows = sessions.map((s) => [
+    s.id,
+    s.problem ? `(cannot open) ${s.name}` : s.name,
+    s.updatedAt.slice(0, 16).replace('T', ' '),
+    String(s.runs),
+    s.problem ?? s.machine,
+  ])
+  return table(['id', 'name', 'updated (UTC)', 'runs', 'machine'], rows, new Set([3]))
+}
+
+/** A comparison of two runs: per strategy × workers, then the machines and what differs. */
+export function formatComparison(c: RunComparison, a: { source: string; run: Run }, b: { source: string; run: Run }): string {
+  const head = (label: string, x: { source: string; run: Run }): string =>
+    `${label}: ${x.source} · ${x.run.config.workload} · ${x.run.status} · ${x.run.startedAt.slice(0, 16).replace('T', ' ')} UTC`
+  const lines = [head(c.labels.a, a), head(c.labels.b, b), '']
+  const side = (s: ComparisonRow['a']): string => (s ? `${formatMs(s.meanMs)} ± ${formatMs(s.stdevMs)}` : '—')
+  const rows = c.rows.map((r) => [
+    r.strategy,
+    String(r.workers),
+    side(r.a),
+    side(r.b),
+    r.ratio ? `${formatRatio(r.ratio)}×` : '—',
+    r.welch ? (r.welch.p < 0.001 ? '< 0.001' : r.welch.p.toFixed(3)) : '—',
+    r.verdict,
+  ])
+  lines.push(table(['strategy', 'workers', `${c.labels.a} mean ± σ`, `${c.labels.b} mean ± σ`, `${c.labels.a} ÷ ${c.labels.b}`, 'p (Welch)', 'verdict'], rows, new Set([1, 2, 3, 4, 5])))
+  lines.push('', 'Machines (* where they differ)')
+  lines.push(table(['', 'field', c.labels.a, c.labels.b], c.machine.map((m) => [m.differs ? '*' : '', m.label, m.a, m.b]), new Set()))
+  if (c.configDifferences.length > 0) {
+    lines.push('', 'Configurations differ:')
+    for (const d of c.configDifferences) lines.push(`  ${d}`)
+  }
   return lines.join('\n')
 }

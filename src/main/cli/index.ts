@@ -1,13 +1,23 @@
 // concurrency-lab: the headless CLI over LabHost.
-// Exit codes: 0 success; 1 a trial failed or checksums disagree; 2 invalid arguments; 130 Ctrl-C.
-import { writeFile, rename } from 'node:fs/promises'
+// Exit codes: 0 success; 1 a trial failed, checksums disagree or a file could not be written;
+// 2 invalid arguments or a session file that cannot be read; 130 Ctrl-C.
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
+import { compareRuns } from '../../shared/compare'
+import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../shared/export'
 import { ValidationError, type Run, type RunConfigInput } from '../../shared/schemas'
+import { SessionError, newSession, sessionIdSchema, withRun, type Session } from '../../shared/session'
 import { LabHost } from '../lab/host'
 import { NodeProcessLauncher } from '../lab/launcher'
+import { machineInfo } from '../lab/machine'
 import { Sampler } from '../lab/sampler'
-import { formatCatalog, formatRun } from './format'
+import { SessionStore, readSessionFile, writeSessionFile } from '../lab/sessions'
+import { formatCatalog, formatComparison, formatRun, formatSession, formatSessionList } from './format'
 import { ProgressBar } from './progress'
 
 class UsageError extends Error {}
@@ -31,12 +41,6 @@ function collectParam(text: string, previous: Record<string, number | string>): 
   return { ...previous, [text.slice(0, eq).trim()]: numberOrText(text.slice(eq + 1)) }
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
-  await writeFile(temp, text)
-  await rename(temp, path)
-}
-
 interface RunOptions {
   workload: string
   strategies: string
@@ -47,9 +51,19 @@ interface RunOptions {
   chunk: string
   timeout: string
   samplerHz: string
+  python?: string
+  switchInterval?: string
   json?: boolean
   out?: string
+  name?: string
+  dataDir: string
+  autosave: boolean
   progress: boolean
+}
+
+/** Where sessions autosave: --data-dir, else $CONCURRENCY_LAB_DATA_DIR, else ~/.concurrency-lab/sessions. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CONCURRENCY_LAB_DATA_DIR || join(homedir(), '.concurrency-lab', 'sessions')
 }
 
 export function buildConfig(options: RunOptions): RunConfigInput {
@@ -63,6 +77,8 @@ export function buildConfig(options: RunOptions): RunConfigInput {
     timeoutMs: numberOrText(options.timeout),
     samplerHz: numberOrText(options.samplerHz),
     params: options.param,
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.switchInterval !== undefined ? { switchIntervalMs: numberOrText(options.switchInterval) } : {}),
   } as RunConfigInput
 }
 
@@ -74,7 +90,12 @@ function workerEntries() {
 }
 
 async function runCommand(options: RunOptions): Promise<number> {
-  const host = new LabHost({ entries: workerEntries(), launcher: new NodeProcessLauncher() })
+  const host = new LabHost({
+    entries: workerEntries(),
+    launcher: new NodeProcessLauncher(),
+    ...(options.autosave ? { sessionsDir: options.dataDir } : {}),
+  })
+  if (options.autosave && options.name !== undefined) await host.newSession(options.name)
   const bar = new ProgressBar()
   let lastWall: number | null = null
   host.onEvent((event) => {
@@ -93,23 +114,99 @@ async function runCommand(options: RunOptions): Promise<number> {
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigint)
   let run: Run
+  let session: Session | null
+  let saveProblem: string | null = null
   try {
     run = await host.waitForRun(runId)
+    const autosave = await host.autosaved(runId)
+    if (options.autosave && !autosave.saved) saveProblem = autosave.reason
+    session = await host.currentSession()
   } finally {
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigint)
     bar.clear()
     await host.shutdown()
   }
-  const json = JSON.stringify(run, null, 2)
-  if (options.out) await writeAtomically(options.out, json + '\n')
-  process.stdout.write(options.json ? json + '\n' : formatRun(run) + '\n')
+  if (options.out) {
+    // The same session the run autosaved into, or (autosave off) a session holding just this run.
+    const toWrite = session ?? withRun(newSession({ id: randomUUID(), name: options.name ?? `${run.config.workload} run`, machine: machineInfo() }), run)
+    try {
+      await writeSessionFile(options.out, toWrite)
+    } catch (error) {
+      saveProblem = error instanceof Error ? error.message : String(error)
+    }
+  }
+  process.stdout.write(options.json ? JSON.stringify(run, null, 2) + '\n' : formatRun(run) + '\n')
+  if (saveProblem) process.stderr.write(`error: ${saveProblem}\n`)
   if (interrupted) return 130
+  if (saveProblem) return 1
   if (run.errors.length > 0) {
     const more = run.errors.length > 1 ? ` (and ${run.errors.length - 1} more)` : ''
     process.stderr.write(`error: ${run.errors[0]}${more}\n`)
     return 1
   }
+  return 0
+}
+
+/** Opens a session file, or a library session by id when no such file exists. */
+async function openSessionArg(arg: string, dataDir: string): Promise<{ session: Session; source: string }> {
+  if (!existsSync(arg) && sessionIdSchema.safeParse(arg).success) {
+    const store = new SessionStore(dataDir)
+    if (existsSync(store.pathOf(arg))) return { session: await store.open(arg), source: store.pathOf(arg) }
+  }
+  return { session: (await readSessionFile(arg)).session, source: arg }
+}
+
+/** The run `index` (1-based) of a session, or its last run. */
+function pickRun(session: Session, source: string, index: string | undefined, option: string): Run {
+  const count = session.runs.length
+  if (count === 0) throw new UsageError(`${source} holds no runs`)
+  if (index === undefined) return session.runs[count - 1]!
+  const n = Number(index)
+  if (!Number.isInteger(n) || n < 1 || n > count) {
+    throw new UsageError(`${option} must be a run number from 1 to ${count} (${source} holds ${count} run${count === 1 ? '' : 's'}), got ${JSON.stringify(index)}`)
+  }
+  return session.runs[n - 1]!
+}
+
+interface FileOptions {
+  dataDir: string
+}
+
+async function showCommand(file: string, options: FileOptions & { json?: boolean }): Promise<number> {
+  const { session, source } = await openSessionArg(file, options.dataDir)
+  process.stdout.write(options.json ? `${JSON.stringify(session, null, 2)}\n` : `${formatSession(session, source)}\n`)
+  return 0
+}
+
+async function compareCommand(fileA: string, fileB: string, options: FileOptions & { runA?: string; runB?: string; json?: boolean }): Promise<number> {
+  const a = await openSessionArg(fileA, options.dataDir)
+  const b = await openSessionArg(fileB, options.dataDir)
+  const runA = pickRun(a.session, a.source, options.runA, '--run-a')
+  const runB = pickRun(b.session, b.source, options.runB, '--run-b')
+  const comparison = compareRuns(runA, runB)
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(comparison, null, 2)}\n`
+      : `${formatComparison(comparison, { source: a.source, run: runA }, { source: b.source, run: runB })}\n`,
+  )
+  return 0
+}
+
+async function exportCommand(file: string, options: FileOptions & { format: string; run?: string; out?: string }): Promise<number> {
+  if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`)
+  }
+  const { session, source } = await openSessionArg(file, options.dataDir)
+  const text = exportRun(pickRun(session, source, options.run, '--run'), options.format as ExportFormat, session)
+  if (options.out) await writeFile(options.out, text)
+  else process.stdout.write(text)
+  return 0
+}
+
+async function sessionsCommand(options: FileOptions & { json?: boolean }): Promise<number> {
+  const list = await new SessionStore(options.dataDir).list()
+  process.stdout.write(options.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatSessionList(list, options.dataDir)}\n`)
   return 0
 }
 
@@ -165,12 +262,9 @@ export function makeProgram(): Command {
     .description('list workloads (with parameters and defaults) and strategies')
     .option('--json', 'print the catalog as JSON')
     .action(async (options: { json?: boolean }) => {
-      if (options.json) {
-        const host = new LabHost({ entries: workerEntries(), launcher: new NodeProcessLauncher() })
-        process.stdout.write(JSON.stringify(await host.catalog(), null, 2) + '\n')
-      } else {
-        process.stdout.write(formatCatalog() + '\n')
-      }
+      const host = new LabHost({ entries: workerEntries(), launcher: new NodeProcessLauncher() })
+      const catalog = await host.catalog()
+      process.stdout.write((options.json ? JSON.stringify(catalog, null, 2) : formatCatalog(catalog)) + '\n')
     })
   program
     .command('sample')
@@ -194,14 +288,63 @@ export function makeProgram(): Command {
     .option('--chunk <n>', 'tasks sent to a worker per message', '1')
     .option('--timeout <ms>', 'per-trial timeout in milliseconds', '120000')
     .option('--sampler-hz <hz>', 'CPU samples per second', '10')
+    .option('--python <id|path>', 'Python interpreter for the py-* strategies (default: python3 on PATH)')
+    .option('--switch-interval <ms>', "Python's thread switch interval (sys.setswitchinterval) for the py-* strategies")
     .option('--json', 'print the whole run (config, trials, stats, samples) as JSON')
-    .option('-o, --out <file>', 'also write the run as JSON to this file')
+    .option('-o, --out <file>', 'also write a session file holding the run (open it with `show`, `compare`, `export`)')
+    .option('--name <name>', 'name of the new session the run is saved into')
+    .option('--data-dir <dir>', 'session library the run autosaves into (env CONCURRENCY_LAB_DATA_DIR)', defaultDataDir())
+    .option('--no-autosave', 'do not save the run into the session library')
     .addOption(new Option('--no-progress', 'do not draw the progress bar on stderr'))
     .action(async (options: RunOptions) => {
       process.exitCode = await runCommand(options)
     })
+  const dataDir = (): Option => new Option('--data-dir <dir>', 'session library, for FILE given as a session id (env CONCURRENCY_LAB_DATA_DIR)').default(defaultDataDir())
+  program
+    .command('show')
+    .description('print the runs of a session file (or a library session id) as tables')
+    .argument('<file>', 'session file, or the id of a session in the library')
+    .option('--json', 'print the session as JSON (runs as the lab holds them)')
+    .addOption(dataDir())
+    .action(async (file: string, options: FileOptions & { json?: boolean }) => {
+      process.exitCode = await showCommand(file, options)
+    })
+  program
+    .command('compare')
+    .description('compare a run of FILE_A with a run of FILE_B: "x ± y times faster", Welch\'s t-test, machine differences')
+    .argument('<file-a>', 'session file (or library id) of run A')
+    .argument('<file-b>', 'session file (or library id) of run B')
+    .option('--run-a <n>', 'run number in FILE_A, from 1 (default: the last run)')
+    .option('--run-b <n>', 'run number in FILE_B, from 1 (default: the last run)')
+    .option('--json', 'print the comparison as JSON')
+    .addOption(dataDir())
+    .action(async (fileA: string, fileB: string, options: FileOptions & { runA?: string; runB?: string; json?: boolean }) => {
+      process.exitCode = await compareCommand(fileA, fileB, options)
+    })
+  program
+    .command('export')
+    .description('export a run of a session file as JSON, CSV (one row per trial) or a Markdown report')
+    .argument('<file>', 'session file, or the id of a session in the library')
+    .requiredOption('-f, --format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .option('--run <n>', 'run number, from 1 (default: the last run)')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .addOption(dataDir())
+    .action(async (file: string, options: FileOptions & { format: string; run?: string; out?: string }) => {
+      process.exitCode = await exportCommand(file, options)
+    })
+  program
+    .command('sessions')
+    .description('list the sessions of the library (name, date, machine, number of runs)')
+    .option('--json', 'print the list as JSON')
+    .addOption(dataDir())
+    .action(async (options: FileOptions & { json?: boolean }) => {
+      process.exitCode = await sessionsCommand(options)
+    })
   return program
 }
+
+// A session that cannot be written is the machine's problem (1); one that cannot be read is bad input (2).
+const WRITE_PROBLEMS = new Set(['no-space', 'read-only', 'write-failed'])
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -211,7 +354,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2
     }
-    if (error instanceof ValidationError || error instanceof UsageError) {
+    if (error instanceof ValidationError || error instanceof UsageError || (error instanceof SessionError && !WRITE_PROBLEMS.has(error.problem))) {
       process.stderr.write(`error: ${error.message}\n`)
       return 2
     }

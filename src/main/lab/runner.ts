@@ -4,7 +4,7 @@
 import type { LabEvent } from '../../shared/api'
 import { combineChecksums, findStrategy, findWorkload, planTasks, resolveParams, type StrategySpec } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
-import type { ExecutionMode } from '../../shared/protocol'
+import type { ExecutionMode, PythonInit } from '../../shared/protocol'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { deriveGroupStats } from '../../shared/stats'
 import { ChildRegistry, ProcessChild, ThreadChild, type Child } from './children'
@@ -12,12 +12,16 @@ import { WorkerPool, type WorkerResult } from './executors/pool'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
+import { PythonChild, defaultPythonRunner, pythonStrategy } from './python/child'
+import { chooseInterpreter, type PythonInterpreter } from './python/interpreters'
 import { Sampler, residentBytes } from './sampler'
 
 /** Paths of the built worker entry files. */
 export interface WorkerEntries {
   thread: string
   process: string
+  /** The Python runner script; found beside the sources when left out (see defaultPythonRunner). */
+  python?: string
 }
 
 export interface RunnerDeps {
@@ -25,6 +29,8 @@ export interface RunnerDeps {
   launcher: ProcessLauncher
   registry: ChildRegistry
   emit: (event: LabEvent) => void
+  /** Python interpreters the user added, tried before those on PATH. */
+  pythonPaths?: readonly string[]
 }
 
 const TASK_EVENT_INTERVAL_MS = 200
@@ -46,6 +52,7 @@ export class RunController {
   readonly done: Promise<Run>
   private readonly abort = new AbortController()
   private pool: WorkerPool | null = null
+  private interpreter: Promise<PythonInterpreter> | null = null
 
   constructor(
     id: string,
@@ -155,17 +162,50 @@ export class RunController {
     await this.closePool()
     const { registry, launcher, entries } = this.deps
     const children: Child[] = []
-    for (let i = 0; i < workers; i++) {
-      children.push(strategy.id === 'processes' ? new ProcessChild(registry, launcher, entries.process) : new ThreadChild(registry, entries.thread))
+    let python: PythonInit | undefined
+    const pythonMode = pythonStrategy(strategy.id)
+    if (pythonMode) {
+      // One runner process is the pool's one child; it runs its own threads or processes.
+      const interpreter = await this.pythonInterpreter()
+      if (pythonMode.gil === 'off' && !interpreter.freeThreaded) {
+        throw new Error(`${strategy.id} needs a free-threaded Python (3.13t or newer); Python ${interpreter.version} at ${interpreter.executable} always runs with the GIL`)
+      }
+      const env: Record<string, string> = {}
+      if (interpreter.freeThreaded && pythonMode.gil) env.PYTHON_GIL = pythonMode.gil === 'on' ? '1' : '0'
+      children.push(new PythonChild(registry, { executable: interpreter.executable, runner: entries.python ?? defaultPythonRunner(), env }))
+      python = { mode: pythonMode.mode, workers: pythonMode.pooled ? workers : 1, switchIntervalMs: this.config.switchIntervalMs ?? null }
+    } else {
+      for (let i = 0; i < workers; i++) {
+        children.push(strategy.id === 'processes' ? new ProcessChild(registry, launcher, entries.process) : new ThreadChild(registry, entries.thread))
+      }
     }
-    const mode: ExecutionMode = strategy.id === 'async' ? 'concurrent' : 'serial'
+    // The Python runner is sent every task at once and schedules them itself.
+    const mode: ExecutionMode = strategy.id === 'async' || python ? 'concurrent' : 'serial'
     this.pool = await WorkerPool.start(
       children,
-      { workload: this.config.workload, mode, clockOrigin: this.run.clockOrigin, fixtures },
+      { workload: this.config.workload, mode, clockOrigin: this.run.clockOrigin, fixtures, ...(python ? { python } : {}) },
       30_000,
       this.abort.signal,
     )
+    const described = this.pool.ready[0]?.runtime
+    if (python && described && !this.run.python) {
+      const interpreter = await this.pythonInterpreter()
+      this.run.python = { ...described, freeThreaded: interpreter.freeThreaded }
+    }
     return this.pool
+  }
+
+  /** The run's Python interpreter, chosen once: the one the config names, else the first usable one. */
+  private pythonInterpreter(): Promise<PythonInterpreter> {
+    if (!this.interpreter) {
+      const { python } = this.config
+      const extra = this.deps.pythonPaths ?? []
+      this.interpreter =
+        python === undefined && this.config.strategies.includes('py-threads-nogil')
+          ? chooseInterpreter(undefined, { extra, freeThreaded: true }).catch(() => chooseInterpreter(undefined, { extra }))
+          : chooseInterpreter(python, { extra })
+    }
+    return this.interpreter
   }
 
   private async runTrial(
@@ -200,7 +240,9 @@ export class RunController {
       trial.error = error instanceof Error ? error.message : String(error)
       return trial
     }
-    const concurrent = pool.init.mode === 'concurrent'
+    // Tasks that share one event loop get lanes by overlap; everything else by its worker.
+    const concurrent = pool.init.mode === 'concurrent' && (!pool.init.python || pool.init.python.mode === 'asyncio')
+    const pythonCpu = pool.init.python !== undefined
     let unsent: TimelineSlice[] = []
     let lastTaskEvent = Date.now()
     const toSlice = (r: WorkerResult): TimelineSlice => ({ task: r.id, worker: r.worker, lane: r.worker, start: r.start, end: r.end })
@@ -211,7 +253,7 @@ export class RunController {
       lastTaskEvent = Date.now()
     }
 
-    const childUsageBefore = strategy.id === 'processes' ? await pool.cpuUsage().catch(() => null) : null
+    const childUsageBefore = strategy.id === 'processes' || pythonCpu ? await pool.cpuUsage().catch(() => null) : null
     const cpuBefore = process.cpuUsage()
     const outcome = await pool.runTrial(tasks, {
       chunkSize: config.chunkSize,
@@ -233,7 +275,9 @@ export class RunController {
 
     trial.start = outcome.start
     trial.wallMs = outcome.wallUs / 1000
-    trial.cpuMs = (cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    // A Python trial counts the interpreter's CPU alone (runner and pool processes), so that
+    // CPU ÷ wall reads as "cores kept busy" by Python: about 1 for CPU-bound threads under the GIL.
+    trial.cpuMs = (pythonCpu ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
     trial.timeline = outcome.results.map(toSlice).sort((a, b) => a.start - b.start)
     if (concurrent) {
       assignLanes(trial.timeline)
@@ -268,7 +312,7 @@ export class RunController {
       run.errors.push(`${trial.strategy} × ${trial.workers} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`)
     }
     run.trials.push(trial)
-    run.stats = deriveGroupStats(run.trials, run.machine.logicalCores)
+    run.stats = deriveGroupStats(run.trials, run.machine.logicalCores, (id) => findStrategy(id)?.runtime ?? 'node')
     this.emit({ type: 'trial-end', runId: run.id, index: run.trials.length - 1, trial, stats: run.stats })
   }
 }

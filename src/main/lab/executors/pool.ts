@@ -4,7 +4,7 @@
 // async strategy) hands every task over at once, so they all start on one event loop.
 import type { TaskInput } from '../../../shared/catalog'
 import { epochMicros } from '../../../shared/clock'
-import type { ChildToLab, ExecutionMode, Fixtures, TaskResult } from '../../../shared/protocol'
+import type { ChildToLab, ExecutionMode, Fixtures, PythonInit, TaskResult } from '../../../shared/protocol'
 import type { Child } from '../children'
 
 const TARGET_AHEAD_US = 2000
@@ -15,10 +15,12 @@ export interface PoolInit {
   mode: ExecutionMode
   clockOrigin: number
   fixtures: Fixtures
+  /** For the Python runner: how it runs the tasks inside (its own threads or processes). */
+  python?: PythonInit
 }
 
 export interface WorkerResult extends TaskResult {
-  /** Index of the child in the pool that ran the task. */
+  /** Index of the child in the pool that ran the task, or of the thread or process inside it. */
   worker: number
 }
 
@@ -45,6 +47,8 @@ export class WorkerPool {
   private exitHandler: ((worker: number, code: number | null) => void) | null = null
   /** Set once a trial failed midway: the children's state is unknown, so the pool must be replaced. */
   broken = false
+  /** Each child's `ready` reply, in child order. */
+  ready: Array<Extract<ChildToLab, { type: 'ready' }>> = []
 
   private constructor(
     readonly children: Child[],
@@ -63,13 +67,14 @@ export class WorkerPool {
   static async start(children: Child[], init: PoolInit, timeoutMs = 30_000, signal?: AbortSignal): Promise<WorkerPool> {
     const pool = new WorkerPool(children, init)
     try {
-      await pool.exchange(
+      const replies = await pool.exchange(
         () => children.forEach((c) => c.send({ type: 'init', ...init })),
         (message) => message.type === 'ready',
         timeoutMs,
         signal,
         'start',
       )
+      pool.ready = replies.filter((m) => m.type === 'ready')
     } catch (error) {
       await pool.stop(0)
       throw error
@@ -185,7 +190,7 @@ export class WorkerPool {
             const batch: WorkerResult[] = []
             for (const r of message.results) {
               if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
-              const result = { ...r, worker: i }
+              const result = { ...r, worker: r.worker ?? i }
               batch.push(result)
               results.push(result)
               busyUs += r.end - r.start

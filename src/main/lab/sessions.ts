@@ -1,0 +1,372 @@
+// SessionStore: the library of sessions, one JSON file per session in a folder.
+// Writes are atomic (temp file in the same folder, fsync, rename, fsync the folder) and the
+// previous version is kept as <file>.bak until the new one is in place. Deleting moves the file
+// to .trash/, from where it can be restored. The list is served from an index (.index.json)
+// whose entries are trusted only while a file's size, mtime and inode are unchanged.
+import { randomUUID } from 'node:crypto'
+import * as fsp from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import {
+  SESSION_FILE_LIMIT_BYTES,
+  SessionError,
+  decodeSessionBytes,
+  encodeSession,
+  sessionIdSchema,
+  summariseSession,
+  tooLarge,
+  type Session,
+  type SessionSummary,
+} from '../../shared/session'
+import packageJson from '../../../package.json'
+
+/** What the lab writes into every file's writtenBy field. */
+export const WRITTEN_BY = `Concurrency Lab ${packageJson.version}`
+
+/**
+ * The file operations the store uses. Tests replace `writeNewFile` to simulate a full disk,
+ * which no unprivileged test can cause for real.
+ */
+export interface SessionFs {
+  /** Creates `path` (failing if it exists), writes `data`, fsyncs and closes it. */
+  writeNewFile(path: string, data: Uint8Array): Promise<void>
+}
+
+export const nodeSessionFs: SessionFs = {
+  async writeNewFile(path, data) {
+    const handle = await fsp.open(path, 'wx', 0o644)
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  },
+}
+
+export interface SessionStoreOptions {
+  /** Files larger than this are refused before reading (default 200 MB). */
+  maxBytes?: number
+  fs?: SessionFs
+}
+
+const INDEX_FILE = '.index.json'
+const INDEX_VERSION = 1
+const TRASH = '.trash'
+
+interface IndexEntry {
+  size: number
+  mtimeMs: number
+  ino: number
+  summary: SessionSummary
+}
+
+const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
+
+/** Creates `path` with `data` atomically: readers see the old file or the new one, never a mix. */
+export async function writeFileAtomically(path: string, data: Uint8Array | string, fs: SessionFs = nodeSessionFs): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  const dir = dirname(path)
+  const temp = join(dir, `.${basename(path)}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`)
+  const backup = `${path}.bak`
+  try {
+    await fsp.mkdir(dir, { recursive: true })
+    await fs.writeNewFile(temp, bytes)
+    // Keep the previous version until the new one is complete. A hard link costs nothing; file
+    // systems without links (FAT) get a copy.
+    const hadPrevious = await exists(path)
+    if (hadPrevious) {
+      await fsp.rm(backup, { force: true })
+      await fsp.link(path, backup).catch(() => fsp.copyFile(path, backup))
+    }
+    await fsp.rename(temp, path)
+    await syncFolder(dir)
+    if (hadPrevious) await fsp.rm(backup, { force: true })
+  } catch (error) {
+    await fsp.rm(temp, { force: true }).catch(() => undefined)
+    throw writeError(error, path)
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.lstat(path)
+    return true
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false
+    throw error
+  }
+}
+
+/** fsyncs a folder so a rename in it survives a power cut; a no-op where folders cannot be opened (Windows). */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: fsp.FileHandle | undefined
+  try {
+    handle = await fsp.open(dir, 'r')
+    await handle.sync()
+  } catch (error) {
+    if (!['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF'].includes(errnoOf(error) ?? '')) throw error
+  } finally {
+    await handle?.close()
+  }
+}
+
+function writeError(error: unknown, path: string): SessionError {
+  if (error instanceof SessionError) return error
+  const code = errnoOf(error)
+  const where = dirname(path)
+  const keep = 'nothing was changed there; save it somewhere else'
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new SessionError('no-space', `cannot save ${path}: the disk is full (${code}); ${keep}`)
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return new SessionError('read-only', `cannot save ${path}: the folder ${where} is read-only or not writable (${code}); ${keep}`)
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new SessionError('write-failed', `cannot save ${path}: ${where} is not a folder (${code}); ${keep}`)
+    default:
+      return new SessionError('write-failed', `cannot save ${path}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** Reads a session file anywhere on disk, refusing files over `maxBytes` before reading them. */
+export async function readSessionFile(path: string, maxBytes = SESSION_FILE_LIMIT_BYTES): Promise<{ session: Session; size: number }> {
+  let bytes: Buffer
+  try {
+    const stats = await fsp.stat(path)
+    if (stats.isDirectory()) throw new SessionError('read-failed', `${path} is a folder, not a session file`)
+    if (stats.size > maxBytes) throw tooLarge(path, stats.size, maxBytes)
+    bytes = await fsp.readFile(path)
+  } catch (error) {
+    if (error instanceof SessionError) throw error
+    const code = errnoOf(error)
+    if (code === 'ENOENT') throw new SessionError('not-found', `${path} does not exist`)
+    if (code === 'ENOTDIR') throw new SessionError('not-found', `${path} does not exist (a part of the path is a file)`)
+    throw new SessionError('read-failed', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
+}
+
+/** Writes a session file anywhere on disk, atomically. */
+export async function writeSessionFile(path: string, session: Session, fs: SessionFs = nodeSessionFs): Promise<number> {
+  const bytes = Buffer.from(encodeSession(session, WRITTEN_BY), 'utf8')
+  await writeFileAtomically(path, bytes, fs)
+  return bytes.length
+}
+
+export class SessionStore {
+  readonly dir: string
+  readonly trashDir: string
+  private readonly maxBytes: number
+  private readonly fs: SessionFs
+  // Writes to one file happen one at a time, in the order they were asked for.
+  private readonly queues = new Map<string, Promise<unknown>>()
+
+  constructor(dir: string, options: SessionStoreOptions = {}) {
+    this.dir = resolve(dir)
+    this.trashDir = join(this.dir, TRASH)
+    this.maxBytes = options.maxBytes ?? SESSION_FILE_LIMIT_BYTES
+    this.fs = options.fs ?? nodeSessionFs
+  }
+
+  /** The library file of session `id` (the id is checked, so it cannot point outside the folder). */
+  pathOf(id: string, inTrash = false): string {
+    const checked = sessionIdSchema.safeParse(id)
+    if (!checked.success) throw new SessionError('not-found', `no session has the id ${JSON.stringify(id).slice(0, 120)}: ids are letters, digits, - and _`)
+    return join(inTrash ? this.trashDir : this.dir, `${id}.json`)
+  }
+
+  /** Every session in the library, newest first. Files that cannot be opened are listed with their problem. */
+  async list(): Promise<SessionSummary[]> {
+    return this.listFolder(this.dir, true)
+  }
+
+  /** Sessions in the trash, newest first. */
+  async listTrash(): Promise<SessionSummary[]> {
+    return this.listFolder(this.trashDir, false)
+  }
+
+  async open(id: string): Promise<Session> {
+    const path = this.pathOf(id)
+    await this.recover(path)
+    try {
+      return (await readSessionFile(path, this.maxBytes)).session
+    } catch (error) {
+      if (error instanceof SessionError && error.problem === 'not-found') {
+        throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the library ${this.dir}`)
+      }
+      throw error
+    }
+  }
+
+  /** Writes `session` into the library (creating or replacing its file); returns its summary. */
+  async save(session: Session): Promise<SessionSummary> {
+    const path = this.pathOf(session.id)
+    return this.serialised(path, async () => {
+      const size = await writeSessionFile(path, session, this.fs)
+      return summariseSession(session, size)
+    })
+  }
+
+  /** Renames a session in the library; returns it as saved. */
+  async rename(id: string, name: string): Promise<Session> {
+    return this.update(id, (session) => ({ ...session, name }))
+  }
+
+  /** Replaces a session's notes; returns it as saved. */
+  async setNotes(id: string, notes: string): Promise<Session> {
+    return this.update(id, (session) => ({ ...session, notes }))
+  }
+
+  /** Moves a session to the trash folder (undo with restore). */
+  async delete(id: string): Promise<void> {
+    const path = this.pathOf(id)
+    await this.serialised(path, async () => {
+      await this.recover(path)
+      if (!(await exists(path))) throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the library ${this.dir}`)
+      try {
+        await fsp.mkdir(this.trashDir, { recursive: true })
+        await fsp.rename(path, this.pathOf(id, true))
+        await syncFolder(this.dir)
+      } catch (error) {
+        throw writeError(error, path)
+      }
+    })
+  }
+
+  /** Brings a deleted session back from the trash. */
+  async restore(id: string): Promise<SessionSummary> {
+    const path = this.pathOf(id)
+    const trashed = this.pathOf(id, true)
+    return this.serialised(path, async () => {
+      if (await exists(path)) throw new SessionError('exists', `cannot restore ${JSON.stringify(id)}: the library already holds a session with that id`)
+      if (!(await exists(trashed))) throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the trash ${this.trashDir}`)
+      try {
+        await fsp.rename(trashed, path)
+        await syncFolder(this.dir)
+      } catch (error) {
+        throw writeError(error, path)
+      }
+      const { session, size } = await readSessionFile(path, this.maxBytes)
+      return summariseSession(session, size)
+    })
+  }
+
+  private async update(id: string, change: (session: Session) => Session): Promise<Session> {
+    const path = this.pathOf(id)
+    return this.serialised(path, async () => {
+      await this.recover(path)
+      const { session } = await readSessionFile(path, this.maxBytes)
+      const updated = { ...change(session), updatedAt: new Date().toISOString() }
+      await writeSessionFile(path, updated, this.fs)
+      return updated
+    })
+  }
+
+  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve()
+    const next = previous.then(work, work)
+    const settled = next.catch(() => undefined)
+    this.queues.set(key, settled)
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key)
+    })
+    return next
+  }
+
+  /** After a crash between the backup and the rename, only the .bak may be left: put it back. */
+  private async recover(path: string): Promise<void> {
+    const backup = `${path}.bak`
+    if ((await exists(path)) || !(await exists(backup))) return
+    await fsp.rename(backup, path).catch(() => undefined)
+  }
+
+  private async listFolder(dir: string, useIndex: boolean): Promise<SessionSummary[]> {
+    let names: string[]
+    try {
+      names = await fsp.readdir(dir)
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return []
+      throw new SessionError('read-failed', `cannot list the session library ${dir}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (useIndex) await this.removeDeadTempFiles(dir, names)
+    for (const name of names.filter((n) => n.endsWith('.json.bak'))) {
+      const path = join(dir, name.slice(0, -'.bak'.length))
+      if (sessionIdSchema.safeParse(name.slice(0, -'.json.bak'.length)).success) await this.recover(path)
+    }
+    const files = (await fsp.readdir(dir).catch(() => names)).filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    const index = useIndex ? await this.readIndex() : new Map<string, IndexEntry>()
+    const fresh = new Map<string, IndexEntry>()
+    let changed = false
+    const summaries: SessionSummary[] = []
+    for (const name of files) {
+      const path = join(dir, name)
+      const stats = await fsp.stat(path).catch(() => null)
+      if (!stats?.isFile()) continue
+      const cached = index.get(name)
+      let entry: IndexEntry
+      if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino) {
+        entry = cached
+      } else {
+        changed = true
+        entry = { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, summary: await this.summaryOf(path, name, stats.size, stats.mtime) }
+      }
+      fresh.set(name, entry)
+      summaries.push(entry.summary)
+    }
+    if (useIndex && (changed || fresh.size !== index.size)) await this.writeIndex(fresh)
+    return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name))
+  }
+
+  private async summaryOf(path: string, name: string, size: number, mtime: Date): Promise<SessionSummary> {
+    try {
+      const { session, size: read } = await readSessionFile(path, this.maxBytes)
+      return summariseSession(session, read)
+    } catch (error) {
+      const problem = error instanceof SessionError ? error.message : `cannot read ${path}: ${String(error)}`
+      const when = mtime.toISOString()
+      return { id: name.slice(0, -'.json'.length), name, notes: '', createdAt: when, updatedAt: when, machine: '', runs: 0, sizeBytes: size, problem }
+    }
+  }
+
+  private async readIndex(): Promise<Map<string, IndexEntry>> {
+    try {
+      const doc = JSON.parse(await fsp.readFile(join(this.dir, INDEX_FILE), 'utf8')) as { version?: number; entries?: Record<string, IndexEntry> }
+      if (doc.version !== INDEX_VERSION || typeof doc.entries !== 'object' || doc.entries === null) return new Map()
+      const valid = Object.entries(doc.entries).filter(
+        ([, e]) => typeof e?.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.ino === 'number' && typeof e.summary?.id === 'string',
+      )
+      return new Map(valid)
+    } catch {
+      // A missing or damaged index is rebuilt from the files.
+      return new Map()
+    }
+  }
+
+  private async writeIndex(entries: Map<string, IndexEntry>): Promise<void> {
+    const text = JSON.stringify({ version: INDEX_VERSION, entries: Object.fromEntries(entries) })
+    // The index is only a cache: a library on a read-only disk is still listed, just slower.
+    await writeFileAtomically(join(this.dir, INDEX_FILE), text, this.fs).catch(() => undefined)
+  }
+
+  /** Removes temp files left by writers that crashed (their process is gone). */
+  private async removeDeadTempFiles(dir: string, names: string[]): Promise<void> {
+    for (const name of names) {
+      const pid = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(name)?.[1]
+      if (pid === undefined || isAlive(Number(pid))) continue
+      await fsp.rm(join(dir, name), { force: true }).catch(() => undefined)
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return errnoOf(error) === 'EPERM'
+  }
+}

@@ -1,0 +1,48 @@
+// The issue's "done when": the CLI shows the GIL's effect in its table.
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { root } from '../helpers'
+import { noPython } from './helpers'
+
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/concurrency-lab.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
+
+describe.skipIf(noPython)(`concurrency-lab with Python${noPython ? ` (skipped: ${noPython})` : ''}`, () => {
+  it('run --workload countdown --strategies py-sequential,py-threads,py-processes --workers 2', () => {
+    const out = cli(
+      'run',
+      '--workload',
+      'countdown',
+      '--strategies',
+      'py-sequential,py-threads,py-processes',
+      '--workers',
+      '2',
+      '--param',
+      'size=2000000',
+      '--repeat',
+      '2',
+      '--no-progress',
+    )
+    expect(out.stderr).toBe('')
+    expect(out.status).toBe(0)
+    expect(out.stdout).toMatch(/^Python 3\.\d+\.\d+ \((GIL on|free-threaded), switch interval [\d.]+ ms\) · \//m)
+    expect(out.stdout).toMatch(/strategy\s+workers\s+mean ± σ\s+min … max\s+CPU time\s+CPU use\s+busy cores\s+speedup/)
+    expect(out.stdout).toMatch(/^py-sequential\s+1\s.*1\.00×/m)
+    for (const s of ['py-threads', 'py-processes']) expect(out.stdout).toMatch(new RegExp(`^${s}\\s+2\\s`, 'm'))
+    const busy =
+      /^py-threads × 2: 2 threads kept ([\d.]+) cores busy: the GIL lets one thread at a time run Python bytecode\.$/m.exec(
+        out.stdout,
+      )
+    expect(busy).not.toBeNull()
+    expect(Number(busy![1])).toBeLessThan(1.5)
+    expect(out.stdout).toMatch(/checksum 2000000 \(every trial agrees\)/)
+  })
+
+  it('list shows the Python interpreters found', () => {
+    const out = cli('list')
+    expect(out.status).toBe(0)
+    expect(out.stdout).toMatch(/^ {2}py-processes\s+W workers/m)
+    expect(out.stdout).toMatch(/^ {2}python3\.\d+\.\d+\S*\s+3\.\d+\.\d+\s+\/\S+ \(.*default for py-\* strategies/m)
+  })
+})
