@@ -9,6 +9,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/electron/index.ts'),
           cli: resolve('src/main/cli/index.ts'),
+          server: resolve('src/main/server/index.ts'),
           'thread-entry': resolve('src/workers/thread-entry.ts'),
           'process-entry': resolve('src/workers/process-entry.ts'),
         },
@@ -26,6 +27,8 @@ export default defineConfig({
   },
   renderer: {
     plugins: [vue()],
+    // The page parses its bundle on every start: ship it minified.
+    build: { minify: true },
     resolve: { alias: { '@shared': resolve('src/shared') } },
   },
 })

@@ -1,9 +1,16 @@
 import type { LabApi } from '../shared/api'
+import type { MenuCommand, MenuState } from '../shared/menu'
 
 declare global {
   interface Window {
     /** Present in the desktop app (set by the preload); absent in browser mode. */
     lab?: LabApi
+    /** The desktop app's native menu: commands in, menu state out. Absent in browser mode. */
+    labShell?: {
+      readonly platform: string
+      onMenuCommand(listener: (command: MenuCommand) => void): () => void
+      setMenuState(state: MenuState): void
+    }
   }
 }
 

@@ -1,7 +1,9 @@
-// window.lab: LabApi as named methods over IPC. The page never sees ipcRenderer itself.
+// window.lab: LabApi as named methods over IPC; window.labShell: the native menu's bridge.
+// The page never sees ipcRenderer itself.
 import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, LabEvent, LabEventListener } from '../shared/api'
 import { IPC } from '../shared/ipc'
+import type { MenuCommand, MenuState } from '../shared/menu'
 
 const listeners = new Set<LabEventListener>()
 ipcRenderer.on(IPC.events, (_event, batch: LabEvent[]) => {
@@ -24,4 +26,19 @@ const lab: LabApi = {
   deleteSession: (id) => ipcRenderer.invoke(IPC.deleteSession, id),
 }
 
+const commandListeners = new Set<(command: MenuCommand) => void>()
+ipcRenderer.on(IPC.menuCommand, (_event, command: MenuCommand) => {
+  for (const listener of commandListeners) listener(command)
+})
+
+const labShell = {
+  platform: process.platform,
+  onMenuCommand: (listener: (command: MenuCommand) => void) => {
+    commandListeners.add(listener)
+    return () => commandListeners.delete(listener)
+  },
+  setMenuState: (state: MenuState) => ipcRenderer.send(IPC.menuState, state),
+}
+
 contextBridge.exposeInMainWorld('lab', lab)
+contextBridge.exposeInMainWorld('labShell', labShell)

@@ -11,4 +11,8 @@ export const IPC = {
   deleteSession: 'lab:delete-session',
   /** main → renderer: a batch of LabEvents. */
   events: 'lab:events',
+  /** main → renderer: a menu command the user chose (MenuCommand). */
+  menuCommand: 'lab:menu-command',
+  /** renderer → main: the state the application menu reflects (MenuState). */
+  menuState: 'lab:menu-state',
 } as const

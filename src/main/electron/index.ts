@@ -1,13 +1,18 @@
-// Electron main: owns one LabHost, the window and the IPC. Kept thin; the lab lives in src/main/lab.
+// Electron main: owns one LabHost, the window, the application menu and the IPC. Kept thin; the
+// lab lives in src/main/lab, the menu model in src/shared/menu.ts.
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow } from 'electron'
+import type { Catalog } from '../../shared/api'
 import { IPC } from '../../shared/ipc'
+import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from '../../shared/menu'
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
+import { installApplicationMenu } from './menu'
 import { UtilityProcessLauncher } from './utility-launcher'
 import { createLabWindow } from './window'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+const development = !app.isPackaged && Boolean(process.env['ELECTRON_RENDERER_URL'] ?? process.env['LAB_DEV'])
 
 const host = new LabHost({
   entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
@@ -15,12 +20,34 @@ const host = new LabHost({
 })
 
 let win: BrowserWindow | null = null
+let catalog: Catalog | null = null
+let menuState: MenuState = INITIAL_MENU_STATE
 
-void app.whenReady().then(() => {
+/** Quit and Developer Tools belong to the shell; every other command goes to the page. */
+function dispatch(command: MenuCommand): void {
+  if (command.command === 'app.quit') return app.quit()
+  if (command.command === 'view.devTools') return win?.webContents.toggleDevTools()
+  win?.webContents.send(IPC.menuCommand, command)
+}
+
+function refreshMenu(): void {
+  if (!catalog) return
+  installApplicationMenu(buildMenu(catalog, menuState, { development }), dispatch)
+}
+
+void app.whenReady().then(async () => {
+  catalog = await host.catalog()
+  refreshMenu()
   win = createLabWindow(here('../preload'), here('../renderer'), process.env['ELECTRON_RENDERER_URL'])
   const events = batchEvents((batch) => win?.webContents.send(IPC.events, batch))
   host.onEvent((event) => events.push(event))
-  registerLabIpc(host, (sender) => sender === win?.webContents)
+  registerLabIpc(host, {
+    isOurWindow: (sender) => sender === win?.webContents,
+    onMenuState: (state) => {
+      menuState = state
+      refreshMenu()
+    },
+  })
   win.on('closed', () => {
     events.dispose()
     win = null

@@ -1,0 +1,141 @@
+// Browser mode end to end, as a newcomer would use it: open the printed URL, pick a workload
+// from the menu bar, choose strategies, run, watch the CPU chart move, read the results and the
+// verdict; then start a second run and stop it.
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test'
+import { startServer, type RunningServer } from './support'
+
+const test = base.extend<object, { server: RunningServer }>({
+  server: [
+    async ({}, use) => {
+      const server = await startServer()
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker' },
+  ],
+})
+
+async function chooseFromMenu(page: Page, ...path: string[]): Promise<void> {
+  const [top, ...rest] = path
+  await page.getByRole('menubar').getByRole('menuitem', { name: top, exact: true }).click()
+  for (const [i, label] of rest.entries()) {
+    const menu = page.getByRole('menu')
+    if (i < rest.length - 1) {
+      await menu.getByRole('menuitem', { name: label, exact: true }).hover()
+    } else {
+      // The last item is a command: a plain item, or a radio (workloads) or checkbox (views).
+      const roles = (['menuitem', 'menuitemradio', 'menuitemcheckbox'] as const).map((role) => menu.getByRole(role, { name: label, exact: true }))
+      await roles[0]!.or(roles[1]!).or(roles[2]!).click()
+    }
+  }
+}
+
+async function onlyStrategies(page: Page, titles: string[]): Promise<void> {
+  const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')
+  for (const box of await boxes.all()) {
+    const label = (await box.locator('xpath=..').innerText()).trim()
+    const want = titles.some((t) => label === t || label.startsWith(`${t} `) || label.startsWith(`${t}\n`))
+    if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.setChecked(want)
+  }
+}
+
+const status = (page: Page) => page.getByTestId('run-status')
+
+/** A screenshot kept as a test artifact (test-results/…/name.png) and attached to the report. */
+async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
+  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
+  await page.screenshot({ path, fullPage })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+test('a newcomer runs a CPU-bound workload under three strategies and reads the results', async ({ page, server }, testInfo) => {
+  await page.goto(server.url)
+  await expect(page.getByRole('menubar')).toBeVisible()
+
+  await chooseFromMenu(page, 'Workload', 'CPU-bound', 'Count primes')
+  await expect(page.getByLabel('Workload', { exact: true })).toHaveValue('primes')
+  await page.getByLabel(/^size/).fill('4000000')
+  await onlyStrategies(page, ['Sequential', 'Worker threads', 'Processes'])
+  await page.getByLabel('Worker counts').fill('2')
+  await page.getByLabel('Repetitions').fill('2')
+  await page.getByRole('button', { name: /^Run/ }).click()
+
+  // While the run is going, the CPU chart must take new samples and redraw.
+  await expect(status(page)).toHaveText('Running')
+  const canvas = page.getByRole('img', { name: /^CPU/ })
+  const seen = { counts: new Set<string>(), pixels: new Set<string>() }
+  await expect
+    .poll(async () => {
+      const [phase, count, pixels] = await Promise.all([
+        status(page).getAttribute('data-phase'),
+        page.getByTestId('cpu-readout').innerText(),
+        canvas.evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL()),
+      ])
+      if (phase === 'running') {
+        seen.counts.add(count)
+        seen.pixels.add(pixels)
+      }
+      return Math.min(seen.counts.size, seen.pixels.size)
+    })
+    .toBeGreaterThanOrEqual(2)
+  await screenshot(page, testInfo, 'during the run')
+
+  await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
+  const rows = page.getByTestId('results-row')
+  await expect(rows).toHaveCount(3)
+  for (const row of await rows.all()) await expect(row.getByTestId('speedup')).toHaveText(/^\d+\.\d\d×$/)
+  await expect(rows.filter({ hasText: 'Sequential' }).getByTestId('speedup')).toHaveText('1.00×')
+  const verdict = page.getByTestId('verdict')
+  await expect(verdict).toContainText(/won/)
+  await expect(verdict).toContainText('CPU-bound')
+  await screenshot(page, testInfo, 'results', true)
+})
+
+test('a second run stops mid-way when Stop is pressed', async ({ page, server }, testInfo) => {
+  await page.goto(server.url)
+  await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
+  // One sequential trial of 200 × 200 ms = 40 s: only a real stop ends it within a second.
+  await page.getByLabel(/^tasks/).fill('200')
+  await page.getByLabel(/^duration/).fill('200')
+  await onlyStrategies(page, ['Sequential'])
+  await page.getByLabel('Warm-ups').fill('0')
+  await page.getByLabel('Repetitions').fill('1')
+  await page.getByRole('button', { name: /^Run/ }).click()
+  await expect(page.getByTestId('current-trial')).toContainText('sequential × 1')
+  await expect(page.getByTestId('timeline-readout')).toContainText(/tasks on 1 lane/)
+
+  const pressed = Date.now()
+  await page.getByRole('button', { name: /^Stop/ }).click()
+  // The trial would take 40 s; "Stopped" within expect's 30 s timeout shows a real stop. The
+  // latency itself is a figure, printed and annotated, not asserted (tests assert no timings).
+  await expect(status(page)).toHaveText('Stopped')
+  const tookMs = Date.now() - pressed
+  testInfo.annotations.push({ type: 'stop latency', description: `${tookMs} ms` })
+  console.log(`stop latency: ${tookMs} ms from pressing Stop to "Stopped" on screen`)
+  await expect(page.getByRole('button', { name: /^Run/ })).toBeEnabled()
+  await screenshot(page, testInfo, 'stopped')
+})
+
+test('without the token, the server answers 401 and refuses the socket', async ({ page, server }) => {
+  const bare = `${server.origin}/`
+  expect((await page.request.get(bare)).status()).toBe(401)
+  expect((await page.request.get(`${bare}?token=wrong`)).status()).toBe(401)
+  expect((await page.request.get(`${server.origin}/assets/`)).status()).toBe(401)
+  const response = await page.goto(bare)
+  expect(response?.status()).toBe(401)
+  await expect(page.locator('body')).toContainText('Unauthorised')
+
+  // A page from another origin that knows the token still cannot open the lab's socket.
+  await page.goto('about:blank')
+  const token = new URL(server.url).searchParams.get('token')!
+  const outcome = await page.evaluate(
+    (url) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url)
+        ws.onopen = () => resolve('open')
+        ws.onerror = () => resolve('refused')
+      }),
+    `ws://127.0.0.1:${new URL(server.url).port}/ws?token=${token}`,
+  )
+  expect(outcome).toBe('refused')
+})

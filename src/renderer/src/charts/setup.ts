@@ -1,0 +1,56 @@
+// Chart.js with only the parts the lab draws, plus the two small plugins of its own.
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartType,
+  type DefaultDataPoint,
+} from 'chart.js'
+import { markRaw } from 'vue'
+
+Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, ScatterController, Tooltip)
+
+/**
+ * A chart on `canvas`, marked raw so Vue never wraps it in a proxy; null where the canvas has no
+ * 2D context (happy-dom in tests), so components still render their text without a chart.
+ */
+export function createChart<T extends ChartType, D = DefaultDataPoint<T>, L = unknown>(
+  canvas: HTMLCanvasElement,
+  config: ChartConfiguration<T, D, L>,
+): Chart<T, D, L> | null {
+  let context: CanvasRenderingContext2D | null = null
+  try {
+    context = canvas.getContext('2d')
+  } catch {
+    context = null
+  }
+  if (!context) return null
+  return markRaw(new Chart(canvas, config))
+}
+
+/** Calls `draw` at most once per animation frame, however often it is asked. */
+export function frameThrottle(draw: () => void): { request(): void; cancel(): void } {
+  let frame: number | null = null
+  return {
+    request(): void {
+      if (frame !== null) return
+      frame = requestAnimationFrame(() => {
+        frame = null
+        draw()
+      })
+    },
+    cancel(): void {
+      if (frame !== null) cancelAnimationFrame(frame)
+      frame = null
+    },
+  }
+}

@@ -1,0 +1,73 @@
+// The task timeline: one lane per worker, one bar per task, drawn on a plain canvas. A trial can
+// have tens of thousands of tasks, so bars are thinned to what the pixels can show: per lane,
+// bars closer than a pixel merge into one span, and the number drawn never exceeds the width.
+import type { TimelineSlice } from '@shared/schemas'
+
+export interface TimeWindow {
+  /** µs on the run's clock. */
+  from: number
+  to: number
+}
+
+export interface LaneSpans {
+  lane: number
+  /** Pixel spans [x0, x1) to fill, in order, non-overlapping. */
+  spans: Array<[number, number]>
+  /** Tasks that fell in the window on this lane. */
+  tasks: number
+}
+
+/** Lanes of slices in [from, to) mapped to `width` pixels, with sub-pixel gaps merged. */
+export function thinSlices(slices: readonly TimelineSlice[], window: TimeWindow, width: number): LaneSpans[] {
+  const lanes = new Map<number, LaneSpans>()
+  const span = window.to - window.from
+  if (span <= 0 || width <= 0) return []
+  const scale = width / span
+  const byStart = [...slices].sort((a, b) => a.start - b.start)
+  for (const s of byStart) {
+    if (s.end < window.from || s.start > window.to) continue
+    let lane = lanes.get(s.lane)
+    if (!lane) {
+      lane = { lane: s.lane, spans: [], tasks: 0 }
+      lanes.set(s.lane, lane)
+    }
+    lane.tasks++
+    const x0 = Math.max(0, (s.start - window.from) * scale)
+    // Every task gets at least a pixel, so a burst of tiny tasks is still visible.
+    const x1 = Math.min(width, Math.max(x0 + 1, (s.end - window.from) * scale))
+    const last = lane.spans[lane.spans.length - 1]
+    if (last && x0 - last[1] < 1) last[1] = Math.max(last[1], x1)
+    else lane.spans.push([x0, x1])
+  }
+  return [...lanes.values()].sort((a, b) => a.lane - b.lane)
+}
+
+/** The whole extent of a timeline, or null when it is empty. */
+export function extentOf(slices: readonly TimelineSlice[]): TimeWindow | null {
+  if (slices.length === 0) return null
+  let from = Infinity
+  let to = -Infinity
+  for (const s of slices) {
+    if (s.start < from) from = s.start
+    if (s.end > to) to = s.end
+  }
+  return { from, to: to > from ? to : from + 1 }
+}
+
+/** Zooms `window` by `factor` (<1 zooms in) around the point at fraction `at` (0–1), kept inside `bounds`. */
+export function zoomWindow(window: TimeWindow, factor: number, at: number, bounds: TimeWindow): TimeWindow {
+  const span = window.to - window.from
+  const full = bounds.to - bounds.from
+  const next = Math.min(full, Math.max(full / 1e6, span * factor, 1))
+  const pivot = window.from + span * Math.min(1, Math.max(0, at))
+  let from = pivot - (pivot - window.from) * (next / span)
+  from = Math.min(Math.max(bounds.from, from), bounds.to - next)
+  return { from, to: from + next }
+}
+
+/** Moves `window` by `fraction` of its width, kept inside `bounds`. */
+export function panWindow(window: TimeWindow, fraction: number, bounds: TimeWindow): TimeWindow {
+  const span = window.to - window.from
+  const from = Math.min(Math.max(bounds.from, window.from + span * fraction), bounds.to - span)
+  return { from, to: from + span }
+}

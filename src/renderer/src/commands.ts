@@ -1,0 +1,118 @@
+// The menu's commands, dispatched the same way whether they come from the native menu (desktop),
+// the drawn menu bar (browser mode) or a keyboard shortcut.
+import { computed } from 'vue'
+import { EXPORT_FORMATS, type ExportFormat } from '@shared/export'
+import { PRESETS, buildMenu, type MenuCommand, type MenuState } from '@shared/menu'
+import { useCatalogStore } from './stores/catalog'
+import { useConfigStore } from './stores/config'
+import { useLabStore } from './stores/lab'
+import { useRunStore } from './stores/run'
+import { useViewStore } from './stores/view'
+
+const SESSIONS_LATER = 'Sessions (new, open, save, recent) are not available yet: they arrive with the sessions feature.'
+
+/** Saves `text` as a file through the browser's download (the desktop app shows a save dialog). */
+export function downloadText(name: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+export function useCommands(options: { development?: boolean; save?: typeof downloadText } = {}) {
+  const lab = useLabStore()
+  const catalog = useCatalogStore()
+  const config = useConfigStore()
+  const run = useRunStore()
+  const view = useViewStore()
+  const save = options.save ?? downloadText
+
+  const menuState = computed<MenuState>(() => ({
+    workload: config.workloadId,
+    running: run.running,
+    canRun: config.valid,
+    hasLastRun: run.lastConfig !== null,
+    hasResults: run.runId !== null,
+    sessionsAvailable: false,
+    recentSessions: [],
+    view: { ...view.panels },
+  }))
+
+  const menu = computed(() =>
+    buildMenu({ workloads: catalog.workloads, strategies: catalog.strategies }, menuState.value, { development: options.development ?? false }),
+  )
+
+  async function startRun(): Promise<void> {
+    if (!config.valid) {
+      const first = Object.entries(config.errors)[0]
+      view.notify(first ? `Cannot run yet: ${first[0]} ${first[1].replace(new RegExp(`^${first[0]}\\s*`), '')}` : 'Cannot run yet: pick a workload.')
+      return
+    }
+    await run.start(config.input)
+  }
+
+  async function dispatch(command: MenuCommand): Promise<void> {
+    try {
+      switch (command.command) {
+        case 'run.start':
+          if (!run.running) await startRun()
+          return
+        case 'run.stop':
+          // Escape is Stop's accelerator: with no run going, it closes whatever is open instead.
+          if (run.running) await run.stop()
+          else view.closeOverlay()
+          return
+        case 'run.again':
+          if (run.lastConfig && !run.running) {
+            config.load(run.lastConfig)
+            await run.start(run.lastConfig)
+          }
+          return
+        case 'workload.select':
+          if (command.arg && !run.running) config.selectWorkload(command.arg)
+          return
+        case 'experiment.preset': {
+          const preset = PRESETS.find((p) => p.id === command.arg)
+          if (preset && !run.running) config.applyPreset(preset)
+          return
+        }
+        case 'run.export': {
+          if (!run.runId) return
+          const format: ExportFormat = EXPORT_FORMATS.find((f) => f === command.arg) ?? 'json'
+          const text = await lab.requireApi().exportRun(run.runId, format)
+          const type = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' }[format]
+          save(`concurrency-lab-${run.config?.workload ?? 'run'}-${run.runId.slice(0, 8)}.${format}`, text, type)
+          return
+        }
+        case 'view.cpu':
+          return view.togglePanel('cpu')
+        case 'view.timeline':
+          return view.togglePanel('timeline')
+        case 'view.results':
+          return view.togglePanel('results')
+        case 'help.concepts':
+          return view.showConcept()
+        case 'help.about':
+          view.aboutOpen = true
+          return
+        case 'session.new':
+        case 'session.open':
+        case 'session.save':
+        case 'session.saveAs':
+        case 'session.openRecent':
+          view.notify(SESSIONS_LATER)
+          return
+        case 'app.quit':
+        case 'view.devTools':
+          // Handled by the desktop shell itself; nothing to do in a page.
+          return
+      }
+    } catch (error) {
+      view.notify(error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  return { menu, menuState, dispatch, startRun }
+}

@@ -1,0 +1,61 @@
+// Short in-app explanations, linked from the strategies and charts they explain.
+import type { StrategySpec } from '@shared/catalog'
+import type { ConceptId } from './stores/view'
+
+export interface Concept {
+  id: ConceptId
+  title: string
+  paragraphs: string[]
+}
+
+export const CONCEPTS: readonly Concept[] = [
+  {
+    id: 'concurrency-vs-parallelism',
+    title: 'Concurrency is not parallelism',
+    paragraphs: [
+      'Concurrency is about dealing with many things at once: tasks are in progress at the same time, taking turns. Parallelism is about doing many things at once: tasks run at the same instant on different cores.',
+      'The live CPU chart shows the difference. A concurrent but not parallel strategy keeps about one core busy; a parallel one lifts several cores together.',
+    ],
+  },
+  {
+    id: 'threads-vs-processes',
+    title: 'Threads vs processes',
+    paragraphs: [
+      'Threads run inside one process and share its memory: cheap to start, cheap to hand data to, and able to race on shared state without locks.',
+      'Processes each have their own memory: data is copied between them as messages, they cost more to start, and one crashing does not take the others down. Both can use every core for CPU work.',
+    ],
+  },
+  {
+    id: 'event-loop',
+    title: 'The event loop',
+    paragraphs: [
+      'An event loop runs on one thread. A task that waits (for the network, a timer, the disk) hands the wait to the operating system and the loop moves on; when the reply comes, the task continues.',
+      'So one thread can keep thousands of waiting clients going (the C10k problem), but CPU work on the loop blocks everything else: it never runs on two cores.',
+    ],
+  },
+  {
+    id: 'gil',
+    title: 'The GIL',
+    paragraphs: [
+      "CPython's global interpreter lock lets one thread at a time run Python bytecode. CPU-bound Python threads therefore take turns on one core, however many there are.",
+      'The lock is released while a thread waits for I/O and inside C code that asks for it (hashing, compression, NumPy), so those do overlap. Processes, or a free-threaded build with the GIL off, sidestep it.',
+    ],
+  },
+  {
+    id: 'amdahl',
+    title: "Amdahl's law",
+    paragraphs: [
+      'If a fraction p of the work can run in parallel, n workers can speed it up by at most 1 / ((1 − p) + p / n). With p = 0.9 that is under 10× however many cores you add.',
+      'The speedup chart fits p to what you measured and draws the bound it implies next to the ideal line.',
+    ],
+  },
+]
+
+/** The concept that explains a strategy. */
+export function conceptForStrategy(strategy: Pick<StrategySpec, 'id' | 'runtime'>): ConceptId {
+  const id = strategy.id as string
+  if (String(strategy.runtime) === 'python' && /thread|gil/.test(id)) return 'gil'
+  if (/async/.test(id)) return 'event-loop'
+  if (/thread|process|multiprocess|pool/.test(id)) return 'threads-vs-processes'
+  return 'concurrency-vs-parallelism'
+}

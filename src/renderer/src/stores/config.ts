@@ -1,0 +1,159 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { WorkloadSpec } from '@shared/catalog'
+import type { ExperimentPreset } from '@shared/menu'
+import { describeIssues, runConfigSchema, type RunConfigInput } from '@shared/schemas'
+import { useCatalogStore } from './catalog'
+
+/** Text typed into a numeric field becomes a number only when it is one, so the schema can say what is wrong. */
+export function parseNumber(text: string): number | string {
+  const trimmed = text.trim()
+  return trimmed !== '' && /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : trimmed
+}
+
+/** "1, 2,4" → [1, 2, 4]; pieces that are not numbers stay text for the schema to name. */
+export function parseList(text: string): Array<number | string> {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseNumber)
+}
+
+/** The run configuration being edited, and what is wrong with it, field by field. */
+export const useConfigStore = defineStore('config', () => {
+  const catalog = useCatalogStore()
+  const workloadId = ref<string | null>(null)
+  /** Per workload, the text of each parameter field (so switching workloads keeps edits). */
+  const paramText = ref<Record<string, Record<string, string>>>({})
+  const strategies = ref<string[]>([])
+  const workersText = ref('1, 2')
+  const repetitionsText = ref('3')
+  const warmupsText = ref('1')
+  const chunkSizeText = ref('1')
+  /** The guided experiment last loaded from the Experiments menu, until the workload changes. */
+  const activePreset = ref<ExperimentPreset | null>(null)
+
+  const workload = computed<WorkloadSpec | undefined>(() => catalog.workload(workloadId.value))
+
+  function ensureParams(spec: WorkloadSpec): Record<string, string> {
+    const existing = paramText.value[spec.id]
+    if (existing) return existing
+    const fresh = Object.fromEntries(spec.params.map((p) => [p.name, String(p.default)]))
+    paramText.value = { ...paramText.value, [spec.id]: fresh }
+    return fresh
+  }
+
+  const params = computed<Record<string, string>>(() => (workload.value ? (paramText.value[workload.value.id] ?? {}) : {}))
+
+  function selectWorkload(id: string): void {
+    const spec = catalog.workload(id)
+    if (!spec) throw new Error(`no workload ${JSON.stringify(id)} in the catalog`)
+    if (id !== workloadId.value) activePreset.value = null
+    workloadId.value = id
+    ensureParams(spec)
+  }
+
+  function setParam(name: string, text: string): void {
+    if (!workload.value) return
+    const current = ensureParams(workload.value)
+    paramText.value = { ...paramText.value, [workload.value.id]: { ...current, [name]: text } }
+  }
+
+  function toggleStrategy(id: string, on: boolean): void {
+    const set = new Set(strategies.value)
+    if (on) set.add(id)
+    else set.delete(id)
+    // Keep the catalog's order, so runs and charts list strategies the same way every time.
+    strategies.value = catalog.strategies.map((s) => s.id as string).filter((s) => set.has(s))
+  }
+
+  /** Picks sensible first choices once the catalog is known. */
+  function initialise(): void {
+    if (!workloadId.value && catalog.workloads[0]) selectWorkload(catalog.workloads[0].id)
+    if (strategies.value.length === 0) {
+      const defaults = ['sequential', 'threads'].filter((id) => catalog.strategy(id))
+      strategies.value = defaults.length > 0 ? defaults : catalog.strategies.slice(0, 1).map((s) => s.id)
+    }
+  }
+
+  function applyPreset(preset: ExperimentPreset): void {
+    selectWorkload(preset.workload)
+    for (const [name, value] of Object.entries(preset.params)) setParam(name, String(value))
+    strategies.value = preset.strategies.filter((id) => catalog.strategy(id))
+    workersText.value = preset.workers.join(', ')
+    repetitionsText.value = String(preset.repetitions)
+    activePreset.value = preset
+  }
+
+  /** Loads a configuration (Run Again, presets) back into the fields. */
+  function load(config: RunConfigInput): void {
+    selectWorkload(config.workload)
+    for (const [name, value] of Object.entries(config.params ?? {})) setParam(name, String(value))
+    strategies.value = [...config.strategies]
+    if (config.workers) workersText.value = config.workers.join(', ')
+    if (config.repetitions !== undefined) repetitionsText.value = String(config.repetitions)
+    if (config.warmups !== undefined) warmupsText.value = String(config.warmups)
+    if (config.chunkSize !== undefined) chunkSizeText.value = String(config.chunkSize)
+  }
+
+  const input = computed(
+    () =>
+      ({
+        workload: workloadId.value ?? '',
+        params: Object.fromEntries(Object.entries(params.value).map(([k, v]) => [k, parseNumber(v)])),
+        strategies: strategies.value,
+        workers: parseList(workersText.value),
+        repetitions: parseNumber(repetitionsText.value),
+        warmups: parseNumber(warmupsText.value),
+        chunkSize: parseNumber(chunkSizeText.value),
+      }) as RunConfigInput,
+  )
+
+  /** Field path ("params.size", "workers", "strategies") → what is wrong there. */
+  const errors = computed<Record<string, string>>(() => {
+    const out: Record<string, string> = {}
+    const collect = (value: unknown, only?: (path: string) => boolean): void => {
+      const result = runConfigSchema.safeParse(value)
+      if (result.success) return
+      const messages = describeIssues(result.error)
+      result.error.issues.forEach((issue, i) => {
+        // Items of a list report on the list's own field: "workers", "strategies".
+        const path = issue.path.filter((p) => typeof p === 'string').join('.') || 'config'
+        if (!only || only(path)) out[path] ??= messages[i]!
+      })
+    }
+    collect(input.value)
+    // The schema checks parameters only once the rest is valid; check them on their own too, so
+    // every wrong field shows its message at once.
+    const anyStrategy = catalog.strategies[0]?.id
+    if (anyStrategy) {
+      collect({ workload: input.value.workload, params: input.value.params, strategies: [anyStrategy] }, (path) => path.startsWith('params') || path === 'workload')
+    }
+    return out
+  })
+
+  const valid = computed(() => Object.keys(errors.value).length === 0 && workload.value !== undefined)
+
+  return {
+    workloadId,
+    workload,
+    paramText,
+    params,
+    strategies,
+    workersText,
+    repetitionsText,
+    warmupsText,
+    chunkSizeText,
+    activePreset,
+    input,
+    errors,
+    valid,
+    selectWorkload,
+    setParam,
+    toggleStrategy,
+    initialise,
+    applyPreset,
+    load,
+  }
+})

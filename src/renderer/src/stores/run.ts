@@ -1,0 +1,223 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import type { LabEvent } from '@shared/api'
+import type { GroupStats, Run, RunConfigInput, RunStatus, Sample, TimelineSlice, Trial } from '@shared/schemas'
+import { useLabStore } from './lab'
+
+export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | RunStatus
+
+/** A vertical marker on the CPU chart where a trial started. */
+export interface TrialMarker {
+  /** µs since the run's clock origin. */
+  t: number
+  label: string
+}
+
+export interface CurrentTrial {
+  index: number
+  strategy: string
+  workers: number
+  repetition: number
+  warmup: boolean
+}
+
+export interface Progress {
+  done: number
+  total: number
+  strategy: string
+  workers: number
+  etaMs: number | null
+}
+
+/** Called with new samples (and the markers so far) as they arrive; `reset` when a run starts. */
+export type SampleListener = (samples: readonly Sample[], reset: boolean) => void
+
+/**
+ * The run on screen: its events folded into state. Samples and timeline slices arrive many times
+ * a second, so they are kept out of deep reactivity: charts subscribe and push them in place.
+ */
+export const useRunStore = defineStore('run', () => {
+  const lab = useLabStore()
+  const runId = ref<string | null>(null)
+  const phase = ref<RunPhase>('idle')
+  const config = shallowRef<Run['config'] | null>(null)
+  const lastConfig = shallowRef<RunConfigInput | null>(null)
+  const logicalCores = ref(0)
+  const trials = shallowRef<Trial[]>([])
+  const stats = shallowRef<GroupStats[]>([])
+  const progress = ref<Progress | null>(null)
+  const current = ref<CurrentTrial | null>(null)
+  const errors = ref<string[]>([])
+  const startedAt = ref<string | null>(null)
+  const endedAt = ref<string | null>(null)
+  /** µs on the run's clock of the latest sample: the run's elapsed time, as the lab measured it. */
+  const latestSampleT = ref(0)
+  const latestSample = shallowRef<Sample | null>(null)
+  const sampleCount = ref(0)
+  /** Bumped whenever live timeline slices arrive (the slices themselves are not reactive). */
+  const liveTasksVersion = ref(0)
+
+  // Non-reactive stores for high-rate data.
+  let samples: Sample[] = []
+  let markers: TrialMarker[] = []
+  let liveSlices = new Map<number, TimelineSlice[]>()
+  const sampleListeners = new Set<SampleListener>()
+  /** Events that arrived before startRun told us our run's id. */
+  let early: LabEvent[] = []
+
+  const running = computed(() => phase.value === 'starting' || phase.value === 'running' || phase.value === 'stopping')
+  const measuredTrials = computed(() => trials.value.filter((t) => !t.warmup))
+
+  function reset(): void {
+    runId.value = null
+    config.value = null
+    trials.value = []
+    stats.value = []
+    progress.value = null
+    current.value = null
+    errors.value = []
+    startedAt.value = null
+    endedAt.value = null
+    latestSampleT.value = 0
+    latestSample.value = null
+    sampleCount.value = 0
+    samples = []
+    markers = []
+    liveSlices = new Map()
+    liveTasksVersion.value++
+    for (const listener of sampleListeners) listener([], true)
+  }
+
+  async function start(input: RunConfigInput): Promise<void> {
+    if (running.value) throw new Error('A run is already in progress: stop it first.')
+    const api = lab.requireApi()
+    reset()
+    phase.value = 'starting'
+    lastConfig.value = input
+    early = []
+    try {
+      const id = await api.startRun(input)
+      runId.value = id
+      const buffered = early
+      early = []
+      for (const event of buffered) if (event.runId === id) handleEvent(event)
+      if (phase.value === 'starting') phase.value = 'running'
+    } catch (error) {
+      phase.value = 'idle'
+      errors.value = [`Could not start the run: ${error instanceof Error ? error.message : String(error)}`]
+      throw error
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (!runId.value || !running.value) return
+    phase.value = 'stopping'
+    try {
+      await lab.requireApi().stopRun(runId.value)
+    } catch (error) {
+      errors.value = [...errors.value, `Could not stop the run: ${error instanceof Error ? error.message : String(error)}`]
+    }
+  }
+
+  function handleEvent(event: LabEvent): void {
+    if (phase.value === 'starting' && runId.value === null) {
+      early.push(event)
+      return
+    }
+    if (event.runId !== runId.value) return
+    switch (event.type) {
+      case 'run-start':
+        config.value = event.run.config
+        logicalCores.value = event.run.machine.logicalCores
+        startedAt.value = event.run.startedAt
+        if (phase.value === 'starting') phase.value = 'running'
+        break
+      case 'sample': {
+        for (const s of event.samples) samples.push(s)
+        const last = event.samples[event.samples.length - 1]
+        if (last) {
+          latestSampleT.value = last.t
+          latestSample.value = last
+          if (logicalCores.value === 0) logicalCores.value = last.cores.length
+        }
+        sampleCount.value = samples.length
+        for (const listener of sampleListeners) listener(event.samples, false)
+        break
+      }
+      case 'trial-start':
+        current.value = { index: event.index, strategy: event.strategy, workers: event.workers, repetition: event.repetition, warmup: event.warmup }
+        markers.push({ t: event.start, label: `${event.strategy} × ${event.workers}${event.warmup ? ' (warm-up)' : ''}` })
+        liveSlices.set(event.index, [])
+        liveTasksVersion.value++
+        break
+      case 'tasks': {
+        const list = liveSlices.get(event.index) ?? []
+        for (const s of event.slices) list.push(s)
+        liveSlices.set(event.index, list)
+        liveTasksVersion.value++
+        break
+      }
+      case 'trial-end':
+        trials.value.push(event.trial)
+        triggerRef(trials)
+        stats.value = event.stats
+        // The finished trial carries its whole timeline: the live copy is no longer needed.
+        liveSlices.delete(event.index)
+        liveTasksVersion.value++
+        break
+      case 'progress':
+        progress.value = { done: event.done, total: event.total, strategy: event.strategy, workers: event.workers, etaMs: event.etaMs }
+        break
+      case 'error':
+        errors.value = [...errors.value, event.message]
+        break
+      case 'run-end':
+        phase.value = event.run.status
+        endedAt.value = event.run.endedAt
+        stats.value = event.run.stats
+        errors.value = [...new Set([...errors.value, ...event.run.errors])]
+        current.value = null
+        break
+    }
+  }
+
+  function onSamples(listener: SampleListener): () => void {
+    sampleListeners.add(listener)
+    return () => sampleListeners.delete(listener)
+  }
+
+  /** Samples so far (read-only view; do not keep it reactive). */
+  const allSamples = (): readonly Sample[] => samples
+  const allMarkers = (): readonly TrialMarker[] => markers
+  /** Timeline of trial `index`: the finished trial's, or what has streamed in so far. */
+  const timelineOf = (index: number): readonly TimelineSlice[] => trials.value[index]?.timeline ?? liveSlices.get(index) ?? []
+
+  return {
+    runId,
+    phase,
+    config,
+    lastConfig,
+    logicalCores,
+    trials,
+    measuredTrials,
+    stats,
+    progress,
+    current,
+    errors,
+    startedAt,
+    endedAt,
+    latestSampleT,
+    latestSample,
+    sampleCount,
+    liveTasksVersion,
+    running,
+    start,
+    stop,
+    reset,
+    handleEvent,
+    onSamples,
+    allSamples,
+    allMarkers,
+    timelineOf,
+  }
+})

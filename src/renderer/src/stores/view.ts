@@ -1,0 +1,44 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+
+export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 'event-loop' | 'gil' | 'amdahl'
+
+/** What is on screen: which panels show, which dialog is open, which menu is dropped down. */
+export const useViewStore = defineStore('view', () => {
+  const panels = ref({ cpu: true, timeline: true, results: true })
+  const conceptsOpen = ref(false)
+  const concept = ref<ConceptId>('concurrency-vs-parallelism')
+  const aboutOpen = ref(false)
+  /** Key of the menu bar's open menu (browser mode), or null. */
+  const openMenu = ref<string | null>(null)
+  /** Messages for the user (e.g. a command that is not available yet), newest last. */
+  const notices = ref<string[]>([])
+
+  function togglePanel(name: keyof typeof panels.value): void {
+    panels.value = { ...panels.value, [name]: !panels.value[name] }
+  }
+
+  function showConcept(id: ConceptId = concept.value): void {
+    concept.value = id
+    conceptsOpen.value = true
+  }
+
+  function notify(message: string): void {
+    notices.value = [...notices.value.slice(-4), message]
+  }
+
+  function dismissNotice(index: number): void {
+    notices.value = notices.value.filter((_, i) => i !== index)
+  }
+
+  /** Closes whatever overlay is open; false when nothing was. */
+  function closeOverlay(): boolean {
+    if (openMenu.value) openMenu.value = null
+    else if (conceptsOpen.value) conceptsOpen.value = false
+    else if (aboutOpen.value) aboutOpen.value = false
+    else return false
+    return true
+  }
+
+  return { panels, conceptsOpen, concept, aboutOpen, openMenu, notices, togglePanel, showConcept, notify, dismissNotice, closeOverlay }
+})

@@ -1,0 +1,326 @@
+// The application menu as one model: a tree of labelled commands with accelerators and
+// enabled/checked state. src/main/electron maps it to Menu.buildFromTemplate; in browser mode the
+// renderer draws it as a menu bar. Both dispatch the same commands (see MenuCommand).
+import { z } from 'zod'
+import type { StrategySpec, WorkloadKind, WorkloadSpec } from './catalog'
+
+export const COMMAND_IDS = [
+  'session.new',
+  'session.open',
+  'session.save',
+  'session.saveAs',
+  'session.openRecent',
+  'run.export',
+  'app.quit',
+  'experiment.preset',
+  'workload.select',
+  'run.start',
+  'run.stop',
+  'run.again',
+  'view.cpu',
+  'view.timeline',
+  'view.results',
+  'view.devTools',
+  'help.concepts',
+  'help.about',
+] as const
+export type CommandId = (typeof COMMAND_IDS)[number]
+
+/** What a menu item asks for: a command and, for families of items (workloads, presets), an argument. */
+export const menuCommandSchema = z
+  .object({
+    command: z.enum(COMMAND_IDS),
+    arg: z.string().max(200).optional(),
+  })
+  .strict()
+export type MenuCommand = z.infer<typeof menuCommandSchema>
+
+export interface MenuCommandItem {
+  kind: 'command'
+  /** Unique within the menu (command plus argument), handy for tests and keys. */
+  key: string
+  label: string
+  command: MenuCommand
+  /** Electron accelerator syntax, e.g. "CmdOrCtrl+R", "Escape". */
+  accelerator?: string
+  enabled: boolean
+  /** radio and checkbox items carry `checked`. */
+  type: 'normal' | 'radio' | 'checkbox'
+  checked?: boolean
+  /** Only the desktop app draws it (Quit, Developer Tools). */
+  desktopOnly?: boolean
+}
+
+export interface MenuSubmenu {
+  kind: 'submenu'
+  key: string
+  label: string
+  enabled: boolean
+  items: MenuItem[]
+}
+
+export interface MenuSeparator {
+  kind: 'separator'
+  key: string
+}
+
+export type MenuItem = MenuCommandItem | MenuSubmenu | MenuSeparator
+
+/** A guided experiment: one click sets workload, parameters, strategies and worker counts. */
+export interface ExperimentPreset {
+  id: string
+  title: string
+  /** One line on what the experiment shows. */
+  lesson: string
+  workload: string
+  params: Record<string, number>
+  strategies: string[]
+  workers: number[]
+  repetitions: number
+}
+
+export const PRESETS: readonly ExperimentPreset[] = [
+  {
+    id: 'cpu-threads-vs-processes',
+    title: 'CPU-bound: threads vs processes',
+    lesson: 'Both use every core for CPU work; processes pay more to start and to pass messages.',
+    workload: 'primes',
+    params: { size: 2_000_000, tasks: 32 },
+    strategies: ['sequential', 'threads', 'processes'],
+    workers: [1, 2, 4],
+    repetitions: 3,
+  },
+  {
+    id: 'io-sequential-async-threads',
+    title: 'I/O-bound: sequential vs async vs threads',
+    lesson: 'Waiting overlaps: one event loop keeps up with a pool of threads without using more cores.',
+    workload: 'http',
+    params: { tasks: 50, latency: 50, payload: 1024 },
+    strategies: ['sequential', 'async', 'threads'],
+    workers: [2, 4, 8],
+    repetitions: 3,
+  },
+]
+
+/** The state the menu reflects; the renderer owns it (and sends it to the desktop shell). */
+export const menuStateSchema = z
+  .object({
+    workload: z.string().max(100).nullable(),
+    running: z.boolean(),
+    canRun: z.boolean(),
+    hasLastRun: z.boolean(),
+    hasResults: z.boolean(),
+    sessionsAvailable: z.boolean(),
+    recentSessions: z.array(z.object({ id: z.string().max(200), name: z.string().max(200) })).max(20),
+    view: z.object({ cpu: z.boolean(), timeline: z.boolean(), results: z.boolean() }),
+  })
+  .strict()
+export type MenuState = z.infer<typeof menuStateSchema>
+
+export const INITIAL_MENU_STATE: MenuState = {
+  workload: null,
+  running: false,
+  canRun: false,
+  hasLastRun: false,
+  hasResults: false,
+  sessionsAvailable: false,
+  recentSessions: [],
+  view: { cpu: true, timeline: true, results: true },
+}
+
+export interface MenuOptions {
+  /** Show development-only items (Toggle Developer Tools). */
+  development: boolean
+}
+
+const KIND_TITLES: Record<WorkloadKind, string> = { cpu: 'CPU-bound', io: 'I/O-bound', mixed: 'Mixed' }
+
+/** Title of a workload kind as the menu and the picker show it ("CPU-bound"). */
+export function kindTitle(kind: string): string {
+  return (KIND_TITLES as Record<string, string>)[kind] ?? kind
+}
+
+const command = (
+  label: string,
+  cmd: MenuCommand,
+  extra: Partial<Omit<MenuCommandItem, 'kind' | 'label' | 'command'>> = {},
+): MenuCommandItem => ({
+  kind: 'command',
+  key: cmd.arg === undefined ? cmd.command : `${cmd.command}:${cmd.arg}`,
+  label,
+  command: cmd,
+  enabled: true,
+  type: 'normal',
+  ...extra,
+})
+
+const separator = (key: string): MenuSeparator => ({ kind: 'separator', key })
+
+/** Presets whose workload and strategies this lab offers. */
+export function availablePresets(catalog: { workloads: readonly WorkloadSpec[]; strategies: readonly StrategySpec[] }): ExperimentPreset[] {
+  const strategies = new Set(catalog.strategies.map((s) => s.id as string))
+  return PRESETS.filter((p) => catalog.workloads.some((w) => w.id === p.workload) && p.strategies.every((s) => strategies.has(s)))
+}
+
+/** Builds the whole menu for a catalog and the current state. Pure: same input, same tree. */
+export function buildMenu(
+  catalog: { workloads: readonly WorkloadSpec[]; strategies: readonly StrategySpec[] },
+  state: MenuState,
+  options: MenuOptions,
+): MenuSubmenu[] {
+  const sessions = state.sessionsAvailable
+  const recent: MenuItem[] =
+    state.recentSessions.length > 0
+      ? state.recentSessions.map((s) => command(s.name, { command: 'session.openRecent', arg: s.id }, { enabled: sessions }))
+      : [command('No recent sessions', { command: 'session.openRecent' }, { enabled: false })]
+
+  const file: MenuSubmenu = {
+    kind: 'submenu',
+    key: 'file',
+    label: 'File',
+    enabled: true,
+    items: [
+      command('New Session', { command: 'session.new' }, { accelerator: 'CmdOrCtrl+N', enabled: sessions }),
+      command('Open Session…', { command: 'session.open' }, { accelerator: 'CmdOrCtrl+O', enabled: sessions }),
+      command('Save Session', { command: 'session.save' }, { accelerator: 'CmdOrCtrl+S', enabled: sessions }),
+      command('Save Session As…', { command: 'session.saveAs' }, { accelerator: 'CmdOrCtrl+Shift+S', enabled: sessions }),
+      separator('file.sep1'),
+      {
+        kind: 'submenu',
+        key: 'file.export',
+        label: 'Export',
+        enabled: true,
+        items: [
+          command('Run as JSON…', { command: 'run.export', arg: 'json' }, { accelerator: 'CmdOrCtrl+E', enabled: state.hasResults }),
+          command('Run as CSV…', { command: 'run.export', arg: 'csv' }, { enabled: state.hasResults }),
+          command('Run as Markdown Report…', { command: 'run.export', arg: 'md' }, { enabled: state.hasResults }),
+        ],
+      },
+      { kind: 'submenu', key: 'file.recent', label: 'Recent Sessions', enabled: true, items: recent },
+      separator('file.sep2'),
+      command('Quit', { command: 'app.quit' }, { accelerator: 'CmdOrCtrl+Q', desktopOnly: true }),
+    ],
+  }
+
+  const presets = availablePresets(catalog)
+  const experiments: MenuSubmenu = {
+    kind: 'submenu',
+    key: 'experiments',
+    label: 'Experiments',
+    enabled: true,
+    items:
+      presets.length > 0
+        ? presets.map((p) => command(p.title, { command: 'experiment.preset', arg: p.id }, { enabled: !state.running }))
+        : [command('No experiments for this catalog', { command: 'experiment.preset' }, { enabled: false })],
+  }
+
+  const kinds: WorkloadKind[] = ['cpu', 'io', 'mixed']
+  const seenKinds = [...kinds, ...catalog.workloads.map((w) => w.kind).filter((k) => !kinds.includes(k))]
+  const workload: MenuSubmenu = {
+    kind: 'submenu',
+    key: 'workload',
+    label: 'Workload',
+    enabled: true,
+    items: seenKinds
+      .map((kind): MenuSubmenu => ({
+        kind: 'submenu',
+        key: `workload.${kind}`,
+        label: kindTitle(kind),
+        enabled: true,
+        items: catalog.workloads
+          .filter((w) => w.kind === kind)
+          .map((w) =>
+            command(w.title, { command: 'workload.select', arg: w.id }, { type: 'radio', checked: w.id === state.workload, enabled: !state.running }),
+          ),
+      }))
+      .filter((group) => group.items.length > 0),
+  }
+
+  const run: MenuSubmenu = {
+    kind: 'submenu',
+    key: 'run',
+    label: 'Run',
+    enabled: true,
+    items: [
+      command('Run', { command: 'run.start' }, { accelerator: 'CmdOrCtrl+R', enabled: state.canRun && !state.running }),
+      command('Stop', { command: 'run.stop' }, { accelerator: 'Escape', enabled: state.running }),
+      command('Run Again', { command: 'run.again' }, { accelerator: 'CmdOrCtrl+Shift+R', enabled: state.hasLastRun && !state.running }),
+    ],
+  }
+
+  const viewItems: MenuItem[] = [
+    command('Live CPU', { command: 'view.cpu' }, { accelerator: 'CmdOrCtrl+1', type: 'checkbox', checked: state.view.cpu }),
+    command('Timeline', { command: 'view.timeline' }, { accelerator: 'CmdOrCtrl+2', type: 'checkbox', checked: state.view.timeline }),
+    command('Results', { command: 'view.results' }, { accelerator: 'CmdOrCtrl+3', type: 'checkbox', checked: state.view.results }),
+  ]
+  if (options.development) {
+    viewItems.push(separator('view.sep1'))
+    viewItems.push(command('Toggle Developer Tools', { command: 'view.devTools' }, { accelerator: 'CmdOrCtrl+Alt+I', desktopOnly: true }))
+  }
+  const view: MenuSubmenu = { kind: 'submenu', key: 'view', label: 'View', enabled: true, items: viewItems }
+
+  const help: MenuSubmenu = {
+    kind: 'submenu',
+    key: 'help',
+    label: 'Help',
+    enabled: true,
+    items: [command('Concepts', { command: 'help.concepts' }, { accelerator: 'F1' }), command('About Concurrency Lab', { command: 'help.about' })],
+  }
+
+  return [file, experiments, workload, run, view, help]
+}
+
+/** Every command item of a menu tree, depth first. */
+export function commandItems(menu: readonly MenuItem[]): MenuCommandItem[] {
+  return menu.flatMap((item) => (item.kind === 'command' ? [item] : item.kind === 'submenu' ? commandItems(item.items) : []))
+}
+
+/** The parts of a keyboard event an accelerator is matched against (a DOM KeyboardEvent fits). */
+export interface KeyLike {
+  key: string
+  ctrlKey: boolean
+  metaKey: boolean
+  shiftKey: boolean
+  altKey: boolean
+}
+
+/**
+ * Whether a key press triggers an Electron-style accelerator. CmdOrCtrl is ⌘ on macOS and Ctrl
+ * elsewhere; modifiers must match exactly, so Ctrl+Shift+R is not also Ctrl+R.
+ */
+export function matchesAccelerator(accelerator: string, event: KeyLike, isMac: boolean): boolean {
+  const parts = accelerator.split('+')
+  const key = parts.pop()?.toLowerCase()
+  if (!key) return false
+  const want = { ctrl: false, meta: false, shift: false, alt: false }
+  for (const part of parts.map((p) => p.toLowerCase())) {
+    if (part === 'cmdorctrl' || part === 'commandorcontrol') want[isMac ? 'meta' : 'ctrl'] = true
+    else if (part === 'ctrl' || part === 'control') want.ctrl = true
+    else if (part === 'cmd' || part === 'command' || part === 'super' || part === 'meta') want.meta = true
+    else if (part === 'shift') want.shift = true
+    else if (part === 'alt' || part === 'option') want.alt = true
+    else return false
+  }
+  if (event.ctrlKey !== want.ctrl || event.metaKey !== want.meta || event.shiftKey !== want.shift || event.altKey !== want.alt) return false
+  const pressed = event.key.toLowerCase()
+  const aliases: Record<string, string> = { escape: 'escape', esc: 'escape', plus: '+', space: ' ' }
+  return pressed === (aliases[key] ?? key)
+}
+
+/** How an accelerator reads in a menu ("Ctrl+Shift+R", "⌘R", "Esc"). */
+export function formatAccelerator(accelerator: string, isMac: boolean): string {
+  const names: Record<string, [string, string]> = {
+    cmdorctrl: ['⌘', 'Ctrl+'],
+    commandorcontrol: ['⌘', 'Ctrl+'],
+    shift: ['⇧', 'Shift+'],
+    alt: ['⌥', 'Alt+'],
+    escape: ['Esc', 'Esc'],
+  }
+  return accelerator
+    .split('+')
+    .map((part) => {
+      const name = names[part.toLowerCase()]
+      return name ? name[isMac ? 0 : 1] : part
+    })
+    .join('')
+}

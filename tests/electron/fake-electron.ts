@@ -1,0 +1,85 @@
+// A fake `electron` module for unit tests: records what src/main/electron asks of it.
+import { vi } from 'vitest'
+
+type Listener = (...args: unknown[]) => unknown
+
+export class FakeIpcMain {
+  handlers = new Map<string, Listener>()
+  listeners = new Map<string, Listener[]>()
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`)
+    this.handlers.set(channel, listener)
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
+  on(channel: string, listener: Listener): void {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener])
+  }
+  removeListener(channel: string, listener: Listener): void {
+    this.listeners.set(channel, (this.listeners.get(channel) ?? []).filter((l) => l !== listener))
+  }
+  /** What ipcRenderer.invoke from `sender` would get. */
+  invoke(channel: string, sender: unknown, payload?: unknown): Promise<unknown> {
+    const handler = this.handlers.get(channel)
+    if (!handler) return Promise.reject(new Error(`no handler for ${channel}`))
+    return Promise.resolve().then(() => handler({ sender }, payload))
+  }
+  send(channel: string, sender: unknown, payload?: unknown): void {
+    for (const l of this.listeners.get(channel) ?? []) l({ sender }, payload)
+  }
+}
+
+export class FakeWebContents {
+  handlers = new Map<string, Listener>()
+  windowOpenHandler: Listener | null = null
+  permissionRequestHandler: Listener | null = null
+  permissionCheckHandler: Listener | null = null
+  session = {
+    setPermissionRequestHandler: (h: Listener) => (this.permissionRequestHandler = h),
+    setPermissionCheckHandler: (h: Listener) => (this.permissionCheckHandler = h),
+  }
+  sent: Array<[string, unknown]> = []
+  on(event: string, handler: Listener): this {
+    this.handlers.set(event, handler)
+    return this
+  }
+  setWindowOpenHandler(handler: Listener): void {
+    this.windowOpenHandler = handler
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload])
+  }
+}
+
+export class FakeBrowserWindow {
+  static created: FakeBrowserWindow[] = []
+  webContents = new FakeWebContents()
+  loaded: string | null = null
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    FakeBrowserWindow.created.push(this)
+  }
+  once(): void {}
+  on(): void {}
+  show(): void {}
+  loadFile(path: string): Promise<void> {
+    this.loaded = path
+    return Promise.resolve()
+  }
+  loadURL(url: string): Promise<void> {
+    this.loaded = url
+    return Promise.resolve()
+  }
+}
+
+export function makeFakeElectron() {
+  return {
+    ipcMain: new FakeIpcMain(),
+    BrowserWindow: FakeBrowserWindow,
+    shell: { openExternal: vi.fn(() => Promise.resolve()) },
+    Menu: {
+      buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+      setApplicationMenu: vi.fn(),
+    },
+  }
+}

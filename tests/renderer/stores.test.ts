@@ -1,0 +1,120 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { PRESETS } from '@shared/menu'
+import { useCatalogStore } from '../../src/renderer/src/stores/catalog'
+import { useConfigStore } from '../../src/renderer/src/stores/config'
+import { useLabStore } from '../../src/renderer/src/stores/lab'
+import { useRunStore } from '../../src/renderer/src/stores/run'
+import { FakeLab, makeRun, makeStats, makeTrial } from './fake-lab'
+
+let lab: FakeLab
+beforeEach(async () => {
+  setActivePinia(createPinia())
+  lab = new FakeLab()
+  useLabStore().connect({ api: lab, shell: null, kind: 'browser' })
+  await useCatalogStore().load(lab)
+  useConfigStore().initialise()
+})
+
+describe('config store', () => {
+  it('starts valid with the first workload, its defaults and sequential + threads', () => {
+    const config = useConfigStore()
+    expect(config.workloadId).toBe('primes')
+    expect(config.params).toEqual({ size: '2000000', tasks: '32' })
+    expect(config.strategies).toEqual(['sequential', 'threads'])
+    expect(config.valid).toBe(true)
+    expect(config.input).toMatchObject({ workload: 'primes', params: { size: 2_000_000, tasks: 32 }, workers: [1, 2] })
+  })
+
+  it('puts the schema message on the field that is wrong and turns Run off', () => {
+    const config = useConfigStore()
+    config.setParam('size', '5')
+    config.workersText = '1, 0, x'
+    config.repetitionsText = ''
+    expect(config.valid).toBe(false)
+    expect(config.errors['params.size']).toMatch(/must be an integer from 10 to 100000000 numbers, got 5/)
+    expect(config.errors['workers']).toMatch(/must be an integer from 1 to 256, got 0/)
+    expect(config.errors['repetitions']).toMatch(/must be an integer from 1 to 1000/)
+    config.toggleStrategy('sequential', false)
+    config.toggleStrategy('threads', false)
+    expect(config.errors['strategies']).toMatch(/at least one/)
+  })
+
+  it('keeps each workload’s edits when switching, and applies presets whole', () => {
+    const config = useConfigStore()
+    config.setParam('size', '1234')
+    config.selectWorkload('sleep')
+    config.selectWorkload('primes')
+    expect(config.params['size']).toBe('1234')
+    const preset = PRESETS[0]!
+    config.applyPreset(preset)
+    expect(config.activePreset?.id).toBe(preset.id)
+    expect(config.input).toMatchObject({ workload: preset.workload, strategies: preset.strategies, workers: preset.workers, repetitions: preset.repetitions })
+    config.selectWorkload('sleep')
+    expect(config.activePreset).toBeNull()
+  })
+})
+
+describe('run store', () => {
+  it('keeps events that arrive before startRun returns, and ignores other runs', async () => {
+    const run = useRunStore()
+    lab.startRun = async (config) => {
+      lab.started.push(config)
+      // The in-process lab emits run-start before it returns the id.
+      run.handleEvent({ type: 'run-start', runId: 'mine', run: makeRun('mine') })
+      run.handleEvent({ type: 'run-start', runId: 'other', run: makeRun('other') })
+      return 'mine'
+    }
+    await run.start(useConfigStore().input)
+    expect(run.runId).toBe('mine')
+    expect(run.phase).toBe('running')
+    expect(run.config?.workload).toBe('primes')
+    run.handleEvent({ type: 'progress', runId: 'other', done: 9, total: 9, strategy: 'x', workers: 1, etaMs: 0 })
+    expect(run.progress).toBeNull()
+  })
+
+  it('folds samples, trials, stats and the end of the run into state', async () => {
+    const run = useRunStore()
+    const seen: number[] = []
+    run.onSamples((samples) => seen.push(...samples.map((s) => s.t)))
+    await run.start(useConfigStore().input)
+    const id = run.runId!
+    run.handleEvent({ type: 'run-start', runId: id, run: makeRun(id) })
+    run.handleEvent({ type: 'sample', runId: id, samples: [{ t: 100_000, cores: [10, 20, 30, 40], rss: 1 }, { t: 200_000, cores: [50, 60, 70, 80], rss: 1 }] })
+    expect(run.sampleCount).toBe(2)
+    expect(run.latestSample?.cores).toEqual([50, 60, 70, 80])
+    expect(seen).toEqual([100_000, 200_000])
+    run.handleEvent({ type: 'trial-start', runId: id, index: 0, strategy: 'threads', workers: 2, repetition: 0, warmup: false, start: 150_000 })
+    expect(run.allMarkers()).toEqual([{ t: 150_000, label: 'threads × 2' }])
+    run.handleEvent({ type: 'tasks', runId: id, index: 0, slices: [{ task: 0, worker: 0, lane: 0, start: 1, end: 2 }] })
+    expect(run.timelineOf(0)).toHaveLength(1)
+    const stats = [makeStats('threads', 2, 100, null)]
+    run.handleEvent({ type: 'trial-end', runId: id, index: 0, trial: makeTrial('threads', 2, 100), stats })
+    expect(run.trials).toHaveLength(1)
+    expect(run.timelineOf(0)).toHaveLength(2) // the finished trial's own timeline
+    expect(run.stats).toEqual(stats)
+    run.handleEvent({ type: 'run-end', runId: id, run: makeRun(id, {}, { status: 'stopped', endedAt: '2026-01-01T00:00:02.000Z', stats, errors: ['x failed'] }) })
+    expect(run.phase).toBe('stopped')
+    expect(run.running).toBe(false)
+    expect(run.errors).toEqual(['x failed'])
+  })
+
+  it('asks the lab to stop its own run', async () => {
+    const run = useRunStore()
+    await run.start(useConfigStore().input)
+    await run.stop()
+    expect(lab.stopped).toEqual([run.runId])
+    expect(run.phase).toBe('stopping')
+  })
+
+  it('reports a refused start and stays ready', async () => {
+    const run = useRunStore()
+    lab.startRun = async () => {
+      throw new Error('workers[0] must be an integer from 1 to 256, got 0')
+    }
+    await expect(run.start(useConfigStore().input)).rejects.toThrow()
+    expect(run.phase).toBe('idle')
+    expect(run.errors[0]).toMatch(/Could not start the run: workers\[0\]/)
+  })
+})
