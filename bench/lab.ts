@@ -5,26 +5,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Piscina } from 'piscina'
-import type { RunConfigInput } from '../src/shared/schemas'
-import { LabHost } from '../src/main/lab/host'
-import { NodeProcessLauncher } from '../src/main/lab/launcher'
 import { summarise } from '../src/shared/stats'
-
-const out = (path: string): string => fileURLToPath(new URL(`../out/main/${path}`, import.meta.url))
-const entries = { thread: out('thread-entry.js'), process: out('process-entry.js') }
-export const say = (line: string): void => void process.stderr.write(`${line}\n`)
-
-async function run(config: RunConfigInput) {
-  const host = new LabHost({ entries, launcher: new NodeProcessLauncher() })
-  try {
-    const id = await host.startRun(config)
-    const result = await host.waitForRun(id)
-    if (result.errors.length > 0) throw new Error(`benchmark run failed: ${result.errors[0]}`)
-    return result
-  } finally {
-    await host.shutdown()
-  }
-}
+import { benchHost, built as out, runToEnd as run, say } from './support'
 
 const TASKS = 20_000
 const REPS = 7
@@ -109,7 +91,7 @@ export async function sampler() {
 }
 
 export async function stopLatency() {
-  const host = new LabHost({ entries, launcher: new NodeProcessLauncher() })
+  const host = benchHost()
   const id = await host.startRun({
     workload: 'countdown',
     params: { size: 10_000_000_000, tasks: 8 },

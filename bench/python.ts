@@ -3,30 +3,10 @@
 // on stderr and returns them; it reports why it skipped when no Python 3.8+ is found.
 // CPU-bound comparisons run in ROUNDS separate runs and report the median ratio, so that a
 // burst of load from another user of a shared machine skews one round, not the figure.
-import { fileURLToPath } from 'node:url'
-import type { RunConfigInput } from '../src/shared/schemas'
-import type { GroupStats, Run } from '../src/shared/schemas'
-import { LabHost } from '../src/main/lab/host'
-import { NodeProcessLauncher } from '../src/main/lab/launcher'
+import type { GroupStats, Run, RunConfigInput } from '../src/shared/schemas'
 import { chooseInterpreter } from '../src/main/lab/python/interpreters'
 import { summarise } from '../src/shared/stats'
-
-const out = (path: string): string => fileURLToPath(new URL(`../out/main/${path}`, import.meta.url))
-const say = (line: string): void => void process.stderr.write(`${line}\n`)
-
-async function run(config: RunConfigInput): Promise<Run> {
-  const host = new LabHost({
-    entries: { thread: out('thread-entry.js'), process: out('process-entry.js') },
-    launcher: new NodeProcessLauncher(),
-  })
-  try {
-    const result = await host.waitForRun(await host.startRun(config))
-    if (result.errors.length > 0) throw new Error(`benchmark run failed: ${result.errors[0]}`)
-    return result
-  } finally {
-    await host.shutdown()
-  }
-}
+import { runToEnd as run, say } from './support'
 
 const group = (run: Run, strategy: string, workers?: number): GroupStats => {
   const g = run.stats.find((s) => s.strategy === strategy && (workers === undefined || s.workers === workers))

@@ -7,8 +7,7 @@ import { join } from 'node:path'
 import { SessionStore } from '../src/main/lab/sessions'
 import { summarise } from '../src/shared/stats'
 import { makeLargeSession, makeRun, makeSession } from '../tests/sessions/fixtures'
-
-const say = (line: string): void => void process.stderr.write(`${line}\n`)
+import { say } from './support'
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now()
