@@ -7,7 +7,7 @@ import { formatRatio, type ComparisonRow, type RunComparison } from '../../share
 import { describeMachine, type Session, type SessionSummary } from '../../shared/session'
 
 export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
   if (ms >= 100) return `${ms.toFixed(1)} ms`
   if (ms >= 1) return `${ms.toFixed(2)} ms`
   return `${(ms * 1000).toFixed(0)} µs`
