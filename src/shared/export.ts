@@ -1,6 +1,7 @@
 // Exports of one run: JSON (the run as the lab holds it), CSV (one row per trial) and a Markdown
 // report in the manner of hyperfine's --export-markdown, with a verdict in plain words.
 import { findStrategy, findWorkload, resolveParams } from './catalog'
+import { formatDuration } from './format'
 import { formatRatio, timeRatio } from './compare'
 import type { GroupStats, Run } from './schemas'
 import { describeMachine, type Session } from './session'
@@ -62,13 +63,6 @@ export function exportRunCsv(run: Run): string {
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`
 }
 
-/** A time in the unit that suits it: "12.3 ms", "1.52 s", "850 µs". */
-export function formatDuration(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`
-  if (ms >= 100) return `${ms.toFixed(1)} ms`
-  if (ms >= 1) return `${ms.toFixed(2)} ms`
-  return `${(ms * 1000).toFixed(0)} µs`
-}
 
 const label = (g: Pick<GroupStats, 'strategy' | 'workers'>): string =>
   findStrategy(g.strategy)?.takesWorkers === false ? g.strategy : `${g.strategy} × ${g.workers}`

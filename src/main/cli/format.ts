@@ -1,4 +1,5 @@
 // Plain-text rendering of runs for the terminal: a results table in the manner of hyperfine.
+import { formatDuration } from '../../shared/format'
 import { findStrategy, findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { BASELINE_STRATEGY } from '../../shared/stats'
 import type { Catalog } from '../../shared/api'
@@ -6,12 +7,8 @@ import type { GroupStats, Run } from '../../shared/schemas'
 import { formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
 import { describeMachine, type Session, type SessionSummary } from '../../shared/session'
 
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
-  if (ms >= 100) return `${ms.toFixed(1)} ms`
-  if (ms >= 1) return `${ms.toFixed(2)} ms`
-  return `${(ms * 1000).toFixed(0)} µs`
-}
+/** The CLI's name for the shared duration format. */
+export const formatMs = formatDuration
 
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
