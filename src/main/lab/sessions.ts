@@ -52,6 +52,7 @@ export interface SessionStoreOptions {
 const INDEX_FILE = '.index.json'
 const INDEX_VERSION = 1
 const TRASH = '.trash'
+const LIST_CONCURRENCY = 8
 
 interface IndexEntry {
   size: number
@@ -300,21 +301,21 @@ export class SessionStore {
     const index = useIndex ? await this.readIndex() : new Map<string, IndexEntry>()
     const fresh = new Map<string, IndexEntry>()
     let changed = false
-    const summaries: SessionSummary[] = []
-    for (const name of files) {
+    // A few files at a time: reading overlaps with parsing when the index is cold.
+    const entries = await mapConcurrently(files, LIST_CONCURRENCY, async (name): Promise<[string, IndexEntry] | null> => {
       const path = join(dir, name)
       const stats = await fsp.stat(path).catch(() => null)
-      if (!stats?.isFile()) continue
+      if (!stats?.isFile()) return null
       const cached = index.get(name)
-      let entry: IndexEntry
-      if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino) {
-        entry = cached
-      } else {
-        changed = true
-        entry = { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, summary: await this.summaryOf(path, name, stats.size, stats.mtime) }
-      }
-      fresh.set(name, entry)
-      summaries.push(entry.summary)
+      if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino) return [name, cached]
+      changed = true
+      return [name, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, summary: await this.summaryOf(path, name, stats.size, stats.mtime) }]
+    })
+    const summaries: SessionSummary[] = []
+    for (const found of entries) {
+      if (!found) continue
+      fresh.set(found[0], found[1])
+      summaries.push(found[1].summary)
     }
     if (useIndex && (changed || fresh.size !== index.size)) await this.writeIndex(fresh)
     return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name))
@@ -359,6 +360,20 @@ export class SessionStore {
       await fsp.rm(join(dir, name), { force: true }).catch(() => undefined)
     }
   }
+}
+
+/** Maps `items` through `work`, at most `limit` at a time, keeping their order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await work(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane))
+  return results
 }
 
 function isAlive(pid: number): boolean {
