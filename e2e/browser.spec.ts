@@ -139,3 +139,50 @@ test('without the token, the server answers 401 and refuses the socket', async (
   )
   expect(outcome).toBe('refused')
 })
+
+test('Python threads on a CPU-bound countdown keep about one core busy, and the verdict says it is the GIL', async ({ page, server }, testInfo) => {
+  await page.goto(server.url)
+  await chooseFromMenu(page, 'Workload', 'CPU-bound', 'Countdown')
+  await expect(page.getByLabel('Workload', { exact: true })).toHaveValue('countdown')
+  const strategies = page.getByRole('group', { name: 'Strategies' })
+  const pyThreads = strategies.locator('input[type="checkbox"][value="py-threads"]')
+  if (await pyThreads.isDisabled()) {
+    const reason = await strategies.getByTestId('strategy-unavailable').first().innerText()
+    test.skip(true, `the lab found no usable Python here: ${reason}`)
+  }
+
+  // About 0.6 s of Python per trial on an idle core: seconds in all, even on a busy 2-core machine.
+  await page.getByLabel(/^size/).fill('10000000')
+  await page.getByLabel(/^tasks/).fill('4')
+  await onlyStrategies(page, ['Python sequential', 'Python threads', 'Python processes'])
+  const pythonFields = page.getByTestId('python-fields')
+  await expect(pythonFields.getByLabel('Interpreter')).toHaveValue(/^python3/)
+  await expect(pythonFields.getByLabel(/^Switch interval/)).toHaveAttribute('placeholder', /default/)
+  await page.getByLabel('Worker counts').fill('2')
+  await page.getByLabel('Repetitions').fill('2')
+  await page.getByLabel('Warm-ups').fill('0')
+  await page.getByRole('button', { name: /^Run/ }).click()
+  await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
+
+  const rows = page.getByTestId('results-row')
+  await expect(rows).toHaveCount(3)
+  await expect(rows.nth(0)).toHaveAttribute('data-strategy', 'py-sequential')
+  await expect(rows.nth(1)).toHaveAttribute('data-strategy', 'py-threads')
+  await expect(rows.nth(2)).toHaveAttribute('data-strategy', 'py-processes')
+  for (const row of await rows.all()) await expect(row.getByTestId('busy-cores')).toHaveText(/^\d+\.\d\d$/)
+  const threads = page.locator('[data-testid="results-row"][data-strategy="py-threads"]')
+  const reading = threads.getByTestId('busy-reading')
+  await expect(reading).toHaveText(/^2 threads kept \d+\.\d cores busy$/)
+  // The GIL caps CPU-bound threads at one core; a loaded machine only lowers the figure.
+  expect(Number(await threads.getByTestId('busy-cores').innerText())).toBeLessThan(1.5)
+
+  const verdict = page.getByTestId('verdict')
+  await expect(verdict).toContainText('That is the GIL')
+  await expect(verdict).toContainText('one thread at a time run Python bytecode')
+  // The verdict quotes the figure the table shows, not a number of its own.
+  await expect(verdict).toContainText(await reading.innerText())
+  await screenshot(page, testInfo, 'python results', true)
+
+  await verdict.getByRole('link', { name: 'The GIL' }).click()
+  await expect(page.getByTestId('concept')).toContainText('global interpreter lock')
+})

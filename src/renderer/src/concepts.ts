@@ -39,6 +39,8 @@ export const CONCEPTS: readonly Concept[] = [
     paragraphs: [
       "CPython's global interpreter lock lets one thread at a time run Python bytecode. CPU-bound Python threads therefore take turns on one core, however many there are.",
       'The lock is released while a thread waits for I/O and inside C code that asks for it (hashing, compression, NumPy), so those do overlap. Processes, or a free-threaded build with the GIL off, sidestep it.',
+      'The results table shows it as busy cores, CPU time ÷ wall time: CPU-bound Python threads stay near 1.0 however many there are, while Python processes approach the number of cores. The live CPU chart shows the same: one busy core for threads, several for processes.',
+      'A thread holding the lock is asked to let go every switch interval (5 ms by default in CPython; sys.setswitchinterval). The run configuration can change it: a shorter interval switches threads more often, which costs time and does not make CPU-bound threads parallel.',
     ],
   },
   {
@@ -54,8 +56,9 @@ export const CONCEPTS: readonly Concept[] = [
 /** The concept that explains a strategy. */
 export function conceptForStrategy(strategy: Pick<StrategySpec, 'id' | 'runtime'>): ConceptId {
   const id = strategy.id as string
-  if (String(strategy.runtime) === 'python' && /thread|gil/.test(id)) return 'gil'
   if (/async/.test(id)) return 'event-loop'
+  // Every other Python strategy is, in this lab, a lesson about the GIL: held, sidestepped or off.
+  if (String(strategy.runtime) === 'python') return 'gil'
   if (/thread|process|multiprocess|pool/.test(id)) return 'threads-vs-processes'
   return 'concurrency-vs-parallelism'
 }

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import type { RuntimeInfo } from '@shared/api'
 import type { WorkloadSpec } from '@shared/catalog'
 import type { ExperimentPreset } from '@shared/menu'
-import { describeIssues, runConfigSchema, type RunConfigInput } from '@shared/schemas'
+import { describeIssues, LIMITS, runConfigSchema, type RunConfigInput } from '@shared/schemas'
 import { useCatalogStore } from './catalog'
 
 /** Text typed into a numeric field becomes a number only when it is one, so the schema can say what is wrong. */
@@ -31,6 +32,10 @@ export const useConfigStore = defineStore('config', () => {
   const repetitionsText = ref('3')
   const warmupsText = ref('1')
   const chunkSizeText = ref('1')
+  /** Interpreter id for the py-* strategies; null: the one the catalog marks as default. */
+  const pythonId = ref<string | null>(null)
+  /** sys.setswitchinterval in ms; empty: the interpreter's own default. */
+  const switchIntervalText = ref('')
   /** The guided experiment last loaded from the Experiments menu, until the workload changes. */
   const activePreset = ref<ExperimentPreset | null>(null)
 
@@ -43,6 +48,18 @@ export const useConfigStore = defineStore('config', () => {
     paramText.value = { ...paramText.value, [spec.id]: fresh }
     return fresh
   }
+
+  const pythonRuntimes = computed<RuntimeInfo[]>(() => (catalog.catalog?.runtimes ?? []).filter((r) => r.kind === 'python'))
+  const defaultPython = computed(() => pythonRuntimes.value.find((r) => r.default && !r.unavailable) ?? pythonRuntimes.value.find((r) => !r.unavailable))
+  /** The interpreter the run will name: the user's choice, else the default. */
+  const python = computed(() => (pythonId.value !== null ? pythonRuntimes.value.find((r) => r.id === pythonId.value) : defaultPython.value))
+  /** Why the Python strategies cannot run here, when the catalog lists no usable interpreter. */
+  const pythonUnavailable = computed(() => {
+    if (defaultPython.value) return null
+    const found = pythonRuntimes.value.map((r) => `${r.version}: ${r.unavailable ?? 'unusable'}`)
+    return `no Python 3.8 or newer was found${found.length > 0 ? ` (${found.join('; ')})` : ''}`
+  })
+  const usesPython = computed(() => strategies.value.some((id) => catalog.strategy(id)?.runtime === 'python'))
 
   const params = computed<Record<string, string>>(() => (workload.value ? (paramText.value[workload.value.id] ?? {}) : {}))
 
@@ -95,6 +112,8 @@ export const useConfigStore = defineStore('config', () => {
     if (config.repetitions !== undefined) repetitionsText.value = String(config.repetitions)
     if (config.warmups !== undefined) warmupsText.value = String(config.warmups)
     if (config.chunkSize !== undefined) chunkSizeText.value = String(config.chunkSize)
+    pythonId.value = config.python ?? null
+    switchIntervalText.value = config.switchIntervalMs !== undefined ? String(config.switchIntervalMs) : ''
   }
 
   const input = computed(
@@ -107,6 +126,10 @@ export const useConfigStore = defineStore('config', () => {
         repetitions: parseNumber(repetitionsText.value),
         warmups: parseNumber(warmupsText.value),
         chunkSize: parseNumber(chunkSizeText.value),
+        // Only a run with Python strategies names an interpreter; the default is left to the lab,
+        // which then also picks a free-threaded build for "threads, no GIL".
+        ...(usesPython.value && pythonId.value !== null ? { python: pythonId.value } : {}),
+        ...(usesPython.value && switchIntervalText.value.trim() !== '' ? { switchIntervalMs: parseNumber(switchIntervalText.value) } : {}),
       }) as RunConfigInput,
   )
 
@@ -130,6 +153,15 @@ export const useConfigStore = defineStore('config', () => {
     if (anyStrategy) {
       collect({ workload: input.value.workload, params: input.value.params, strategies: [anyStrategy] }, (path) => path.startsWith('params') || path === 'workload')
     }
+    if (usesPython.value) {
+      const chosen = python.value
+      if (pythonId.value !== null && !chosen) out['python'] ??= `python must be an interpreter the lab found; ${JSON.stringify(pythonId.value)} is not one`
+      else if (chosen?.unavailable) out['python'] ??= `python cannot be used: ${chosen.unavailable}`
+      else if (!chosen) out['python'] ??= `python cannot be used: ${pythonUnavailable.value ?? 'no Python interpreter was found'}`
+      else if (pythonId.value !== null && strategies.value.includes('py-threads-nogil') && !chosen.freeThreaded) {
+        out['python'] ??= `python must be a free-threaded build for Python threads, no GIL; ${chosen.id} has the GIL on`
+      }
+    }
     return out
   })
 
@@ -146,6 +178,14 @@ export const useConfigStore = defineStore('config', () => {
     warmupsText,
     chunkSizeText,
     activePreset,
+    pythonId,
+    switchIntervalText,
+    pythonRuntimes,
+    defaultPython,
+    python,
+    pythonUnavailable,
+    usesPython,
+    switchIntervalLimits: LIMITS.switchIntervalMs,
     input,
     errors,
     valid,

@@ -1,0 +1,161 @@
+// The verdict's Python reasons, from constructed stats: it names the GIL only when the measured
+// figures say so, and quotes the busy cores it was given.
+import { describe, expect, it } from 'vitest'
+import { STRATEGIES } from '@shared/catalog'
+import { busyCores, busyReading } from '../../src/renderer/src/analysis/busy'
+import { verdict, type VerdictInput } from '../../src/renderer/src/analysis/verdict'
+import { makeStats } from './fake-lab'
+
+const base = { strategies: STRATEGIES, logicalCores: 2, status: 'finished' as const, errors: [] }
+const countdown = { id: 'countdown', title: 'Countdown', kind: 'cpu' as const }
+const said = (
+  input: Omit<VerdictInput, 'strategies' | 'logicalCores' | 'status' | 'errors'> & Partial<VerdictInput>,
+) => {
+  const v = verdict({ ...base, ...input })!
+  return { ...v, text: v.reasons.join(' ') }
+}
+
+describe('busy cores', () => {
+  it('is CPU time over wall time, and reads as threads, processes or a loop for Python rows', () => {
+    expect(busyCores({ meanMs: 500, cpuMs: 950 })).toBeCloseTo(1.9)
+    expect(busyCores({ meanMs: 0, cpuMs: 10 })).toBeNull()
+    expect(busyReading(makeStats('py-threads', 4, 1000, 1, { cpuMs: 1020 }))).toBe('4 threads kept 1.0 cores busy')
+    expect(busyReading(makeStats('py-processes', 2, 500, 1.9, { cpuMs: 940 }))).toBe('2 processes kept 1.9 cores busy')
+    expect(busyReading(makeStats('py-asyncio', 1, 500, 1, { cpuMs: 20 }))).toBe('one event loop kept 0.0 cores busy')
+    expect(busyReading(makeStats('threads', 2, 500, 1.9))).toBeNull()
+  })
+})
+
+describe('verdict on Python runs', () => {
+  it('says it is the GIL when CPU-bound threads gain little while processes gain, quoting the measured busy cores', () => {
+    const v = said({
+      workload: countdown,
+      stats: [
+        makeStats('py-sequential', 1, 1000, 1, { cpuMs: 990 }),
+        makeStats('py-threads', 2, 1040, 0.96, { cpuMs: 1060 }),
+        makeStats('py-processes', 2, 560, 1.79, { cpuMs: 1080 }),
+      ],
+    })
+    expect(v.text).toContain('Python threads × 2 gained little (0.96×; 2 threads kept 1.0 cores busy). That is the GIL')
+    expect(v.text).toContain('one thread at a time run Python bytecode')
+    expect(v.text).toContain(
+      'Python processes × 2 did gain (1.79×; 2 processes kept 1.9 cores busy): each process has its own interpreter and its own GIL',
+    )
+    expect(v.concepts).toContain('gil')
+  })
+
+  it('takes the figures from the stats, not from a script', () => {
+    const v = said({
+      workload: countdown,
+      stats: [
+        makeStats('py-sequential', 1, 1000, 1),
+        makeStats('py-threads', 4, 900, 1.11, { cpuMs: 1170 }),
+        makeStats('py-processes', 4, 400, 2.5, { cpuMs: 1500 }),
+      ],
+    })
+    expect(v.text).toContain('(1.11×; 4 threads kept 1.3 cores busy). That is the GIL')
+    expect(v.text).toContain('(2.50×; 4 processes kept 3.8 cores busy)')
+  })
+
+  it('does not blame the GIL when the threads did run in parallel', () => {
+    const v = said({
+      workload: countdown,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-threads', 2, 550, 1.82, { cpuMs: 1080 })],
+    })
+    expect(v.text).not.toContain('That is the GIL')
+    expect(v.text).toContain(
+      'Python threads × 2 gained (1.82×; 2 threads kept 2.0 cores busy): these threads ran in parallel',
+    )
+  })
+
+  it('says when processes did not gain either, instead of crediting them', () => {
+    const v = said({
+      workload: countdown,
+      stats: [
+        makeStats('py-sequential', 1, 200, 1),
+        makeStats('py-threads', 2, 210, 0.95, { cpuMs: 205 }),
+        makeStats('py-processes', 2, 195, 1.03, { cpuMs: 240 }),
+      ],
+    })
+    expect(v.text).toContain('That is the GIL')
+    expect(v.text).toContain('Python processes × 2 gained little too (1.03×')
+    expect(v.text).not.toContain('did gain')
+  })
+
+  it('judges by busy cores when there is no Python sequential to compare with', () => {
+    const v = said({ workload: countdown, stats: [makeStats('py-threads', 2, 1000, null, { cpuMs: 1010 })] })
+    expect(v.text).toContain('Python threads × 2 gained little (2 threads kept 1.0 cores busy). That is the GIL')
+    expect(v.text).toContain('Add Python processes')
+  })
+
+  it('credits hashlib when sha256 threads gain, and explains small buffers when they do not', () => {
+    const sha = { id: 'sha256', title: 'SHA-256', kind: 'cpu' as const }
+    const gains = said({
+      workload: sha,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-threads', 2, 560, 1.79, { cpuMs: 1100 })],
+    })
+    expect(gains.text).toContain(
+      'Python threads × 2 gained (1.79×; 2 threads kept 2.0 cores busy): hashlib releases the GIL',
+    )
+    expect(gains.text).toContain('The GIL is about Python bytecode, not all code.')
+    const flat = said({
+      workload: sha,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-threads', 2, 980, 1.02, { cpuMs: 990 })],
+    })
+    expect(flat.text).toContain(
+      'gained little (1.02×; 2 threads kept 1.0 cores busy): hashlib releases the GIL only while it hashes a large buffer',
+    )
+  })
+
+  it('explains I/O-bound Python threads and asyncio by overlapped waits', () => {
+    const v = said({
+      workload: { id: 'http', title: 'HTTP requests', kind: 'io' },
+      stats: [
+        makeStats('py-sequential', 1, 2600, 1, { cpuMs: 120 }),
+        makeStats('py-threads', 10, 300, 8.67, { cpuMs: 150 }),
+        makeStats('py-asyncio', 1, 140, 18.57, { cpuMs: 60 }),
+      ],
+    })
+    expect(v.text).toContain(
+      'Python threads × 10 (8.67×) and Python asyncio (18.57×) overlapped the waits: a waiting thread releases the GIL',
+    )
+    expect(v.text).toContain('They kept at most 0.5 cores busy')
+    expect(v.concepts).toEqual(expect.arrayContaining(['gil', 'event-loop']))
+  })
+
+  it('cannot show the GIL on one core, and says nothing about it for Node-only runs', () => {
+    const one = said({
+      workload: countdown,
+      logicalCores: 1,
+      stats: [
+        makeStats('py-sequential', 1, 1000, 1),
+        makeStats('py-threads', 2, 1000, 1),
+        makeStats('py-processes', 2, 1000, 1),
+      ],
+    })
+    expect(one.text).toContain('With one logical core')
+    expect(one.text).not.toContain('That is the GIL')
+    const node = said({
+      workload: countdown,
+      stats: [makeStats('sequential', 1, 1000, 1), makeStats('threads', 2, 1000, 1)],
+    })
+    expect(node.text).not.toContain('GIL')
+    expect(node.concepts).toEqual([])
+  })
+
+  it('reads Node and Python rows of one run each against its own runtime', () => {
+    const v = said({
+      workload: countdown,
+      stats: [
+        makeStats('sequential', 1, 300, 1),
+        makeStats('threads', 2, 160, 1.88),
+        makeStats('py-sequential', 1, 1000, 1),
+        makeStats('py-threads', 2, 1020, 0.98),
+        makeStats('py-processes', 2, 540, 1.85, { cpuMs: 1050 }),
+      ],
+    })
+    expect(v.headline).toBe('Worker threads × 2 won: 160 ms, 1.88× faster than sequential.')
+    expect(v.text).toContain('That is the GIL')
+    expect(v.text).toContain('Python processes × 2 did gain (1.85×')
+  })
+})
