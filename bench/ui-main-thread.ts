@@ -124,6 +124,18 @@ class SyntheticLab implements LabApi {
   async deleteSession(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }
+  // The rest of SessionApi: the synthetic lab has no session library.
+  currentSession = this.noSessions
+  newSession = this.noSessions
+  renameSession = this.noSessions
+  setSessionNotes = this.noSessions
+  restoreSession = this.noSessions
+  listTrash = this.noSessions
+  importSession = this.noSessions
+  exportSession = this.noSessions
+  private async noSessions(): Promise<never> {
+    throw new Error('synthetic lab: no sessions')
+  }
   shutdown(): void {
     this.timers.forEach(clearInterval)
     this.timers = []

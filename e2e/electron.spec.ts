@@ -1,6 +1,8 @@
 // The desktop app end to end: launch, a run driven from the native menu, results. Runs only where
 // the Electron binary is installed; it cannot be downloaded on these machines.
 import { _electron as electron, expect, test } from '@playwright/test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { electronBinary, root } from './support'
 
@@ -8,10 +10,13 @@ const binary = electronBinary()
 test.skip(!binary, 'Electron binary not installed (node_modules/electron/dist is missing and cannot be downloaded here)')
 
 test('launches, runs from the menu and shows results', async () => {
+  // Autosaves go to a throw-away library, never the user's userData/sessions.
+  const library = mkdtempSync(join(tmpdir(), 'lab-electron-e2e-'))
   const app = await electron.launch({
     executablePath: binary!,
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), join(root, 'out/main/index.js')],
     cwd: root,
+    env: { ...process.env, CONCURRENCY_LAB_DATA_DIR: library } as Record<string, string>,
   })
   try {
     const page = await app.firstWindow()
@@ -33,5 +38,6 @@ test('launches, runs from the menu and shows results', async () => {
     await expect(page.getByTestId('verdict')).toBeVisible()
   } finally {
     await app.close()
+    rmSync(library, { recursive: true, force: true })
   }
 })

@@ -1,8 +1,10 @@
 // Helpers for the e2e tests: build once, start the browser-mode server on a free port and read
 // the URL it prints, find the Debian Chromium and (where installed) the Electron binary.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Page } from '@playwright/test'
 
 export const root = join(import.meta.dirname, '..')
 
@@ -26,29 +28,44 @@ export interface RunningServer {
   url: string
   origin: string
   process: ChildProcess
+  /** The session library the server autosaves into: a temp folder, never the real home. */
+  dataDir: string
   stop(): Promise<void>
 }
 
-/** Starts `node out/main/server.js` and resolves with the URL it prints. */
-export function startServer(): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(root, 'out/main/server.js')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Starts `node out/main/server.js` and resolves with the URL it prints. Its session library is
+ * `dataDir`, else a fresh temp folder removed on stop: tests never write to the real home.
+ */
+export function startServer(options: { dataDir?: string } = {}): Promise<RunningServer> {
+  const ownDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lab-e2e-sessions-'))
+  const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
+  const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stderr!.on('data', (d) => (output += String(d)))
+  const removeDir = (): void => {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true })
+  }
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return
+    if (child.exitCode !== null || child.signalCode !== null) return removeDir()
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGINT')
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
     await exited
     clearTimeout(timer)
+    removeDir()
   }
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       output += String(d)
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(output)?.[0]
-      if (url) resolve({ url, origin: new URL(url).origin, process: child, stop })
+      if (url) resolve({ url, origin: new URL(url).origin, process: child, dataDir, stop })
     })
-    child.once('exit', (code) => reject(new Error(`the lab server exited (${code}) before printing its URL:\n${output}`)))
+    child.once('exit', (code) => {
+      removeDir()
+      reject(new Error(`the lab server exited (${code}) before printing its URL:\n${output}`))
+    })
   })
 }
 
@@ -59,4 +76,29 @@ export function electronBinary(): string | null {
   if (!existsSync(pathFile)) return null
   const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
   return existsSync(binary) ? binary : null
+}
+
+/** Chooses a menu bar command in browser mode: chooseFromMenu(page, 'File', 'Export', 'Run as CSV…'). */
+export async function chooseFromMenu(page: Page, ...path: string[]): Promise<void> {
+  const [top, ...rest] = path
+  await page.getByRole('menubar').getByRole('menuitem', { name: top, exact: true }).click()
+  for (const [i, label] of rest.entries()) {
+    const menu = page.getByRole('menu')
+    if (i < rest.length - 1) {
+      await menu.getByRole('menuitem', { name: label, exact: true }).hover()
+    } else {
+      const roles = (['menuitem', 'menuitemradio', 'menuitemcheckbox'] as const).map((role) => menu.getByRole(role, { name: label, exact: true }))
+      await roles[0]!.or(roles[1]!).or(roles[2]!).click()
+    }
+  }
+}
+
+/** Checks exactly the strategies whose titles are given (that are enabled here). */
+export async function onlyStrategies(page: Page, titles: string[]): Promise<void> {
+  const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')
+  for (const box of await boxes.all()) {
+    const label = (await box.locator('xpath=..').innerText()).trim()
+    const want = titles.some((t) => label === t || label.startsWith(`${t} `) || label.startsWith(`${t}\n`))
+    if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.setChecked(want)
+  }
 }

@@ -1,4 +1,4 @@
-import type { LabApi } from '../shared/api'
+import type { LabApi, Session } from '../shared/api'
 import type { MenuCommand, MenuState } from '../shared/menu'
 
 declare global {
@@ -10,6 +10,8 @@ declare global {
       readonly platform: string
       onMenuCommand(listener: (command: MenuCommand) => void): () => void
       setMenuState(state: MenuState): void
+      openSessionDialog(): Promise<Session | null>
+      saveSessionAsDialog(id: string): Promise<string | null>
     }
   }
 }

@@ -43,7 +43,7 @@ export type LabEvent =
 
 export type LabEventListener = (event: LabEvent) => void
 
-export interface LabApi {
+export interface LabApi extends SessionApi {
   /** Workloads, strategies, runtimes found and facts about this machine. */
   catalog(): Promise<Catalog>
   /** Validates the configuration and starts a run; resolves to its id once it has started. */
@@ -66,10 +66,7 @@ export interface LabApi {
   exportRun(runId: string, format: ExportFormat): Promise<string>
 }
 
-/**
- * The rest of the session calls, served by LabHost. The transports (wire.ts, ipc.ts, preload,
- * the WebSocket client) carry them once the sessions view uses them; then LabApi extends this.
- */
+/** The rest of the session calls, served by LabHost and carried by every transport (LabApi extends it). */
 export interface SessionApi {
   /** The session finished runs are saved into, or null before the first run or New Session. */
   currentSession(): Promise<Session | null>

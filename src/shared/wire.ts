@@ -3,10 +3,17 @@
 import { z } from 'zod'
 import { EXPORT_FORMATS } from './export'
 import { runConfigSchema } from './schemas'
-import { sessionIdSchema, sessionSchema } from './session'
+import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema } from './session'
 
 const callId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const runId = z.string().min(1).max(100)
+
+/** Arguments of the session calls, shared by both transports (WebSocket here, IPC in src/main/electron). */
+export const sessionNameSchema = sessionSchema.shape.name
+export const sessionNotesSchema = sessionSchema.shape.notes
+/** A session file's text (Open in browser mode, drag-and-drop); the host decodes and validates it. */
+export const sessionTextSchema = z.string().max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
+export const fileNameSchema = z.string().max(1000)
 
 const call = <M extends string, A extends z.ZodTypeAny>(method: M, args: A) =>
   z.object({ type: z.literal('call'), id: callId, method: z.literal(method), args }).strict()
@@ -22,6 +29,14 @@ export const clientMessageSchema = z.discriminatedUnion('method', [
   call('openSession', z.tuple([sessionIdSchema])),
   call('saveSession', z.tuple([sessionSchema])),
   call('deleteSession', z.tuple([sessionIdSchema])),
+  call('currentSession', z.tuple([])),
+  call('newSession', z.union([z.tuple([]), z.tuple([sessionNameSchema])])),
+  call('renameSession', z.tuple([sessionIdSchema, sessionNameSchema])),
+  call('setSessionNotes', z.tuple([sessionIdSchema, sessionNotesSchema])),
+  call('restoreSession', z.tuple([sessionIdSchema])),
+  call('listTrash', z.tuple([])),
+  call('importSession', z.tuple([sessionTextSchema, fileNameSchema])),
+  call('exportSession', z.tuple([sessionIdSchema])),
 ])
 export type ClientMessage = z.infer<typeof clientMessageSchema>
 export type CallMethod = ClientMessage['method']

@@ -77,6 +77,11 @@ export function makeFakeElectron() {
     ipcMain: new FakeIpcMain(),
     BrowserWindow: FakeBrowserWindow,
     shell: { openExternal: vi.fn(() => Promise.resolve()) },
+    dialog: {
+      showOpenDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({ canceled: true, filePaths: [] })),
+      showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true })),
+    },
+    app: { getPath: vi.fn((name: string) => `/tmp/fake-electron/${name}`) },
     Menu: {
       buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
       setApplicationMenu: vi.fn(),

@@ -30,6 +30,14 @@ function fakeLab(): LabApi & { started: unknown[] } {
     openSession: vi.fn(async () => ({}) as never),
     saveSession: vi.fn(async () => 'id'),
     deleteSession: vi.fn(async () => undefined),
+    currentSession: vi.fn(async () => null),
+    newSession: vi.fn(async () => ({}) as never),
+    renameSession: vi.fn(async () => ({}) as never),
+    setSessionNotes: vi.fn(async () => ({}) as never),
+    restoreSession: vi.fn(async () => ({}) as never),
+    listTrash: vi.fn(async () => []),
+    importSession: vi.fn(async () => ({}) as never),
+    exportSession: vi.fn(async () => '{}'),
   }
 }
 

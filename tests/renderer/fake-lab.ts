@@ -1,6 +1,7 @@
 // A fake LabApi for renderer tests: records calls, and lets the test emit the lab's events.
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
-import type { Catalog, LabApi, LabEvent, LabEventListener } from '@shared/api'
+import type { Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
+import { decodeSessionText, encodeSession } from '@shared/session'
 import type { GroupStats, Run, RunConfigInput, Trial } from '@shared/schemas'
 
 export const MACHINE = { cpuModel: 'Test CPU', logicalCores: 4, physicalCores: 2, memoryBytes: 8 * 1024 ** 3, os: 'TestOS', node: '20.0.0' }
@@ -33,16 +34,77 @@ export class FakeLab implements LabApi {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
-  async listSessions() {
-    return []
+  // An in-memory session library: `sessions` and `trash` by id, and the current session.
+  sessions = new Map<string, Session>()
+  trash = new Map<string, Session>()
+  current: Session | null = null
+  imported: Array<[string, string]> = []
+
+  async listSessions(): Promise<SessionSummary[]> {
+    return [...this.sessions.values()].map(summary)
   }
-  async openSession(): Promise<never> {
-    throw new Error('not in this fake')
+  async openSession(id: string): Promise<Session> {
+    const session = this.sessions.get(id)
+    if (!session) throw new Error(`no session ${id}`)
+    this.current = session
+    return session
   }
-  async saveSession() {
-    return 'x'
+  async saveSession(session: unknown): Promise<string> {
+    const s = session as Session
+    this.sessions.set(s.id, s)
+    return s.id
   }
-  async deleteSession() {}
+  async deleteSession(id: string): Promise<void> {
+    const session = this.sessions.get(id)
+    if (!session) throw new Error(`no session ${id}`)
+    this.sessions.delete(id)
+    this.trash.set(id, session)
+    if (this.current?.id === id) this.current = null
+  }
+  async currentSession(): Promise<Session | null> {
+    return this.current
+  }
+  async newSession(name = 'New session'): Promise<Session> {
+    this.current = makeSession(`new-${this.nextId++}`, [], { name })
+    return this.current
+  }
+  async renameSession(id: string, name: string): Promise<Session> {
+    return this.change(id, { name })
+  }
+  async setSessionNotes(id: string, notes: string): Promise<Session> {
+    return this.change(id, { notes })
+  }
+  async restoreSession(id: string): Promise<SessionSummary> {
+    const session = this.trash.get(id)
+    if (!session) throw new Error(`no session ${id} in the trash`)
+    this.trash.delete(id)
+    this.sessions.set(id, session)
+    return summary(session)
+  }
+  async listTrash(): Promise<SessionSummary[]> {
+    return [...this.trash.values()].map(summary)
+  }
+  async importSession(text: string, fileName: string): Promise<Session> {
+    this.imported.push([text, fileName])
+    // The real codec: a bad file fails here with the store's own one-line message.
+    const session = decodeSessionText(text, fileName)
+    this.sessions.set(session.id, session)
+    this.current = session
+    return session
+  }
+  async exportSession(id: string): Promise<string> {
+    const session = this.sessions.get(id)
+    if (!session) throw new Error(`no session ${id}`)
+    return encodeSession(session, 'fake lab')
+  }
+  private change(id: string, patch: Partial<Session>): Session {
+    const session = this.sessions.get(id)
+    if (!session) throw new Error(`no session ${id}`)
+    const changed = { ...session, ...patch }
+    this.sessions.set(id, changed)
+    if (this.current?.id === id) this.current = changed
+    return changed
+  }
 
   emit(event: LabEvent): void {
     for (const l of this.listeners) l(event)
@@ -107,4 +169,22 @@ export function makeStats(strategy: string, workers: number, meanMs: number, spe
     checksumOk: true,
     ...extra,
   }
+}
+
+export function makeSession(id: string, runs: Run[], extra: Partial<Session> = {}): Session {
+  return {
+    schemaVersion: 1,
+    id,
+    name: `Session ${id}`,
+    notes: '',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    machine: MACHINE,
+    runs,
+    ...extra,
+  } as Session
+}
+
+function summary(s: Session): SessionSummary {
+  return { id: s.id, name: s.name, notes: s.notes, createdAt: s.createdAt, updatedAt: s.updatedAt, machine: 'Test CPU · 4 cores · TestOS', runs: s.runs.length, sizeBytes: 100 }
 }

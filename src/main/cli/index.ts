@@ -4,14 +4,13 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
 import { compareRuns } from '../../shared/compare'
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../shared/export'
 import { ValidationError, type Run, type RunConfigInput } from '../../shared/schemas'
 import { SessionError, newSession, sessionIdSchema, withRun, type Session } from '../../shared/session'
+import { defaultDataDir } from '../lab/data-dir'
 import { LabHost } from '../lab/host'
 import { NodeProcessLauncher } from '../lab/launcher'
 import { machineInfo } from '../lab/machine'
@@ -59,11 +58,6 @@ interface RunOptions {
   dataDir: string
   autosave: boolean
   progress: boolean
-}
-
-/** Where sessions autosave: --data-dir, else $CONCURRENCY_LAB_DATA_DIR, else ~/.concurrency-lab/sessions. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CONCURRENCY_LAB_DATA_DIR || join(homedir(), '.concurrency-lab', 'sessions')
 }
 
 export function buildConfig(options: RunOptions): RunConfigInput {

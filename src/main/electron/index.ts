@@ -1,5 +1,6 @@
 // Electron main: owns one LabHost, the window, the application menu and the IPC. Kept thin; the
 // lab lives in src/main/lab, the menu model in src/shared/menu.ts.
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow } from 'electron'
 import type { Catalog } from '../../shared/api'
@@ -8,6 +9,7 @@ import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from 
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
 import { installApplicationMenu } from './menu'
+import { sessionFileDialogs } from './session-files'
 import { UtilityProcessLauncher } from './utility-launcher'
 import { createLabWindow } from './window'
 
@@ -17,6 +19,9 @@ const development = !app.isPackaged && Boolean(process.env['ELECTRON_RENDERER_UR
 const host = new LabHost({
   entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
   launcher: new UtilityProcessLauncher(),
+  // Every finished run is saved here; the library the Sessions view lists.
+  // $CONCURRENCY_LAB_DATA_DIR overrides the library, as for the CLI and browser mode (tests use it).
+  sessionsDir: process.env['CONCURRENCY_LAB_DATA_DIR'] || join(app.getPath('userData'), 'sessions'),
 })
 
 let win: BrowserWindow | null = null
@@ -47,6 +52,11 @@ void app.whenReady().then(async () => {
       menuState = state
       refreshMenu()
     },
+    sessionFiles: sessionFileDialogs(
+      host,
+      () => win,
+      async (id) => (await host.listSessions()).find((s) => s.id === id)?.name ?? 'session',
+    ),
   })
   win.on('closed', () => {
     events.dispose()

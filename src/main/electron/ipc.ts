@@ -10,6 +10,7 @@ import { menuStateSchema, type MenuState } from '../../shared/menu'
 import { EXPORT_FORMATS } from '../../shared/export'
 import { parseOrThrow, runConfigSchema } from '../../shared/schemas'
 import { sessionIdSchema, sessionSchema, type Session } from '../../shared/session'
+import { fileNameSchema, sessionNameSchema, sessionNotesSchema, sessionTextSchema } from '../../shared/wire'
 
 type Handler<S extends z.ZodType> = (payload: z.output<S>) => Promise<unknown>
 
@@ -47,6 +48,11 @@ export interface LabIpcOptions {
   isOurWindow: (sender: WebContents) => boolean
   /** The page reports the state the native menu reflects. */
   onMenuState?: (state: MenuState) => void
+  /** File ▸ Open Session… and Save Session As…: main's own dialogs (see session-files.ts). */
+  sessionFiles?: {
+    openWithDialog(): Promise<Session | null>
+    saveAsWithDialog(id: string): Promise<string | null>
+  }
 }
 
 /** Wires every LabApi call to the lab, and the menu state back from the page. */
@@ -62,6 +68,19 @@ export function registerLabIpc(lab: LabApi, options: LabIpcOptions): () => void 
   // Parsed runs are schema-checked Run objects (the schema's config type is the looser input one).
   handle(IPC.saveSession, sessionSchema, (session) => lab.saveSession(session as Session))
   handle(IPC.deleteSession, sessionIdSchema, (id) => lab.deleteSession(id))
+  handle(IPC.currentSession, z.undefined(), () => lab.currentSession())
+  handle(IPC.newSession, sessionNameSchema.optional(), (name) => lab.newSession(name))
+  handle(IPC.renameSession, z.object({ id: sessionIdSchema, name: sessionNameSchema }).strict(), ({ id, name }) => lab.renameSession(id, name))
+  handle(IPC.setSessionNotes, z.object({ id: sessionIdSchema, notes: sessionNotesSchema }).strict(), ({ id, notes }) => lab.setSessionNotes(id, notes))
+  handle(IPC.restoreSession, sessionIdSchema, (id) => lab.restoreSession(id))
+  handle(IPC.listTrash, z.undefined(), () => lab.listTrash())
+  handle(IPC.importSession, z.object({ text: sessionTextSchema, fileName: fileNameSchema }).strict(), ({ text, fileName }) => lab.importSession(text, fileName))
+  handle(IPC.exportSession, sessionIdSchema, (id) => lab.exportSession(id))
+  const files = options.sessionFiles
+  if (files) {
+    handle(IPC.openSessionDialog, z.undefined(), () => files.openWithDialog())
+    handle(IPC.saveSessionAsDialog, sessionIdSchema, (id) => files.saveAsWithDialog(id))
+  }
   if (options.onMenuState) on(IPC.menuState, menuStateSchema, options.onMenuState)
   return dispose
 }

@@ -1,19 +1,21 @@
 // `npm run serve`: browser mode. Starts one LabHost and serves the built renderer plus LabApi
 // over a WebSocket on 127.0.0.1, then prints the one URL (with its token) to open.
-// Options: --port <n> (or LAB_PORT; default: a free port). Ctrl-C stops every run and child.
+// Options: --port <n> (or LAB_PORT; default: a free port); --data-dir <dir> (or
+// CONCURRENCY_LAB_DATA_DIR; default ~/.concurrency-lab/sessions), the session library every
+// finished run autosaves into. Ctrl-C stops every run and child.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { LabHost } from '../lab/host'
 import { NodeProcessLauncher } from '../lab/launcher'
-import { parsePort } from './options'
+import { parseServeOptions, type ServeOptions } from './options'
 import { startLabServer } from './server'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
 async function main(): Promise<number> {
-  let port: number
+  let options: ServeOptions
   try {
-    port = parsePort(process.argv.slice(2), process.env)
+    options = parseServeOptions(process.argv.slice(2), process.env)
   } catch (error) {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
     return 2
@@ -26,7 +28,9 @@ async function main(): Promise<number> {
   const host = new LabHost({
     entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
     launcher: new NodeProcessLauncher(),
+    sessionsDir: options.dataDir,
   })
+  const { port } = options
   let server
   try {
     server = await startLabServer({ lab: host, rendererDir, port })
@@ -37,6 +41,7 @@ async function main(): Promise<number> {
     process.stderr.write(`error: cannot start the lab server: ${why}\n`)
     return 1
   }
+  process.stderr.write(`Sessions are saved in ${options.dataDir}\n`)
   process.stdout.write(`Concurrency Lab (browser mode) is running. Open:\n${server.url}\n`)
   const running = server
   await new Promise<void>((resolve) => {

@@ -1,17 +1,39 @@
 // Command-line options of `npm run serve`.
+import { resolve } from 'node:path'
+import { defaultDataDir } from '../lab/data-dir'
 
-/** The port asked for on the command line or in LAB_PORT; throws a message naming the field. */
-export function parsePort(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+const USAGE = 'usage: npm run serve [-- --port <n>] [--data-dir <dir>]   (or LAB_PORT=<n>, CONCURRENCY_LAB_DATA_DIR=<dir>)'
+
+export interface ServeOptions {
+  /** 0: a free port. */
+  port: number
+  /** The session library every finished run autosaves into. */
+  dataDir: string
+}
+
+/** The options on the command line and in the environment; throws a message naming the field. */
+export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ServeOptions {
   let text: string | undefined = env['LAB_PORT']
+  let dataDir: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--port') text = argv[++i]
     else if (arg.startsWith('--port=')) text = arg.slice('--port='.length)
-    else if (arg === '--help' || arg === '-h') throw new Error('usage: npm run serve [-- --port <n>]   (or LAB_PORT=<n>; default: a free port)')
-    else throw new Error(`unknown option ${JSON.stringify(arg)} (usage: npm run serve [-- --port <n>])`)
+    else if (arg === '--data-dir') dataDir = argv[++i] ?? ''
+    else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length)
+    else if (arg === '--help' || arg === '-h') throw new Error(USAGE)
+    else throw new Error(`unknown option ${JSON.stringify(arg)} (${USAGE})`)
   }
-  if (text === undefined || text === '') return 0
-  const port = Number(text)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`)
-  return port
+  if (dataDir === '') throw new Error('--data-dir must name a folder')
+  let port = 0
+  if (text !== undefined && text !== '') {
+    port = Number(text)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`)
+  }
+  return { port, dataDir: resolve(dataDir ?? defaultDataDir(env)) }
+}
+
+/** The port asked for on the command line or in LAB_PORT; throws a message naming the field. */
+export function parsePort(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  return parseServeOptions(argv, env).port
 }

@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { LabApi, LabEvent } from '../../shared/api'
 import { createBatcher } from '../../shared/batch'
 import { describeIssues } from '../../shared/schemas'
-import type { Session } from '../../shared/session'
+import { SESSION_FILE_LIMIT_BYTES, type Session } from '../../shared/session'
 import { TOKEN_PARAM, clientMessageSchema, type ClientMessage, type ServerMessage } from '../../shared/wire'
 
 export interface LabServerOptions {
@@ -35,7 +35,9 @@ export interface LabServer {
 }
 
 const HOST = '127.0.0.1'
-const MAX_MESSAGE_BYTES = 1024 * 1024
+// Open Session… in browser mode sends the file's text: room for the largest session file, whose
+// size the page checks first so an oversize file gets the store's own one-line message.
+const MAX_MESSAGE_BYTES = SESSION_FILE_LIMIT_BYTES + 1024 * 1024
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -236,5 +238,21 @@ function dispatch(lab: LabApi, message: ClientMessage): Promise<unknown> {
       return lab.saveSession(message.args[0] as Session)
     case 'deleteSession':
       return lab.deleteSession(message.args[0])
+    case 'currentSession':
+      return lab.currentSession()
+    case 'newSession':
+      return lab.newSession(...message.args)
+    case 'renameSession':
+      return lab.renameSession(...message.args)
+    case 'setSessionNotes':
+      return lab.setSessionNotes(...message.args)
+    case 'restoreSession':
+      return lab.restoreSession(message.args[0])
+    case 'listTrash':
+      return lab.listTrash()
+    case 'importSession':
+      return lab.importSession(...message.args)
+    case 'exportSession':
+      return lab.exportSession(message.args[0])
   }
 }

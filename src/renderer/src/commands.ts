@@ -7,27 +7,29 @@ import { useCatalogStore } from './stores/catalog'
 import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
 import { useRunStore } from './stores/run'
+import { useSessionsStore, type FileLike } from './stores/sessions'
 import { useViewStore } from './stores/view'
+import { MIME, downloadText, pickFile } from './download'
 
-const SESSIONS_LATER = 'Sessions (new, open, save, recent) are not available yet: they arrive with the sessions feature.'
+export { downloadText }
 
-/** Saves `text` as a file through the browser's download (the desktop app shows a save dialog). */
-export function downloadText(name: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
+export interface CommandOptions {
+  development?: boolean
+  /** Saves a file (browser mode: a download). */
+  save?: typeof downloadText
+  /** Browser mode's Open Session… file picker. */
+  pick?: () => Promise<FileLike | null>
 }
 
-export function useCommands(options: { development?: boolean; save?: typeof downloadText } = {}) {
+export function useCommands(options: CommandOptions = {}) {
   const lab = useLabStore()
   const catalog = useCatalogStore()
   const config = useConfigStore()
   const run = useRunStore()
   const view = useViewStore()
+  const sessions = useSessionsStore()
   const save = options.save ?? downloadText
+  const pick = options.pick ?? pickFile
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
@@ -35,8 +37,8 @@ export function useCommands(options: { development?: boolean; save?: typeof down
     canRun: config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
-    sessionsAvailable: false,
-    recentSessions: [],
+    sessionsAvailable: sessions.available,
+    recentSessions: sessions.recent,
     view: { ...view.panels },
   }))
 
@@ -82,8 +84,7 @@ export function useCommands(options: { development?: boolean; save?: typeof down
           if (!run.runId) return
           const format: ExportFormat = EXPORT_FORMATS.find((f) => f === command.arg) ?? 'json'
           const text = await lab.requireApi().exportRun(run.runId, format)
-          const type = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' }[format]
-          save(`concurrency-lab-${run.config?.workload ?? 'run'}-${run.runId.slice(0, 8)}.${format}`, text, type)
+          save(`concurrency-lab-${run.config?.workload ?? 'run'}-${run.runId.slice(0, 8)}.${format}`, text, MIME[format])
           return
         }
         case 'view.cpu':
@@ -98,11 +99,24 @@ export function useCommands(options: { development?: boolean; save?: typeof down
           view.aboutOpen = true
           return
         case 'session.new':
-        case 'session.open':
+          await sessions.createNew()
+          view.page = 'lab'
+          return
+        case 'session.open': {
+          if (lab.shell?.openSessionDialog) {
+            if (await sessions.openWithDialog()) view.page = 'lab'
+            return
+          }
+          const file = await pick()
+          if (file && (await sessions.importFile(file))) view.page = 'lab'
+          return
+        }
         case 'session.save':
+          return await sessions.save()
         case 'session.saveAs':
+          return await sessions.saveAs(save)
         case 'session.openRecent':
-          view.notify(SESSIONS_LATER)
+          if (command.arg && (await sessions.open(command.arg))) view.page = 'lab'
           return
         case 'app.quit':
         case 'view.devTools':

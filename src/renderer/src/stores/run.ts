@@ -56,6 +56,8 @@ export const useRunStore = defineStore('run', () => {
   const sampleCount = ref(0)
   /** Bumped whenever live timeline slices arrive (the slices themselves are not reactive). */
   const liveTasksVersion = ref(0)
+  /** Where the run on screen comes from: streaming from the lab, or a saved run from a session. */
+  const source = ref<'live' | 'saved'>('live')
 
   // Non-reactive stores for high-rate data.
   let samples: Sample[] = []
@@ -69,6 +71,8 @@ export const useRunStore = defineStore('run', () => {
   const measuredTrials = computed(() => trials.value.filter((t) => !t.warmup))
 
   function reset(): void {
+    source.value = 'live'
+    phase.value = 'idle'
     runId.value = null
     config.value = null
     trials.value = []
@@ -181,6 +185,31 @@ export const useRunStore = defineStore('run', () => {
     }
   }
 
+  /** Shows a saved run (from a session) exactly as it ended: its trials, stats, samples and status. */
+  function show(saved: Run): void {
+    if (running.value) throw new Error('A run is in progress: stop it before opening a saved one.')
+    reset()
+    source.value = 'saved'
+    runId.value = saved.id
+    phase.value = saved.status === 'running' ? 'stopped' : saved.status
+    config.value = saved.config
+    lastConfig.value = saved.config
+    logicalCores.value = saved.machine.logicalCores
+    trials.value = [...saved.trials]
+    stats.value = saved.stats
+    errors.value = [...saved.errors]
+    startedAt.value = saved.startedAt
+    endedAt.value = saved.endedAt
+    samples = [...saved.samples]
+    markers = saved.trials.map((t) => ({ t: t.start, label: `${t.strategy} × ${t.workers}${t.warmup ? ' (warm-up)' : ''}` }))
+    const last = samples[samples.length - 1]
+    latestSampleT.value = last?.t ?? 0
+    latestSample.value = last ?? null
+    sampleCount.value = samples.length
+    liveTasksVersion.value++
+    for (const listener of sampleListeners) listener(samples, false)
+  }
+
   function onSamples(listener: SampleListener): () => void {
     sampleListeners.add(listener)
     return () => sampleListeners.delete(listener)
@@ -210,7 +239,9 @@ export const useRunStore = defineStore('run', () => {
     latestSample,
     sampleCount,
     liveTasksVersion,
+    source,
     running,
+    show,
     start,
     stop,
     reset,

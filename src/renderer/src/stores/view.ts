@@ -1,11 +1,15 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
+/** The page's views: the lab itself, the session library, and Compare. */
+export type Page = 'lab' | 'sessions' | 'compare'
+
 export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 'event-loop' | 'gil' | 'amdahl'
 
 /** What is on screen: which panels show, which dialog is open, which menu is dropped down. */
 export const useViewStore = defineStore('view', () => {
   const panels = ref({ cpu: true, timeline: true, results: true })
+  const page = ref<Page>('lab')
   const conceptsOpen = ref(false)
   const concept = ref<ConceptId>('concurrency-vs-parallelism')
   const aboutOpen = ref(false)
@@ -40,5 +44,5 @@ export const useViewStore = defineStore('view', () => {
     return true
   }
 
-  return { panels, conceptsOpen, concept, aboutOpen, openMenu, notices, togglePanel, showConcept, notify, dismissNotice, closeOverlay }
+  return { panels, page, conceptsOpen, concept, aboutOpen, openMenu, notices, togglePanel, showConcept, notify, dismissNotice, closeOverlay }
 })

@@ -1,6 +1,6 @@
 // The renderer's transport, chosen once at start: the preload's window.lab in the desktop app,
 // else a WebSocket to the browser-mode server that served this page.
-import type { LabApi } from '@shared/api'
+import type { LabApi, Session } from '@shared/api'
 import type { MenuCommand, MenuState } from '@shared/menu'
 import { WebSocketLabApi } from './websocket'
 
@@ -9,6 +9,10 @@ export interface LabShell {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void
   setMenuState(state: MenuState): void
   readonly platform: string
+  /** Open Session…: main's dialog; the opened session, or null when cancelled. */
+  openSessionDialog?(): Promise<Session | null>
+  /** Save Session As…: main's dialog; the path written, or null when cancelled. */
+  saveSessionAsDialog?(id: string): Promise<string | null>
 }
 
 export interface Transport {

@@ -87,6 +87,30 @@ export class WebSocketLabApi implements LabApi {
   async deleteSession(id: string): Promise<void> {
     await this.call('deleteSession', [id])
   }
+  currentSession(): Promise<Session | null> {
+    return this.call('currentSession', []) as Promise<Session | null>
+  }
+  newSession(name?: string): Promise<Session> {
+    return this.call('newSession', name === undefined ? [] : [name]) as Promise<Session>
+  }
+  renameSession(id: string, name: string): Promise<Session> {
+    return this.call('renameSession', [id, name]) as Promise<Session>
+  }
+  setSessionNotes(id: string, notes: string): Promise<Session> {
+    return this.call('setSessionNotes', [id, notes]) as Promise<Session>
+  }
+  restoreSession(id: string): Promise<SessionSummary> {
+    return this.call('restoreSession', [id]) as Promise<SessionSummary>
+  }
+  listTrash(): Promise<SessionSummary[]> {
+    return this.call('listTrash', []) as Promise<SessionSummary[]>
+  }
+  importSession(text: string, fileName: string): Promise<Session> {
+    return this.call('importSession', [text, fileName]) as Promise<Session>
+  }
+  exportSession(id: string): Promise<string> {
+    return this.call('exportSession', [id]) as Promise<string>
+  }
 
   onEvent(listener: LabEventListener): () => void {
     this.listeners.add(listener)

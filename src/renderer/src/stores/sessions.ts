@@ -1,0 +1,275 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { LabEvent } from '@shared/api'
+import type { Run } from '@shared/schemas'
+import { SESSION_FILE_LIMIT_BYTES, decodeSessionText, oneLine, tooLarge, type Session, type SessionSummary } from '@shared/session'
+import { downloadText, fileSafe } from '../download'
+import { useLabStore } from './lab'
+import { useRunStore } from './run'
+
+const RECENT_KEY = 'concurrency-lab.recent-sessions'
+export const RECENT_LIMIT = 10
+
+/** A run picked for Compare: which session it is in, and its id. */
+export interface RunRef {
+  sessionId: string
+  runId: string
+}
+
+/** The little of a File this store reads (a DOM File fits; tests pass plain objects). */
+export interface FileLike {
+  name: string
+  size: number
+  text(): Promise<string>
+}
+
+const message = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
+
+function readRecent(): string[] {
+  try {
+    const value: unknown = JSON.parse(globalThis.localStorage?.getItem(RECENT_KEY) ?? '[]')
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, RECENT_LIMIT) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The session library as the page sees it: the list, the trash, the current session (which
+ * finished runs autosave into), recent sessions, and the last delete (so it can be undone).
+ */
+export const useSessionsStore = defineStore('sessions', () => {
+  const lab = useLabStore()
+  const run = useRunStore()
+  const list = ref<SessionSummary[]>([])
+  const trash = ref<SessionSummary[]>([])
+  /** Sessions can hold large runs: kept shallow, replaced whole. */
+  const current = shallowRef<Session | null>(null)
+  /** The last problem (a bad file, a failed save), one line; the library and current session are unchanged. */
+  const error = ref<string | null>(null)
+  /** The last session moved to the trash, until undone or dismissed. */
+  const deleted = ref<SessionSummary | null>(null)
+  const recentIds = ref<string[]>(readRecent())
+  /** Whether this lab has a session library at all (false until the first listing succeeds). */
+  const available = ref(false)
+  /** Why not, when it has none (e.g. a lab started without a data folder). */
+  const unavailable = ref<string | null>(null)
+  // Sessions read for Compare (by exportSession, which does not change the current session).
+  const cache = new Map<string, Session>()
+
+  const recent = computed(() => {
+    const byId = new Map(list.value.filter((s) => !s.problem).map((s) => [s.id, s]))
+    const ids = [...recentIds.value.filter((id) => byId.has(id)), ...list.value.map((s) => s.id).filter((id) => byId.has(id))]
+    return [...new Set(ids)].slice(0, RECENT_LIMIT).map((id) => ({ id, name: byId.get(id)!.name }))
+  })
+
+  function remember(id: string): void {
+    recentIds.value = [id, ...recentIds.value.filter((r) => r !== id)].slice(0, RECENT_LIMIT)
+    try {
+      globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(recentIds.value))
+    } catch {
+      // Private mode or a full quota: recent sessions are a convenience.
+    }
+  }
+
+  /** Runs a session call; a failure becomes the one-line `error` and resolves to null. */
+  async function attempt<T>(work: () => Promise<T>): Promise<T | null> {
+    try {
+      const value = await work()
+      error.value = null
+      return value
+    } catch (e) {
+      error.value = message(e)
+      return null
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    const api = lab.api
+    if (!api) return
+    try {
+      const [sessions, inTrash, now] = await Promise.all([api.listSessions(), api.listTrash(), api.currentSession()])
+      list.value = sessions
+      trash.value = inTrash
+      current.value = now
+      available.value = true
+      unavailable.value = null
+    } catch (e) {
+      available.value = false
+      unavailable.value = message(e)
+    }
+  }
+
+  /** Makes `session` current and shows its latest run (as it was when it ran). */
+  function adopt(session: Session): void {
+    current.value = session
+    cache.set(session.id, session)
+    remember(session.id)
+    const last = session.runs[session.runs.length - 1]
+    if (last) run.show(last)
+    else run.reset()
+  }
+
+  function guardRunning(): boolean {
+    if (!run.running) return true
+    error.value = 'A run is in progress: stop it before opening or starting another session.'
+    return false
+  }
+
+  async function open(id: string): Promise<Session | null> {
+    if (!guardRunning()) return null
+    const session = await attempt(() => lab.requireApi().openSession(id))
+    if (session) adopt(session)
+    await refresh()
+    return session
+  }
+
+  /** Open Session… in browser mode and drag-and-drop: the file's text goes to the lab, which checks it. */
+  async function importFile(file: FileLike): Promise<Session | null> {
+    if (!guardRunning()) return null
+    const session = await attempt(async () => {
+      if (file.size > SESSION_FILE_LIMIT_BYTES) throw tooLarge(file.name, file.size, SESSION_FILE_LIMIT_BYTES)
+      return lab.requireApi().importSession(await file.text(), file.name)
+    })
+    if (session) {
+      adopt(session)
+      await refresh()
+    }
+    return session
+  }
+
+  /** Open Session… in the desktop app: main's dialog. */
+  async function openWithDialog(): Promise<Session | null> {
+    const dialog = lab.shell?.openSessionDialog
+    if (!dialog || !guardRunning()) return null
+    const session = await attempt(() => dialog())
+    if (session) {
+      adopt(session)
+      await refresh()
+    }
+    return session
+  }
+
+  async function createNew(): Promise<void> {
+    if (!guardRunning()) return
+    const session = await attempt(() => lab.requireApi().newSession())
+    if (!session) return
+    current.value = session
+    run.reset()
+    await refresh()
+  }
+
+  /** Save Session: writes the current session (a new, empty one included) into the library. */
+  async function save(): Promise<void> {
+    const session = current.value
+    if (!session) return
+    const id = await attempt(() => lab.requireApi().saveSession(session))
+    if (id) remember(id)
+    await refresh()
+  }
+
+  /** Save Session As…: main's Save dialog in the desktop app, a download of the session file in browser mode. */
+  async function saveAs(save: typeof downloadText = downloadText): Promise<void> {
+    const session = current.value
+    if (!session) {
+      error.value = 'Nothing to save yet: run something, or open a session.'
+      return
+    }
+    const dialog = lab.shell?.saveSessionAsDialog
+    await attempt(async () => {
+      // Write it into the library first, so a new session has a file to save from.
+      await lab.requireApi().saveSession(session)
+      if (dialog) return dialog(session.id)
+      save(`${fileSafe(session.name)}.json`, await lab.requireApi().exportSession(session.id), 'application/json')
+      return null
+    })
+    await refresh()
+  }
+
+  async function rename(id: string, name: string): Promise<void> {
+    const changed = await attempt(() => lab.requireApi().renameSession(id, name))
+    if (changed && current.value?.id === id) current.value = changed
+    cache.delete(id)
+    await refresh()
+  }
+
+  async function setNotes(id: string, notes: string): Promise<void> {
+    const changed = await attempt(() => lab.requireApi().setSessionNotes(id, notes))
+    if (changed && current.value?.id === id) current.value = changed
+    cache.delete(id)
+    await refresh()
+  }
+
+  /** Moves a session to the trash; `undo` brings it back. */
+  async function remove(id: string): Promise<void> {
+    const summary = list.value.find((s) => s.id === id) ?? null
+    const done = await attempt(async () => {
+      await lab.requireApi().deleteSession(id)
+      return true
+    })
+    if (done) {
+      deleted.value = summary ?? { id, name: id, notes: '', createdAt: '', updatedAt: '', machine: '', runs: 0, sizeBytes: 0 }
+      cache.delete(id)
+    }
+    await refresh()
+  }
+
+  async function undo(): Promise<void> {
+    const last = deleted.value
+    if (!last) return
+    const restored = await attempt(() => lab.requireApi().restoreSession(last.id))
+    if (restored) deleted.value = null
+    await refresh()
+  }
+
+  /** A library session's runs, for Compare: read without changing the current session. */
+  async function sessionById(id: string): Promise<Session> {
+    if (current.value?.id === id) return current.value
+    const cached = cache.get(id)
+    if (cached) return cached
+    const summary = list.value.find((s) => s.id === id)
+    const session = decodeSessionText(await lab.requireApi().exportSession(id), summary?.name ?? id)
+    cache.set(id, session)
+    return session
+  }
+
+  async function runOf(ref: RunRef): Promise<Run> {
+    const session = await sessionById(ref.sessionId)
+    const found = session.runs.find((r) => r.id === ref.runId)
+    if (!found) throw new Error(`session ${JSON.stringify(session.name)} has no run ${ref.runId}`)
+    return found
+  }
+
+  /** Autosave: the list and the current session follow the lab. */
+  function handleEvent(event: LabEvent): void {
+    if (event.type !== 'session-saved') return
+    cache.delete(event.session.id)
+    remember(event.session.id)
+    void refresh()
+  }
+
+  return {
+    list,
+    trash,
+    current,
+    error,
+    deleted,
+    recent,
+    available,
+    unavailable,
+    refresh,
+    open,
+    importFile,
+    openWithDialog,
+    createNew,
+    save,
+    saveAs,
+    rename,
+    setNotes,
+    remove,
+    undo,
+    sessionById,
+    runOf,
+    handleEvent,
+  }
+})
