@@ -215,4 +215,22 @@ describe('results table, busy cores', () => {
       /Busy cores is CPU time ÷ wall time\. Python rows ran on Python 3\.11\.7, default switch interval\./,
     )
   })
+
+  it('names the interpreter a saved run really used, not this machine\'s default', async () => {
+    await mountWith(ResultsTable, [PY311])
+    const run = useRunStore(pinia)
+    run.show(
+      makeRun(
+        'saved',
+        { workload: 'countdown', strategies: ['py-sequential', 'py-threads'], workers: [2] },
+        {
+          status: 'finished',
+          stats: [makeStats('py-sequential', 1, 1000, 1, { cpuMs: 990 }), makeStats('py-threads', 2, 1050, 0.95, { cpuMs: 1040 })],
+          python: { executable: '/opt/python3.9', version: '3.9.18', freeThreaded: false, gil: true, switchIntervalMs: 2 },
+        },
+      ),
+    )
+    await flushPromises()
+    expect(wrapper.find('caption').text()).toContain('Python rows ran on Python 3.9.18 (GIL on), switch interval 2 ms.')
+  })
 })

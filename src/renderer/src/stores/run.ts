@@ -41,6 +41,8 @@ export const useRunStore = defineStore('run', () => {
   const runId = ref<string | null>(null)
   const phase = ref<RunPhase>('idle')
   const config = shallowRef<Run['config'] | null>(null)
+  /** The interpreter the run's Python strategies used, as it described itself (null: none yet). */
+  const python = shallowRef<Run['python'] | null>(null)
   const lastConfig = shallowRef<RunConfigInput | null>(null)
   const logicalCores = ref(0)
   const trials = shallowRef<Trial[]>([])
@@ -75,6 +77,7 @@ export const useRunStore = defineStore('run', () => {
     phase.value = 'idle'
     runId.value = null
     config.value = null
+    python.value = null
     trials.value = []
     stats.value = []
     progress.value = null
@@ -177,6 +180,7 @@ export const useRunStore = defineStore('run', () => {
         break
       case 'run-end':
         phase.value = event.run.status
+        python.value = event.run.python ?? null
         endedAt.value = event.run.endedAt
         stats.value = event.run.stats
         errors.value = [...new Set([...errors.value, ...event.run.errors])]
@@ -193,6 +197,7 @@ export const useRunStore = defineStore('run', () => {
     runId.value = saved.id
     phase.value = saved.status === 'running' ? 'stopped' : saved.status
     config.value = saved.config
+    python.value = saved.python ?? null
     lastConfig.value = saved.config
     logicalCores.value = saved.machine.logicalCores
     trials.value = [...saved.trials]
@@ -222,6 +227,7 @@ export const useRunStore = defineStore('run', () => {
   const timelineOf = (index: number): readonly TimelineSlice[] => trials.value[index]?.timeline ?? liveSlices.get(index) ?? []
 
   return {
+    python,
     runId,
     phase,
     config,
