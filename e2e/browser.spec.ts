@@ -2,7 +2,7 @@
 // from the menu bar, choose strategies, run, watch the CPU chart move, read the results and the
 // verdict; then start a second run and stop it.
 import { expect, test as base, type Page, type TestInfo } from '@playwright/test'
-import { startServer, type RunningServer } from './support'
+import { chooseFromMenu, startServer, type RunningServer } from './support'
 
 const test = base.extend<object, { server: RunningServer }>({
   server: [
@@ -15,20 +15,6 @@ const test = base.extend<object, { server: RunningServer }>({
   ],
 })
 
-async function chooseFromMenu(page: Page, ...path: string[]): Promise<void> {
-  const [top, ...rest] = path
-  await page.getByRole('menubar').getByRole('menuitem', { name: top, exact: true }).click()
-  for (const [i, label] of rest.entries()) {
-    const menu = page.getByRole('menu')
-    if (i < rest.length - 1) {
-      await menu.getByRole('menuitem', { name: label, exact: true }).hover()
-    } else {
-      // The last item is a command: a plain item, or a radio (workloads) or checkbox (views).
-      const roles = (['menuitem', 'menuitemradio', 'menuitemcheckbox'] as const).map((role) => menu.getByRole(role, { name: label, exact: true }))
-      await roles[0]!.or(roles[1]!).or(roles[2]!).click()
-    }
-  }
-}
 
 async function onlyStrategies(page: Page, titles: string[]): Promise<void> {
   const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')

@@ -19,6 +19,20 @@ export function makeHost(entries: Partial<WorkerEntries> = {}): LabHost {
   return new LabHost({ entries: { ...builtEntries, ...entries }, launcher: new NodeProcessLauncher() })
 }
 
+/** Small parameters for every workload: enough to check that strategies agree, not speed. */
+export const SMALL_PARAMS: Record<string, Record<string, number>> = {
+  primes: { size: 20_000, tasks: 7 },
+  countdown: { size: 300_000, tasks: 5 },
+  'sum-squares': { size: 300_000, tasks: 6 },
+  mandelbrot: { size: 60, iterations: 50, tasks: 9 },
+  sha256: { size: 4096, rounds: 3, tasks: 5 },
+  noop: { tasks: 50 },
+  http: { tasks: 8, latency: 5, payload: 3000 },
+  sleep: { tasks: 6, duration: 5 },
+  file: { tasks: 4, size: 5000 },
+  'fetch-and-hash': { tasks: 6, latency: 5, payload: 2000, rounds: 2 },
+}
+
 /** Runs a configuration to the end and returns the run and every event it emitted. */
 export async function runToEnd(config: RunConfigInput, host = makeHost()): Promise<{ run: Run; events: LabEvent[] }> {
   const events: LabEvent[] = []

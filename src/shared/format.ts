@@ -1,11 +1,12 @@
 // How numbers read, in the terminal, in reports and on screen: one place, so they agree.
 
-/** A time in the unit that suits it: "850 µs", "12.34 ms", "412.3 ms", "3.20 s", "1 min 04 s". */
+/** A time with about three significant figures: "850 µs", "4.00 ms", "12.3 ms", "412 ms", "3.20 s", "1 min 04 s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—'
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`
-  if (ms < 100) return `${ms.toFixed(2)} ms`
-  if (ms < 1000) return `${ms.toFixed(1)} ms`
+  if (ms < 10) return `${ms.toFixed(2)} ms`
+  if (ms < 100) return `${ms.toFixed(1)} ms`
+  if (ms < 1000) return `${ms.toFixed(0)} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`
   const minutes = Math.floor(ms / 60_000)
   const seconds = Math.round((ms % 60_000) / 1000)

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { STRATEGIES, WORKLOADS } from '../../src/shared/catalog'
-import { runToEnd } from '../helpers'
+import { SMALL_PARAMS, runToEnd } from '../helpers'
 
-// Small sizes: this checks agreement, not speed.
-const SMALL: Record<string, Record<string, number>> = {
-  primes: { size: 20_000, tasks: 7 },
-  countdown: { size: 300_000, tasks: 5 },
-  'sum-squares': { size: 300_000, tasks: 6 },
-  mandelbrot: { size: 60, iterations: 50, tasks: 9 },
-  sha256: { size: 4096, rounds: 3, tasks: 5 },
-  noop: { tasks: 50 },
-  http: { tasks: 8, latency: 5, payload: 3000 },
-  sleep: { tasks: 6, duration: 5 },
-  file: { tasks: 4, size: 5000 },
-  'fetch-and-hash': { tasks: 6, latency: 5, payload: 2000, rounds: 2 },
-}
 
 // Checksums worked out independently of the lab's kernels.
 const KNOWN: Record<string, number> = {
@@ -26,14 +13,14 @@ const KNOWN: Record<string, number> = {
 
 describe('every workload under every strategy gives the same checksum', () => {
   it('covers the whole catalog', () => {
-    expect(Object.keys(SMALL).sort()).toEqual(WORKLOADS.map((w) => w.id).sort())
+    expect(Object.keys(SMALL_PARAMS).sort()).toEqual(WORKLOADS.map((w) => w.id).sort())
   })
 
   for (const workload of WORKLOADS) {
     it(workload.id, async () => {
       const { run } = await runToEnd({
         workload: workload.id,
-        params: SMALL[workload.id],
+        params: SMALL_PARAMS[workload.id],
         // Node strategies; tests/python checks that the Python ones agree with these.
         strategies: STRATEGIES.filter((s) => s.runtime === 'node').map((s) => s.id),
         workers: [1, 3],

@@ -1,22 +1,9 @@
 // Every workload's Python kernels give the Node kernels' checksum, under every Python strategy.
 import { describe, expect, it } from 'vitest'
 import { WORKLOADS } from '../../src/shared/catalog'
-import { runToEnd } from '../helpers'
+import { SMALL_PARAMS, runToEnd } from '../helpers'
 import { noPython } from './helpers'
 
-// Small sizes: this checks agreement, not speed (CPython is far slower than V8 on these loops).
-const SMALL: Record<string, Record<string, number>> = {
-  primes: { size: 20_000, tasks: 7 },
-  countdown: { size: 300_000, tasks: 5 },
-  'sum-squares': { size: 300_000, tasks: 6 },
-  mandelbrot: { size: 60, iterations: 50, tasks: 9 },
-  sha256: { size: 4096, rounds: 3, tasks: 5 },
-  noop: { tasks: 50 },
-  http: { tasks: 8, latency: 5, payload: 3000 },
-  sleep: { tasks: 6, duration: 5 },
-  file: { tasks: 4, size: 5000 },
-  'fetch-and-hash': { tasks: 6, latency: 5, payload: 2000, rounds: 2 },
-}
 
 const PYTHON = ['py-sequential', 'py-threads', 'py-processes', 'py-asyncio']
 
@@ -24,14 +11,14 @@ describe.skipIf(noPython)(
   `Python kernels agree with the Node kernels${noPython ? ` (skipped: ${noPython})` : ''}`,
   () => {
     it('covers the whole catalog', () => {
-      expect(Object.keys(SMALL).sort()).toEqual(WORKLOADS.map((w) => w.id).sort())
+      expect(Object.keys(SMALL_PARAMS).sort()).toEqual(WORKLOADS.map((w) => w.id).sort())
     })
 
     for (const workload of WORKLOADS) {
       it(workload.id, async () => {
         const { run } = await runToEnd({
           workload: workload.id,
-          params: SMALL[workload.id],
+          params: SMALL_PARAMS[workload.id],
           strategies: ['sequential', ...PYTHON],
           workers: [2],
           repetitions: 1,

@@ -40,7 +40,7 @@ describe('verdict', () => {
       workload: { title: 'Sleep', kind: 'io' },
       stats: [makeStats('sequential', 1, 2500, 1, { cpuUtilisation: 0.02 }), makeStats('async', 1, 60, 41.7, { cpuUtilisation: 0.05 })],
     })!
-    expect(v.headline).toMatch(/^Async event loop won: 60 ms, 41\.70× faster/)
+    expect(v.headline).toMatch(/^Async event loop won: 60.0 ms, 41\.70× faster/)
     expect(v.reasons.join(' ')).toMatch(/I\/O-bound.*not capped by the 2 cores/)
     expect(v.reasons.join(' ')).toMatch(/at most 5% of all cores/)
   })

@@ -1,15 +1,7 @@
 // How numbers read on screen. One place, so the table, the charts and the verdict agree.
 
-/** "412 ms", "3.20 s", "1 min 04 s". */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '—'
-  if (ms < 10) return `${ms.toFixed(2)} ms`
-  if (ms < 1000) return `${ms.toFixed(0)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms % 60_000) / 1000)
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`
-}
+/** Durations read the same on screen as in the CLI and reports. */
+export { formatDuration as formatMs } from '@shared/format'
 
 /** "1.93×" or "—" when there is no baseline. */
 export function formatSpeedup(value: number | null): string {

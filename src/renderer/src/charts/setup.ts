@@ -12,6 +12,7 @@ import {
   ScatterController,
   Tooltip,
   type ChartConfiguration,
+  type ChartOptions,
   type ChartType,
   type DefaultDataPoint,
 } from 'chart.js'
@@ -52,5 +53,19 @@ export function frameThrottle(draw: () => void): { request(): void; cancel(): vo
       if (frame !== null) cancelAnimationFrame(frame)
       frame = null
     },
+  }
+}
+
+/** Options of a speedup-against-workers scatter chart (the run's own and Compare's). */
+export function speedupChartOptions(): ChartOptions<'scatter'> {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    scales: {
+      x: { type: 'linear', min: 1, title: { display: true, text: 'workers' }, ticks: { stepSize: 1 } },
+      y: { beginAtZero: true, title: { display: true, text: 'speedup vs sequential' } },
+    },
+    plugins: { legend: { labels: { boxWidth: 10 } } },
   }
 }
