@@ -62,8 +62,25 @@ describe('menu model', () => {
   })
 
   it('offers only presets whose workload and strategies the catalog has', () => {
-    expect(availablePresets(catalog).map((p) => p.id)).toEqual(['cpu-threads-vs-processes', 'io-sequential-async-threads'])
+    expect(availablePresets(catalog).map((p) => p.id)).toEqual([
+      'cpu-threads-vs-processes',
+      'io-sequential-async-threads',
+      'python-gil',
+      'python-gil-released',
+      'python-io',
+    ])
     expect(availablePresets({ workloads: WORKLOADS, strategies: STRATEGIES.filter((s) => s.id !== 'processes') }).map((p) => p.id)).toEqual([
+      'io-sequential-async-threads',
+      'python-gil',
+      'python-gil-released',
+      'python-io',
+    ])
+  })
+
+  it('drops the Python presets where the Python strategies are unavailable', () => {
+    const noPython = STRATEGIES.map((s) => (s.runtime === 'python' ? { ...s, unavailable: 'no Python 3.8 or newer was found' } : s))
+    expect(availablePresets({ workloads: WORKLOADS, strategies: noPython }).map((p) => p.id)).toEqual([
+      'cpu-threads-vs-processes',
       'io-sequential-async-threads',
     ])
   })
