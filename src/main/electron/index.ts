@@ -8,6 +8,7 @@ import { IPC } from '../../shared/ipc'
 import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from '../../shared/menu'
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
+import { stopLabBeforeQuit } from './lifecycle'
 import { installApplicationMenu } from './menu'
 import { sessionFileDialogs } from './session-files'
 import { UtilityProcessLauncher } from './utility-launcher'
@@ -64,13 +65,6 @@ void app.whenReady().then(async () => {
   })
 })
 
-let quitting = false
-app.on('before-quit', (event) => {
-  if (quitting) return
-  // End every run and child before the app exits.
-  event.preventDefault()
-  quitting = true
-  void host.shutdown().finally(() => app.quit())
-})
+stopLabBeforeQuit(app, () => host.shutdown())
 
 app.on('window-all-closed', () => app.quit())
