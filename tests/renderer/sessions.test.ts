@@ -275,3 +275,13 @@ describe('exports of the run on screen', () => {
     createObjectURL.mockRestore()
   })
 })
+
+describe('when', () => {
+  it('says "today" for a time today and gives the date otherwise', async () => {
+    const { when } = await import('../../src/renderer/src/run-label')
+    const now = new Date('2026-11-22T15:00:00')
+    expect(when('2026-11-22T14:03:12', now)).toBe(`today, ${new Date('2026-11-22T14:03:12').toLocaleTimeString()}`)
+    expect(when('2026-11-20T14:03:12', now)).toBe(`${new Date('2026-11-20T14:03:12').toLocaleDateString()} ${new Date('2026-11-20T14:03:12').toLocaleTimeString()}`)
+    expect(when('not a date', now)).toBe('not a date')
+  })
+})

@@ -1,12 +1,12 @@
 // How a saved run and a session read in the Sessions and Compare views.
 import type { Run } from '@shared/schemas'
 
-/** "14:03:12" style local time of an ISO date, with the date when it is not today. */
+/** "today, 14:03:12", or the local date and time when it is not today. */
 export function when(iso: string, now = new Date()): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   const sameDay = date.toDateString() === now.toDateString()
-  return sameDay ? date.toLocaleTimeString() : `${date.toLocaleDateString()} ${date.toLocaleTimeString()}`
+  return sameDay ? `today, ${date.toLocaleTimeString()}` : `${date.toLocaleDateString()} ${date.toLocaleTimeString()}`
 }
 
 /** "primes · sequential, threads × 1, 2 · 14:03:12 · stopped": enough to pick a run from a list. */
