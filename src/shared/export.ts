@@ -1,7 +1,7 @@
 // Exports of one run: JSON (the run as the lab holds it), CSV (one row per trial) and a Markdown
 // report in the manner of hyperfine's --export-markdown, with a verdict in plain words.
 import { findStrategy, findWorkload, resolveParams } from './catalog'
-import { formatDuration } from './format'
+import { backgroundLoadWarning, formatDuration } from './format'
 import { formatRatio, timeRatio } from './compare'
 import type { GroupStats, Run } from './schemas'
 import { describeMachine, type Session } from './session'
@@ -96,6 +96,8 @@ export function verdict(run: Run): string[] {
     if (noisy.length > 0) {
       out.push(`Noisy: ${noisy.map(label).join(', ')} varied by more than 10% between repetitions; rerun with more repetitions on a quieter machine before trusting small differences.`)
     }
+    const load = backgroundLoadWarning(ok)
+    if (load) out.push(load)
   }
   if (run.stats.some((g) => !g.checksumOk) || run.errors.some((e) => e.includes('checksum mismatch'))) {
     out.push('The strategies did not all compute the same result (checksum mismatch): a race condition or a bug.')

@@ -183,6 +183,11 @@ export const trialSchema = z.object({
   wallMs: z.number(),
   cpuMs: z.number(),
   peakRssBytes: z.number(),
+  /**
+   * CPU the rest of the machine used during the trial (every core's busy time less the lab's own
+   * CPU), in core-ms: load from other programs that competes with the workers. Absent in old files.
+   */
+  otherCpuMs: z.number().nullable().optional(),
   checksum: z.number().nullable(),
   timeline: z.array(timelineSliceSchema),
   /** Index range [from, to) into the run's samples that fell inside this trial. */
@@ -207,6 +212,8 @@ export const groupStatsSchema = z.object({
   speedup: z.number().nullable(),
   efficiency: z.number().nullable(),
   noisy: z.boolean(),
+  /** Cores that other programs kept busy while this group ran, on average (null: not measured). */
+  otherCores: z.number().nullable().optional(),
   checksumOk: z.boolean(),
 })
 export type GroupStats = z.infer<typeof groupStatsSchema>

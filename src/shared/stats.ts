@@ -75,6 +75,7 @@ export interface TrialLike {
   warmup: boolean
   wallMs: number
   cpuMs: number
+  otherCpuMs?: number | null
   error: string | null
 }
 
@@ -93,8 +94,12 @@ export interface DerivedGroup {
   speedup: number | null
   efficiency: number | null
   noisy: boolean
+  otherCores: number | null
   checksumOk: boolean
 }
+
+/** Cores kept busy by other programs above which results are flagged as measured under load. */
+export const BACKGROUND_CORES = 0.25
 
 /**
  * Statistics per (strategy, workers) group over the measured (non-warm-up) trials that
@@ -120,6 +125,9 @@ export function deriveGroupStats(
     const first = list[0]!
     const wall = summarise(ok.map((t) => t.wallMs))
     const cpuMs = ok.reduce((a, t) => a + t.cpuMs, 0) / ok.length
+    const measuredOther = ok.filter((t) => typeof t.otherCpuMs === 'number' && t.wallMs > 0)
+    const otherCores =
+      measuredOther.length > 0 ? measuredOther.reduce((a, t) => a + t.otherCpuMs! / t.wallMs, 0) / measuredOther.length : null
     out.push({
       strategy: first.strategy,
       workers: first.workers,
@@ -135,6 +143,7 @@ export function deriveGroupStats(
       speedup: null,
       efficiency: null,
       noisy: wall.cv > NOISE_CV,
+      otherCores,
       checksumOk: list.every((t) => !t.error?.startsWith('checksum')),
     })
   }

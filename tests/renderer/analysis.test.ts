@@ -34,6 +34,17 @@ describe('verdict', () => {
     expect(v.reasons.join(' ')).toMatch(/async event loop gave 0\.99×.*concurrency without parallelism/)
   })
 
+  it('warns when other programs kept cores busy while the run measured, and only then', () => {
+    const run = (otherCores: number) =>
+      verdict({
+        ...base,
+        workload: { title: 'Count primes', kind: 'cpu' },
+        stats: [makeStats('sequential', 1, 800, 1, { otherCores: 0.05 }), makeStats('threads', 2, 560, 1.43, { otherCores })],
+      })!.reasons.join(' ')
+    expect(run(0.3)).toMatch(/Other programs kept up to 0\.3 cores busy while this ran \(during threads × 2\)/)
+    expect(run(0.1)).not.toMatch(/Other programs/)
+  })
+
   it('explains I/O-bound wins by overlapped waiting, not cores', () => {
     const v = verdict({
       ...base,

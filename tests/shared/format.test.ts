@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration } from '../../src/shared/format'
+import { backgroundLoadWarning, formatDuration } from '../../src/shared/format'
 
 describe('formatDuration', () => {
   it.each([
@@ -12,5 +12,22 @@ describe('formatDuration', () => {
     [Number.NaN, '—'],
   ])('%d ms reads %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
+  })
+})
+
+describe('backgroundLoadWarning', () => {
+  it('names the worst group when other programs kept a quarter core or more busy', () => {
+    const text = backgroundLoadWarning([
+      { strategy: 'sequential', workers: 1, otherCores: 0.1 },
+      { strategy: 'threads', workers: 2, otherCores: 0.42 },
+      { strategy: 'processes', workers: 2, otherCores: null },
+    ])
+    expect(text).toMatch(/^Other programs kept up to 0\.4 cores busy while this ran \(during threads × 2\)/)
+  })
+
+  it('says nothing under light or unmeasured load', () => {
+    expect(backgroundLoadWarning([{ strategy: 'threads', workers: 2, otherCores: 0.2 }])).toBeNull()
+    expect(backgroundLoadWarning([{ strategy: 'threads', workers: 2 }])).toBeNull()
+    expect(backgroundLoadWarning([])).toBeNull()
   })
 })

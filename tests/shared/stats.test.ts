@@ -61,6 +61,18 @@ describe('deriveGroupStats', () => {
     expect(t2.cpuUtilisation).toBeCloseTo(0.5, 10) // 100 ms of CPU in 50 ms on 4 cores
   })
 
+  it('averages the cores other programs kept busy, and leaves it empty where not measured', () => {
+    const [g] = deriveGroupStats(
+      [
+        { ...trial('threads', 2, 100), otherCpuMs: 50 },
+        { ...trial('threads', 2, 200), otherCpuMs: 20 },
+      ],
+      2,
+    )
+    expect(g!.otherCores).toBeCloseTo((0.5 + 0.1) / 2, 10)
+    expect(deriveGroupStats([trial('threads', 2, 10)], 2)[0]!.otherCores).toBeNull()
+  })
+
   it('leaves speedup empty without a sequential baseline', () => {
     const [g] = deriveGroupStats([trial('threads', 2, 10)], 2)
     expect(g!.speedup).toBeNull()

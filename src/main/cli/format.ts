@@ -1,5 +1,5 @@
 // Plain-text rendering of runs for the terminal: a results table in the manner of hyperfine.
-import { formatDuration } from '../../shared/format'
+import { backgroundLoadWarning, formatDuration } from '../../shared/format'
 import { findStrategy, findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { BASELINE_STRATEGY } from '../../shared/stats'
 import type { Catalog } from '../../shared/api'
@@ -102,6 +102,8 @@ export function formatRun(run: Run): string {
           : ''
     lines.push(`${g.strategy} × ${g.workers}: ${g.workers} threads kept ${busy.toFixed(1)} cores busy${why}.`)
   }
+  const load = backgroundLoadWarning(run.stats)
+  if (load) lines.push(load)
   const runtimes = new Set(run.stats.map((g) => findStrategy(g.strategy)?.runtime ?? 'node'))
   for (const runtime of runtimes) {
     const baseline = BASELINE_STRATEGY[runtime]

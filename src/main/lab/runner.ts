@@ -14,7 +14,7 @@ import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
 import { PythonChild, defaultPythonRunner, pythonStrategy } from './python/child'
 import { chooseInterpreter, type PythonInterpreter } from './python/interpreters'
-import { Sampler, residentBytes } from './sampler'
+import { Sampler, machineBusyMs, readCoreTimes, residentBytes } from './sampler'
 
 /** Paths of the built worker entry files. */
 export interface WorkerEntries {
@@ -255,6 +255,8 @@ export class RunController {
 
     const childUsageBefore = strategy.id === 'processes' || pythonCpu ? await pool.cpuUsage().catch(() => null) : null
     const cpuBefore = process.cpuUsage()
+    const coresBefore = readCoreTimes()
+    const coresReadAt = performance.now()
     const outcome = await pool.runTrial(tasks, {
       chunkSize: config.chunkSize,
       timeoutMs: config.timeoutMs,
@@ -267,10 +269,16 @@ export class RunController {
           },
     })
     const cpuAfter = process.cpuUsage(cpuBefore)
+    const machineMs = machineBusyMs(coresBefore, readCoreTimes(), performance.now() - coresReadAt)
     let childCpuUs = 0
+    // Threads are counted in this process; processes report their own CPU before and after.
+    let childCpuKnown = !(strategy.id === 'processes' || pythonCpu)
     if (childUsageBefore && !outcome.error) {
       const after = await pool.cpuUsage().catch(() => null)
-      if (after) childCpuUs = after.cpu - childUsageBefore.cpu
+      if (after) {
+        childCpuUs = after.cpu - childUsageBefore.cpu
+        childCpuKnown = true
+      }
     }
 
     trial.start = outcome.start
@@ -278,6 +286,9 @@ export class RunController {
     // A Python trial counts the interpreter's CPU alone (runner and pool processes), so that
     // CPU ÷ wall reads as "cores kept busy" by Python: about 1 for CPU-bound threads under the GIL.
     trial.cpuMs = (pythonCpu ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    // Everything the machine did beyond the lab itself (this process and its children).
+    const labCpuMs = (cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    trial.otherCpuMs = outcome.error || !childCpuKnown ? null : Math.max(0, machineMs - labCpuMs)
     trial.timeline = outcome.results.map(toSlice).sort((a, b) => a.start - b.start)
     if (concurrent) {
       assignLanes(trial.timeline)

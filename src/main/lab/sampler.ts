@@ -80,6 +80,14 @@ export function utilisation(before: CoreTimes, after: CoreTimes): number[] {
   })
 }
 
+/**
+ * CPU time every core of the machine spent busy between two readings taken `elapsedMs` apart,
+ * in core-milliseconds: what all processes used, the lab's own and everyone else's.
+ */
+export function machineBusyMs(before: CoreTimes, after: CoreTimes, elapsedMs: number): number {
+  return (utilisation(before, after).reduce((a, b) => a + b, 0) / 100) * elapsedMs
+}
+
 /** Resident memory of this process plus the given child processes, in bytes. */
 export function residentBytes(pids: readonly number[]): number {
   let sum = process.memoryUsage.rss()

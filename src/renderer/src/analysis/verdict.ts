@@ -2,6 +2,7 @@
 // CPU-bound vs I/O-bound work and the cores this machine has. Pure: stats in, sentences out.
 import type { StrategySpec, WorkloadSpec } from '@shared/catalog'
 import type { GroupStats, RunStatus } from '@shared/schemas'
+import { backgroundLoadWarning } from '@shared/format'
 import { BASELINE_STRATEGY } from '@shared/stats'
 import type { ConceptId } from '../stores/view'
 import { busyCores, busyReading } from './busy'
@@ -96,6 +97,8 @@ export function verdict(input: VerdictInput): Verdict | null {
   const concepts = pythonReasons(input, reasons, title)
 
   if (stats.some((g) => g.noisy)) reasons.push('Some timings varied by more than 10% between repetitions (marked ~ in the table): treat small differences as noise, or add repetitions.')
+  const load = backgroundLoadWarning(stats)
+  if (load) reasons.push(load)
   if (stats.some((g) => !g.checksumOk)) reasons.push('Checksums disagree between strategies: a result is wrong, so its time does not count.')
   if (input.status === 'stopped') reasons.push('The run was stopped: this covers only the trials that finished.')
   if (input.status === 'failed') reasons.push('The run failed: this covers only the trials that finished.')

@@ -1,0 +1,43 @@
+// The lab measures how busy the rest of the machine was during each trial, so that figures
+// taken under someone else's load can be flagged rather than trusted.
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { runToEnd } from '../helpers'
+
+describe('load from other programs', () => {
+  it('is seen while another process keeps a core busy during a trial that itself uses no CPU', async () => {
+    const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
+    try {
+      const { run } = await runToEnd({
+        workload: 'sleep',
+        params: { tasks: 3, duration: 400 },
+        strategies: ['sequential'],
+        repetitions: 1,
+        warmups: 0,
+      })
+      expect(run.errors).toEqual([])
+      // The spinner alone is one core; anything else on the machine only adds to it.
+      expect(run.stats[0]!.otherCores).toBeGreaterThan(0.6)
+    } finally {
+      spinner.kill('SIGKILL')
+    }
+  })
+
+  it("does not count the lab's own worker processes as other programs", async () => {
+    const { run } = await runToEnd({
+      workload: 'primes',
+      params: { size: 3_000_000, tasks: 16 },
+      strategies: ['processes'],
+      workers: [2],
+      repetitions: 2,
+      warmups: 0,
+    })
+    expect(run.errors).toEqual([])
+    const [group] = run.stats
+    const busyCores = group!.cpuMs / group!.meanMs
+    expect(busyCores).toBeGreaterThan(1.2)
+    // Were the children's CPU left out of the lab's share, "other" would read about as high.
+    expect(group!.otherCores).toBeLessThan(busyCores / 2)
+    for (const t of run.trials) expect(t.otherCpuMs).toBeGreaterThanOrEqual(0)
+  })
+})
