@@ -2,7 +2,7 @@
 // from the menu bar, choose strategies, run, watch the CPU chart move, read the results and the
 // verdict; then start a second run and stop it.
 import { expect, test as base, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, startServer, type RunningServer } from './support'
+import { chooseFromMenu, onlyStrategies, startLongSleepRun, startServer, type RunningServer } from './support'
 
 const test = base.extend<object, { server: RunningServer }>({
   server: [
@@ -15,15 +15,6 @@ const test = base.extend<object, { server: RunningServer }>({
   ],
 })
 
-
-async function onlyStrategies(page: Page, titles: string[]): Promise<void> {
-  const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')
-  for (const box of await boxes.all()) {
-    const label = (await box.locator('xpath=..').innerText()).trim()
-    const want = titles.some((t) => label === t || label.startsWith(`${t} `) || label.startsWith(`${t}\n`))
-    if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.setChecked(want)
-  }
-}
 
 const status = (page: Page) => page.getByTestId('run-status')
 
@@ -79,15 +70,8 @@ test('a newcomer runs a CPU-bound workload under three strategies and reads the 
 
 test('a second run stops mid-way when Stop is pressed', async ({ page, server }, testInfo) => {
   await page.goto(server.url)
-  await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
   // One sequential trial of 200 × 200 ms = 40 s: only a real stop ends it within a second.
-  await page.getByLabel(/^tasks/).fill('200')
-  await page.getByLabel(/^duration/).fill('200')
-  await onlyStrategies(page, ['Sequential'])
-  await page.getByLabel('Warm-ups').fill('0')
-  await page.getByLabel('Repetitions').fill('1')
-  await page.getByRole('button', { name: /^Run/ }).click()
-  await expect(page.getByTestId('current-trial')).toContainText('sequential × 1')
+  await startLongSleepRun(page, 200, 200)
   await expect(page.getByTestId('timeline-readout')).toContainText(/tasks on 1 lane/)
 
   const pressed = Date.now()

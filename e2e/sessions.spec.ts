@@ -4,7 +4,7 @@
 // are tiny: the machine has two cores.
 import { readFile } from 'node:fs/promises'
 import { expect, test as base, type Page } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, startServer, type RunningServer } from './support'
+import { chooseFromMenu, onlyStrategies, startLongSleepRun, startServer, type RunningServer } from './support'
 
 const test = base.extend<object, { server: RunningServer }>({
   server: [
@@ -121,14 +121,7 @@ test('a bad session file gets one clear line; the library and the open session a
 
 test('a stopped run is kept, marked as stopped', async ({ page, server }) => {
   await page.goto(server.url)
-  await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
-  await page.getByLabel(/^tasks/).fill('100')
-  await page.getByLabel(/^duration/).fill('100')
-  await onlyStrategies(page, ['Sequential'])
-  await page.getByLabel('Warm-ups').fill('0')
-  await page.getByLabel('Repetitions').fill('1')
-  await page.getByRole('button', { name: /^Run/ }).click()
-  await expect(page.getByTestId('current-trial')).toContainText('sequential × 1')
+  await startLongSleepRun(page, 100, 100)
   await page.getByRole('button', { name: /^Stop/ }).click()
   await expect(status(page)).toHaveText('Stopped')
   await tab(page, 'Sessions').click()

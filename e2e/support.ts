@@ -102,3 +102,15 @@ export async function onlyStrategies(page: Page, titles: string[]): Promise<void
     if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.setChecked(want)
   }
 }
+
+/** Starts one sequential trial of `tasks` sleeps of `durationMs` and waits until it is running. */
+export async function startLongSleepRun(page: Page, tasks: number, durationMs: number): Promise<void> {
+  await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
+  await page.getByLabel(/^tasks/).fill(String(tasks))
+  await page.getByLabel(/^duration/).fill(String(durationMs))
+  await onlyStrategies(page, ['Sequential'])
+  await page.getByLabel('Warm-ups').fill('0')
+  await page.getByLabel('Repetitions').fill('1')
+  await page.getByRole('button', { name: /^Run/ }).click()
+  await page.getByTestId('current-trial').filter({ hasText: 'sequential × 1' }).waitFor()
+}
