@@ -1,20 +1,8 @@
 // Browser mode end to end, as a newcomer would use it: open the printed URL, pick a workload
 // from the menu bar, choose strategies, run, watch the CPU chart move, read the results and the
 // verdict; then start a second run and stop it.
-import { expect, test as base, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, startLongSleepRun, startServer, type RunningServer } from './support'
-
-const test = base.extend<object, { server: RunningServer }>({
-  server: [
-    async ({}, use) => {
-      const server = await startServer()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
-})
-
+import { expect, type Page, type TestInfo } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, startLongSleepRun, test } from './support'
 
 const status = (page: Page) => page.getByTestId('run-status')
 

@@ -3,19 +3,11 @@
 // compare with Welch's p-value; every export downloads; a bad file gets one clear line. Workloads
 // are tiny: the machine has two cores.
 import { readFile } from 'node:fs/promises'
-import { expect, test as base, type Page } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, startLongSleepRun, startServer, type RunningServer } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, startLongSleepRun, test } from './support'
 
-const test = base.extend<object, { server: RunningServer }>({
-  server: [
-    async ({}, use) => {
-      const server = await startServer()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker' },
-  ],
-})
+// Counts of sessions and runs below assume a library no other spec file writes to.
+test.use({ library: 'sessions' })
 test.describe.configure({ mode: 'serial' })
 
 const status = (page: Page) => page.getByTestId('run-status')

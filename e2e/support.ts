@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import { test as base, type Page } from '@playwright/test'
 
 export const root = join(import.meta.dirname, '..')
 
@@ -114,3 +114,20 @@ export async function startLongSleepRun(page: Page, tasks: number, durationMs: n
   await page.getByRole('button', { name: /^Run/ }).click()
   await page.getByTestId('current-trial').filter({ hasText: 'sequential × 1' }).waitFor()
 }
+
+/**
+ * Playwright's test with one browser-mode server per worker, stopped when the worker ends. A spec
+ * file whose tests need a session library of their own says `test.use({ library: 'name' })`:
+ * another value means another worker, so another server with an empty library.
+ */
+export const test = base.extend<object, { library: string; server: RunningServer }>({
+  library: ['shared', { scope: 'worker', option: true }],
+  server: [
+    async ({ library: _library }, use) => {
+      const server = await startServer()
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker' },
+  ],
+})

@@ -121,21 +121,13 @@ const runFileSchema = runSchema
   .extend({ trials: z.array(trialFileSchema), samples: sampleColumnsSchema, stats: z.array(groupStatsSchema.strict()) })
   .strict()
 
-const sessionFileSchema = z
-  .object({
-    format: z.literal(SESSION_FORMAT),
-    schemaVersion: z.literal(SESSION_SCHEMA_VERSION),
-    /** The lab that wrote the file, e.g. "Concurrency Lab 0.1.0". */
-    writtenBy: z.string().max(200),
-    id: sessionIdSchema,
-    name: nameSchema,
-    notes: notesSchema,
-    createdAt: isoDate,
-    updatedAt: isoDate,
-    machine: machineSchema,
-    runs: z.array(runFileSchema),
-  })
-  .strict()
+/** The session on disk: the same fields, plus what marks the file, with runs stored as columns. */
+const sessionFileSchema = sessionSchema.extend({
+  format: z.literal(SESSION_FORMAT),
+  /** The lab that wrote the file, e.g. "Concurrency Lab 0.1.0". */
+  writtenBy: z.string().max(200),
+  runs: z.array(runFileSchema),
+})
 type SessionFile = z.infer<typeof sessionFileSchema>
 type RunFile = z.infer<typeof runFileSchema>
 

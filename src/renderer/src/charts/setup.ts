@@ -16,7 +16,8 @@ import {
   type ChartType,
   type DefaultDataPoint,
 } from 'chart.js'
-import { markRaw } from 'vue'
+import { markRaw, onBeforeUnmount, onMounted, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { onColourSchemeChange } from './theme'
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, ScatterController, Tooltip)
 
@@ -36,6 +37,30 @@ export function createChart<T extends ChartType, D = DefaultDataPoint<T>, L = un
   }
   if (!context) return null
   return markRaw(new Chart(canvas, config))
+}
+
+/**
+ * A chart that lives as long as the component: made from `config()` on mount, then `refresh`
+ * fills it in and runs again whenever the OS colour scheme changes; destroyed on unmount.
+ */
+export function useChart<T extends ChartType, D = DefaultDataPoint<T>, L = unknown>(
+  canvas: Ref<HTMLCanvasElement | null>,
+  config: () => ChartConfiguration<T, D, L>,
+  refresh: () => void,
+): ShallowRef<Chart<T, D, L> | null> {
+  const chart = shallowRef<Chart<T, D, L> | null>(null)
+  let unwatchTheme: () => void = () => undefined
+  onMounted(() => {
+    if (canvas.value) chart.value = createChart(canvas.value, config())
+    refresh()
+    unwatchTheme = onColourSchemeChange(refresh)
+  })
+  onBeforeUnmount(() => {
+    unwatchTheme()
+    chart.value?.destroy()
+    chart.value = null
+  })
+  return chart
 }
 
 /** Calls `draw` at most once per animation frame, however often it is asked. */
