@@ -43,11 +43,14 @@ export default tseslint.config(
   },
   {
     files: [`${layer('shared')}**`],
-    rules: forbid('src/shared runs everywhere: it may import only itself (and the schema library), see ARCHITECTURE.md "Layers".', {
-      names: ['electron', ...ui],
-      folders: ['main', 'workers', 'preload', 'renderer'],
-      node: true,
-    }),
+    rules: forbid(
+      'src/shared runs everywhere: it may import only itself (and the schema library), see ARCHITECTURE.md "Layers".',
+      {
+        names: ['electron', ...ui],
+        folders: ['main', 'workers', 'preload', 'renderer'],
+        node: true,
+      },
+    ),
   },
   {
     files: [`${layer('workers')}**`],
@@ -58,10 +61,23 @@ export default tseslint.config(
   },
   {
     files: [`${layer('main/lab')}**`],
-    rules: forbid('src/main/lab is Electron-free: it may import src/shared and node:* only (workers by entry path), see ARCHITECTURE.md "Layers".', {
-      names: ['electron', ...ui],
-      folders: ['main/electron', 'main/cli', 'main/server', 'electron', 'cli', 'server', 'workers', 'preload', 'renderer'],
-    }),
+    rules: forbid(
+      'src/main/lab is Electron-free: it may import src/shared and node:* only (workers by entry path), see ARCHITECTURE.md "Layers".',
+      {
+        names: ['electron', ...ui],
+        folders: [
+          'main/electron',
+          'main/cli',
+          'main/server',
+          'electron',
+          'cli',
+          'server',
+          'workers',
+          'preload',
+          'renderer',
+        ],
+      },
+    ),
   },
   {
     files: [`${layer('main/electron')}**`],
@@ -72,10 +88,13 @@ export default tseslint.config(
   },
   {
     files: [`${layer('main/cli')}**`, `${layer('main/server')}**`],
-    rules: forbid('src/main/cli and src/main/server run on plain Node: src/shared, src/main/lab and node:* only, see ARCHITECTURE.md "Layers".', {
-      names: ['electron', ...ui],
-      folders: ['electron', 'workers', 'preload', 'renderer'],
-    }),
+    rules: forbid(
+      'src/main/cli and src/main/server run on plain Node: src/shared, src/main/lab and node:* only, see ARCHITECTURE.md "Layers".',
+      {
+        names: ['electron', ...ui],
+        folders: ['electron', 'workers', 'preload', 'renderer'],
+      },
+    ),
   },
   {
     files: [`${layer('preload')}**`],
@@ -87,10 +106,13 @@ export default tseslint.config(
   },
   {
     files: [`${layer('renderer')}**`],
-    rules: forbid('src/renderer runs in the browser: src/shared, vue, pinia and chart.js only, see ARCHITECTURE.md "Layers".', {
-      names: ['electron'],
-      folders: ['main', 'workers', 'preload'],
-      node: true,
-    }),
+    rules: forbid(
+      'src/renderer runs in the browser: src/shared, vue, pinia and chart.js only, see ARCHITECTURE.md "Layers".',
+      {
+        names: ['electron'],
+        folders: ['main', 'workers', 'preload'],
+        node: true,
+      },
+    ),
   },
 )

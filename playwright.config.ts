@@ -20,7 +20,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'browser', testMatch: /(browser|sessions)\.spec\.ts$/, use: { launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } } },
+    {
+      name: 'browser',
+      testMatch: /(browser|sessions)\.spec\.ts$/,
+      use: { launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } },
+    },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
   ],
 })

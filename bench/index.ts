@@ -7,7 +7,9 @@ import { pythonFigures } from './python'
 import { sessions } from './sessions'
 import { say } from './support'
 
-say(`Concurrency Lab benchmarks · ${cpus()[0]?.model ?? 'unknown CPU'} · ${availableParallelism()} logical cores · Node ${process.versions.node}`)
+say(
+  `Concurrency Lab benchmarks · ${cpus()[0]?.model ?? 'unknown CPU'} · ${availableParallelism()} logical cores · Node ${process.versions.node}`,
+)
 const figures = {
   dispatch: await dispatch(),
   efficiency: await efficiency(),

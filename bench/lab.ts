@@ -23,7 +23,11 @@ export async function dispatch() {
   })
   const labMs = lab.stats[0]!.medianMs
 
-  const pool = new Piscina({ filename: fileURLToPath(new URL('./noop-worker.mjs', import.meta.url)), minThreads: 2, maxThreads: 2 })
+  const pool = new Piscina({
+    filename: fileURLToPath(new URL('./noop-worker.mjs', import.meta.url)),
+    minThreads: 2,
+    maxThreads: 2,
+  })
   const once = async (): Promise<number> => {
     const t0 = performance.now()
     await Promise.all(Array.from({ length: TASKS }, (_, i) => pool.run(i)))
@@ -40,7 +44,9 @@ export async function dispatch() {
   const piscinaTasksPerSec = Math.round((TASKS / piscinaMs) * 1000)
   const ratio = labTasksPerSec / piscinaTasksPerSec
   say(`Dispatch: ${TASKS} empty tasks on 2 worker threads, median of ${REPS}:`)
-  say(`  lab threads executor ${labTasksPerSec.toLocaleString('en')} tasks/s (${labMs.toFixed(1)} ms), piscina ${piscinaTasksPerSec.toLocaleString('en')} tasks/s (${piscinaMs.toFixed(1)} ms): ratio ${ratio.toFixed(2)} (goal ≥ 1)`)
+  say(
+    `  lab threads executor ${labTasksPerSec.toLocaleString('en')} tasks/s (${labMs.toFixed(1)} ms), piscina ${piscinaTasksPerSec.toLocaleString('en')} tasks/s (${piscinaMs.toFixed(1)} ms): ratio ${ratio.toFixed(2)} (goal ≥ 1)`,
+  )
   return { labTasksPerSec, piscinaTasksPerSec, ratio: Number(ratio.toFixed(3)) }
 }
 
@@ -58,7 +64,9 @@ export async function efficiency() {
   const threadsSpeedup = Number(group('threads').speedup!.toFixed(3))
   const processesSpeedup = Number(group('processes').speedup!.toFixed(3))
   say(`Efficiency: primes below 4,000,000 in 64 tasks, sequential ${seq.meanMs.toFixed(0)} ms;`)
-  say(`  threads × 2 ${group('threads').meanMs.toFixed(0)} ms = ${threadsSpeedup}× speedup, processes × 2 ${group('processes').meanMs.toFixed(0)} ms = ${processesSpeedup}× (goal ≥ 1.8 each on 2 cores)`)
+  say(
+    `  threads × 2 ${group('threads').meanMs.toFixed(0)} ms = ${threadsSpeedup}× speedup, processes × 2 ${group('processes').meanMs.toFixed(0)} ms = ${processesSpeedup}× (goal ≥ 1.8 each on 2 cores)`,
+  )
   return { threadsSpeedup, processesSpeedup }
 }
 
@@ -73,9 +81,13 @@ export async function sampler() {
   // The built CLI samples at 10 Hz and prints only a summary at the end; we read its CPU time
   // from /proc between 2 s and 12 s, so its start-up is not counted.
   const seconds = 10
-  const child = spawn(process.execPath, [out('cli.js'), 'sample', '--hz', '10', '--seconds', String(seconds + 3), '--summary', '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [out('cli.js'), 'sample', '--hz', '10', '--seconds', String(seconds + 3), '--summary', '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   let output = ''
   child.stdout.on('data', (d: Buffer) => (output += d))
   const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -84,9 +96,11 @@ export async function sampler() {
   await sleep(seconds * 1000)
   const after = processCpuUs(child.pid!)
   await exited
-  const corePercent = Number(((after - before) / (seconds * 1e6) * 100).toFixed(3))
+  const corePercent = Number((((after - before) / (seconds * 1e6)) * 100).toFixed(3))
   const summary = JSON.parse(output) as { samples: number }
-  say(`Sampler: \`concurrency-lab sample --hz 10\` used ${corePercent}% of one core over ${seconds} s (${summary.samples} samples in all; goal < 1)`)
+  say(
+    `Sampler: \`concurrency-lab sample --hz 10\` used ${corePercent}% of one core over ${seconds} s (${summary.samples} samples in all; goal < 1)`,
+  )
   return { corePercent }
 }
 
@@ -107,6 +121,8 @@ export async function stopLatency() {
   const ms = performance.now() - t0
   const left = host.registry.size
   await host.shutdown()
-  say(`Stop: a run with 4 busy worker processes stopped in ${ms.toFixed(0)} ms with ${left} children left (goal ≤ 1000 ms, 0 left)`)
+  say(
+    `Stop: a run with 4 busy worker processes stopped in ${ms.toFixed(0)} ms with ${left} children left (goal ≤ 1000 ms, 0 left)`,
+  )
   return { ms: Number(ms.toFixed(1)), childrenLeft: left }
 }

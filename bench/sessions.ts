@@ -43,8 +43,12 @@ export async function sessions() {
       list500ColdMs: Number(coldMs.toFixed(1)),
       list500Ms: Number(warmMs.toFixed(1)),
     }
-    say(`Sessions: a 100,000-task run with 10 min of 10 Hz samples on 16 cores saves in ${figures.saveMs} ms and opens in ${figures.openMs} ms (median of 3; goal < 2000 each), ${figures.sizeMB} MB on disk (goal ≤ 20)`)
-    say(`  listing 500 sessions: ${figures.list500Ms} ms from the index, ${figures.list500ColdMs} ms the first time, reading every file (goal < 1000)`)
+    say(
+      `Sessions: a 100,000-task run with 10 min of 10 Hz samples on 16 cores saves in ${figures.saveMs} ms and opens in ${figures.openMs} ms (median of 3; goal < 2000 each), ${figures.sizeMB} MB on disk (goal ≤ 20)`,
+    )
+    say(
+      `  listing 500 sessions: ${figures.list500Ms} ms from the index, ${figures.list500ColdMs} ms the first time, reading every file (goal < 1000)`,
+    )
     return figures
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -17,7 +17,14 @@ const MEASURE_S = Number(process.env['BENCH_SECONDS'] ?? 20)
 const TRIAL_S = 2
 const TASKS_PER_TRIAL = 400
 
-const machine = { cpuModel: 'synthetic 16-core CPU', logicalCores: CORES, physicalCores: 8, memoryBytes: 32 * 1024 ** 3, os: 'synthetic', node: process.versions.node }
+const machine = {
+  cpuModel: 'synthetic 16-core CPU',
+  logicalCores: CORES,
+  physicalCores: 8,
+  memoryBytes: 32 * 1024 ** 3,
+  os: 'synthetic',
+  node: process.versions.node,
+}
 
 /** A LabApi that emits what a real 16-core run would, at the sampler rate, with no real work. */
 class SyntheticLab implements LabApi {
@@ -35,7 +42,17 @@ class SyntheticLab implements LabApi {
     const now = () => (Date.now() - t0) * 1000
     const run = {
       id: runId,
-      config: { workload: 'primes', params: {}, strategies: ['sequential', 'threads'], workers: [16], repetitions: 100, warmups: 0, chunkSize: 1, timeoutMs: 100_000, samplerHz: HZ },
+      config: {
+        workload: 'primes',
+        params: {},
+        strategies: ['sequential', 'threads'],
+        workers: [16],
+        repetitions: 100,
+        warmups: 0,
+        chunkSize: 1,
+        timeoutMs: 100_000,
+        samplerHz: HZ,
+      },
       status: 'running',
       clockOrigin: t0 * 1000,
       startedAt: new Date(t0).toISOString(),
@@ -52,7 +69,9 @@ class SyntheticLab implements LabApi {
     this.timers.push(
       setInterval(() => {
         tick++
-        const cores = Array.from({ length: CORES }, (_, i) => Math.max(0, Math.min(100, 60 + 35 * Math.sin(tick / 7 + i) + ((tick * 13 + i * 7) % 10))))
+        const cores = Array.from({ length: CORES }, (_, i) =>
+          Math.max(0, Math.min(100, 60 + 35 * Math.sin(tick / 7 + i) + ((tick * 13 + i * 7) % 10))),
+        )
         this.samplesSent++
         this.emit({ type: 'sample', runId, samples: [{ t: now(), cores, rss: 200e6 }] })
       }, 1000 / HZ),
@@ -63,7 +82,16 @@ class SyntheticLab implements LabApi {
       const strategy = index % 2 ? 'threads' : 'sequential'
       const workers = strategy === 'threads' ? 16 : 1
       const start = now()
-      this.emit({ type: 'trial-start', runId, index, strategy, workers, repetition: Math.floor(index / 2), warmup: false, start })
+      this.emit({
+        type: 'trial-start',
+        runId,
+        index,
+        strategy,
+        workers,
+        repetition: Math.floor(index / 2),
+        warmup: false,
+        start,
+      })
       const slices: TimelineSlice[] = Array.from({ length: TASKS_PER_TRIAL }, (_, task) => {
         const lane = task % workers
         const slot = Math.floor(task / workers)
@@ -71,7 +99,20 @@ class SyntheticLab implements LabApi {
         return { task, worker: lane, lane, start: start + slot * width, end: start + (slot + 0.9) * width }
       })
       this.emit({ type: 'tasks', runId, index, slices: slices.slice(0, TASKS_PER_TRIAL / 2) })
-      const trial: Trial = { strategy, workers, repetition: Math.floor(index / 2), warmup: false, start, wallMs: TRIAL_S * 1000, cpuMs: 1000, peakRssBytes: 1, checksum: 1, timeline: slices, samples: [0, 0], error: null }
+      const trial: Trial = {
+        strategy,
+        workers,
+        repetition: Math.floor(index / 2),
+        warmup: false,
+        start,
+        wallMs: TRIAL_S * 1000,
+        cpuMs: 1000,
+        peakRssBytes: 1,
+        checksum: 1,
+        timeline: slices,
+        samples: [0, 0],
+        error: null,
+      }
       trials.push(trial)
       const stats: GroupStats[] = ['sequential', 'threads'].map((s, i) => ({
         strategy: s,
@@ -167,7 +208,9 @@ try {
   const wall = after['Timestamp']! - before['Timestamp']!
   const share = (name: string): number => (100 * (after[name]! - before[name]!)) / wall
   const busy = share('TaskDuration')
-  console.log(`Renderer main thread during a live run: ${CORES} cores at ${HZ} Hz, ${MEASURE_S} s measured, ${samples} samples sent, ${shown} shown in total`)
+  console.log(
+    `Renderer main thread during a live run: ${CORES} cores at ${HZ} Hz, ${MEASURE_S} s measured, ${samples} samples sent, ${shown} shown in total`,
+  )
   console.log(`  busy (TaskDuration / wall):   ${busy.toFixed(1)}%`)
   console.log(`  of which script:              ${share('ScriptDuration').toFixed(1)}%`)
   console.log(`  layout + style recalculation: ${(share('LayoutDuration') + share('RecalcStyleDuration')).toFixed(1)}%`)

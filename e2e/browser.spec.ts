@@ -13,7 +13,10 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage
   await testInfo.attach(name, { path, contentType: 'image/png' })
 }
 
-test('a newcomer runs a CPU-bound workload under three strategies and reads the results', async ({ page, server }, testInfo) => {
+test('a newcomer runs a CPU-bound workload under three strategies and reads the results', async ({
+  page,
+  server,
+}, testInfo) => {
   await page.goto(server.url)
   await expect(page.getByRole('menubar')).toBeVisible()
 
@@ -98,7 +101,10 @@ test('without the token, the server answers 401 and refuses the socket', async (
   expect(outcome).toBe('refused')
 })
 
-test('Python threads on a CPU-bound countdown keep about one core busy, and the verdict says it is the GIL', async ({ page, server }, testInfo) => {
+test('Python threads on a CPU-bound countdown keep about one core busy, and the verdict says it is the GIL', async ({
+  page,
+  server,
+}, testInfo) => {
   await page.goto(server.url)
   await chooseFromMenu(page, 'Workload', 'CPU-bound', 'Countdown')
   await expect(page.getByLabel('Workload', { exact: true })).toHaveValue('countdown')

@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { electronBinary, root } from './support'
 
 const binary = electronBinary()
-test.skip(!binary, 'Electron binary not installed (node_modules/electron/dist is missing and cannot be downloaded here)')
+test.skip(
+  !binary,
+  'Electron binary not installed (node_modules/electron/dist is missing and cannot be downloaded here)',
+)
 
 test('launches, runs from the menu and shows results', async () => {
   // Autosaves go to a throw-away library, never the user's userData/sessions.
@@ -23,9 +26,12 @@ test('launches, runs from the menu and shows results', async () => {
     await expect(page.getByRole('heading', { name: 'Concurrency Lab' })).toBeVisible()
     // The page is isolated: no Node, only the named bridge.
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
-    expect(await page.evaluate(() => typeof (globalThis as { lab?: { startRun?: unknown } }).lab?.startRun)).toBe('function')
+    expect(await page.evaluate(() => typeof (globalThis as { lab?: { startRun?: unknown } }).lab?.startRun)).toBe(
+      'function',
+    )
 
-    const click = (id: string) => app.evaluate(({ Menu }, itemId) => Menu.getApplicationMenu()?.getMenuItemById(itemId)?.click(), id)
+    const click = (id: string) =>
+      app.evaluate(({ Menu }, itemId) => Menu.getApplicationMenu()?.getMenuItemById(itemId)?.click(), id)
     await click('workload.select:sleep')
     await expect(page.getByLabel('Workload', { exact: true })).toHaveValue('sleep')
     await page.getByLabel(/^tasks/).fill('10')

@@ -11,7 +11,8 @@ test.use({ library: 'sessions' })
 test.describe.configure({ mode: 'serial' })
 
 const status = (page: Page) => page.getByTestId('run-status')
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true })
+const tab = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true })
 
 /** The results table as text, row by row: what "identical results" compares. */
 const resultRows = (page: Page) => page.getByTestId('results-row').allInnerTexts()
@@ -28,7 +29,10 @@ async function tinyPrimesRun(page: Page): Promise<void> {
   await expect(status(page)).toHaveText('Finished', { timeout: 60_000 })
 }
 
-test('runs autosave, and a session saved, closed and reopened shows identical results; compare; exports', async ({ page, server }, testInfo) => {
+test('runs autosave, and a session saved, closed and reopened shows identical results; compare; exports', async ({
+  page,
+  server,
+}, testInfo) => {
   await page.goto(server.url)
   await expect(page.getByRole('menubar')).toBeVisible()
 
@@ -92,7 +96,10 @@ test('runs autosave, and a session saved, closed and reopened shows identical re
   expect(bytes.length).toBeGreaterThan(1000)
 })
 
-test('a bad session file gets one clear line; the library and the open session are unchanged', async ({ page, server }) => {
+test('a bad session file gets one clear line; the library and the open session are unchanged', async ({
+  page,
+  server,
+}) => {
   await page.goto(server.url)
   await tab(page, 'Sessions').click()
   const rows = page.getByTestId('session-row')
@@ -101,7 +108,11 @@ test('a bad session file gets one clear line; the library and the open session a
   const current = await page.getByTestId('current-session-name').innerText()
 
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), chooseFromMenu(page, 'File', 'Open Session…')])
-  await chooser.setFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "concurrency-lab-session", "runs": [') })
+  await chooser.setFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format": "concurrency-lab-session", "runs": ['),
+  })
   const error = page.getByTestId('session-error')
   await expect(error).toBeVisible()
   const text = (await error.innerText()).replace(/✕$/, '').trim()

@@ -41,7 +41,11 @@ export function startServer(options: { dataDir?: string } = {}): Promise<Running
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lab-e2e-sessions-'))
   const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
-  const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stderr!.on('data', (d) => (output += String(d)))
   const removeDir = (): void => {
@@ -87,7 +91,9 @@ export async function chooseFromMenu(page: Page, ...path: string[]): Promise<voi
     if (i < rest.length - 1) {
       await menu.getByRole('menuitem', { name: label, exact: true }).hover()
     } else {
-      const roles = (['menuitem', 'menuitemradio', 'menuitemcheckbox'] as const).map((role) => menu.getByRole(role, { name: label, exact: true }))
+      const roles = (['menuitem', 'menuitemradio', 'menuitemcheckbox'] as const).map((role) =>
+        menu.getByRole(role, { name: label, exact: true }),
+      )
       await roles[0]!.or(roles[1]!).or(roles[2]!).click()
     }
   }

@@ -20,7 +20,13 @@ function newestMtime(dir) {
 }
 
 export function buildIfStale() {
-  const outputs = ['out/main/server.js', 'out/main/index.js', 'out/main/thread-entry.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p))
+  const outputs = [
+    'out/main/server.js',
+    'out/main/index.js',
+    'out/main/thread-entry.js',
+    'out/preload/index.cjs',
+    'out/renderer/index.html',
+  ].map((p) => join(root, p))
   const built = outputs.every((p) => existsSync(p)) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0
   const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
   if (built >= sources) return false

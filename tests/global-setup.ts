@@ -21,7 +21,11 @@ export default function setup(): () => void {
   process.env['CONCURRENCY_LAB_DATA_DIR'] = testDataDir
   const teardown = (): void => rmSync(testDataDir, { recursive: true, force: true })
   const built = join(root, 'out/main/cli.js')
-  const sources = Math.max(newestMtime(join(root, 'src/shared')), newestMtime(join(root, 'src/workers')), newestMtime(join(root, 'src/main')))
+  const sources = Math.max(
+    newestMtime(join(root, 'src/shared')),
+    newestMtime(join(root, 'src/workers')),
+    newestMtime(join(root, 'src/main')),
+  )
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return teardown
   execFileSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
     cwd: root,

@@ -32,10 +32,27 @@ export interface Catalog {
 export type LabEvent =
   | { type: 'run-start'; runId: string; run: Run }
   | { type: 'sample'; runId: string; samples: Sample[] }
-  | { type: 'trial-start'; runId: string; index: number; strategy: string; workers: number; repetition: number; warmup: boolean; start: number }
+  | {
+      type: 'trial-start'
+      runId: string
+      index: number
+      strategy: string
+      workers: number
+      repetition: number
+      warmup: boolean
+      start: number
+    }
   | { type: 'tasks'; runId: string; index: number; slices: TimelineSlice[] }
   | { type: 'trial-end'; runId: string; index: number; trial: Trial; stats: GroupStats[] }
-  | { type: 'progress'; runId: string; done: number; total: number; strategy: string; workers: number; etaMs: number | null }
+  | {
+      type: 'progress'
+      runId: string
+      done: number
+      total: number
+      strategy: string
+      workers: number
+      etaMs: number | null
+    }
   | { type: 'run-end'; runId: string; run: Run }
   | { type: 'error'; runId: string | null; message: string }
   /** A run was saved into the current session (autosave), or the current session changed. */

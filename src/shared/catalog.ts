@@ -79,7 +79,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     title: 'Count primes',
     explanation: 'Counts primes below a bound by trial division: pure CPU work that splits evenly.',
     params: [
-      { name: 'size', unit: 'numbers', default: 2_000_000, min: 10, max: 100_000_000, description: 'count primes below this bound' },
+      {
+        name: 'size',
+        unit: 'numbers',
+        default: 2_000_000,
+        min: 10,
+        max: 100_000_000,
+        description: 'count primes below this bound',
+      },
       tasksParam(32),
     ],
     needs: [],
@@ -90,7 +97,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     title: 'Countdown',
     explanation: 'Decrements a counter to zero: the classic demonstration that the GIL serialises CPU-bound threads.',
     params: [
-      { name: 'size', unit: 'steps', default: 20_000_000, min: 1, max: 10_000_000_000, description: 'total decrements across all tasks' },
+      {
+        name: 'size',
+        unit: 'steps',
+        default: 20_000_000,
+        min: 1,
+        max: 10_000_000_000,
+        description: 'total decrements across all tasks',
+      },
       tasksParam(8),
     ],
     needs: [],
@@ -101,7 +115,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     title: 'Sum of squares',
     explanation: 'Adds up i² (mod 2³²) over a range: tight integer arithmetic.',
     params: [
-      { name: 'size', unit: 'numbers', default: 20_000_000, min: 1, max: 2_000_000_000, description: 'sum the squares of 0 … size−1' },
+      {
+        name: 'size',
+        unit: 'numbers',
+        default: 20_000_000,
+        min: 1,
+        max: 2_000_000_000,
+        description: 'sum the squares of 0 … size−1',
+      },
       tasksParam(16),
     ],
     needs: [],
@@ -113,7 +134,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     explanation: 'Computes rows of the Mandelbrot set: floating-point work whose rows cost unequal time.',
     params: [
       { name: 'size', unit: 'pixels', default: 400, min: 1, max: 10_000, description: 'width and height of the image' },
-      { name: 'iterations', unit: 'iterations', default: 200, min: 1, max: 100_000, description: 'escape-time limit per pixel' },
+      {
+        name: 'iterations',
+        unit: 'iterations',
+        default: 200,
+        min: 1,
+        max: 100_000,
+        description: 'escape-time limit per pixel',
+      },
       tasksParam(40),
     ],
     needs: [],
@@ -124,7 +152,14 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     title: 'SHA-256',
     explanation: 'Hashes a buffer k times: CPU work done in C, which in CPython runs without the GIL.',
     params: [
-      { name: 'size', unit: 'bytes', default: 1024 * 1024, min: 1, max: 256 * 1024 * 1024, description: 'buffer size per task' },
+      {
+        name: 'size',
+        unit: 'bytes',
+        default: 1024 * 1024,
+        min: 1,
+        max: 256 * 1024 * 1024,
+        description: 'buffer size per task',
+      },
       { name: 'rounds', unit: 'rounds', default: 20, min: 1, max: 100_000, description: 'times each buffer is hashed' },
       tasksParam(8),
     ],
@@ -151,7 +186,10 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     kind: 'io',
     title: 'Sleep',
     explanation: 'Waits on a timer: pure latency, no CPU at all.',
-    params: [tasksParam(50), { name: 'duration', unit: 'ms', default: 50, min: 0, max: 60_000, description: 'how long each task sleeps' }],
+    params: [
+      tasksParam(50),
+      { name: 'duration', unit: 'ms', default: 50, min: 0, max: 60_000, description: 'how long each task sleeps' },
+    ],
     needs: [],
   },
   {
@@ -159,7 +197,17 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     kind: 'io',
     title: 'File write and read',
     explanation: 'Writes a temp file and reads it back: disk and page-cache I/O.',
-    params: [tasksParam(20), { name: 'size', unit: 'bytes', default: 1024 * 1024, min: 0, max: 256 * 1024 * 1024, description: 'file size per task' }],
+    params: [
+      tasksParam(20),
+      {
+        name: 'size',
+        unit: 'bytes',
+        default: 1024 * 1024,
+        min: 0,
+        max: 256 * 1024 * 1024,
+        description: 'file size per task',
+      },
+    ],
     needs: ['tempDir'],
   },
   {
@@ -224,14 +272,16 @@ export const STRATEGIES: readonly StrategySpec[] = [
     id: 'py-processes',
     runtime: 'python',
     title: 'Python processes',
-    explanation: 'A ProcessPoolExecutor: one interpreter (and one GIL) per process, so CPU work runs in parallel; chunk size batches the hand-offs.',
+    explanation:
+      'A ProcessPoolExecutor: one interpreter (and one GIL) per process, so CPU work runs in parallel; chunk size batches the hand-offs.',
     takesWorkers: true,
   },
   {
     id: 'py-asyncio',
     runtime: 'python',
     title: 'Python asyncio',
-    explanation: 'One asyncio event loop: many waits overlap on one thread; CPU-bound tasks run inline and do not overlap.',
+    explanation:
+      'One asyncio event loop: many waits overlap on one thread; CPU-bound tasks run inline and do not overlap.',
     takesWorkers: false,
   },
   {
@@ -310,7 +360,13 @@ export function planTasks(workloadId: string, params: Record<string, number>): T
     case 'noop':
       return indices().map((index) => ({ kind: 'noop', index }))
     case 'http':
-      return indices().map((index) => ({ kind: 'http', index, latency: p('latency'), payload: p('payload'), rounds: 0 }))
+      return indices().map((index) => ({
+        kind: 'http',
+        index,
+        latency: p('latency'),
+        payload: p('payload'),
+        rounds: 0,
+      }))
     case 'fetch-and-hash':
       return indices().map((index) => ({
         kind: 'http',

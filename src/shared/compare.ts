@@ -80,13 +80,25 @@ export function compareRuns(a: Run, b: Run, labels = { a: 'A', b: 'B' }): RunCom
     const ga = groupsA.get(k)
     const gb = groupsB.get(k)
     const any = (ga ?? gb)!
-    const row: ComparisonRow = { strategy: any.strategy, workers: any.workers, a: side(ga), b: side(gb), ratio: null, welch: null, faster: null, verdict: '' }
+    const row: ComparisonRow = {
+      strategy: any.strategy,
+      workers: any.workers,
+      a: side(ga),
+      b: side(gb),
+      ratio: null,
+      welch: null,
+      faster: null,
+      verdict: '',
+    }
     if (!ga || !gb) {
       row.verdict = `only in ${ga ? labels.a : labels.b}`
       return row
     }
     row.ratio = timeRatio(ga, gb)
-    row.welch = welchTTest({ mean: ga.meanMs, stdev: ga.stdevMs, n: ga.n }, { mean: gb.meanMs, stdev: gb.stdevMs, n: gb.n })
+    row.welch = welchTTest(
+      { mean: ga.meanMs, stdev: ga.stdevMs, n: ga.n },
+      { mean: gb.meanMs, stdev: gb.stdevMs, n: gb.n },
+    )
     const bFaster = gb.meanMs < ga.meanMs
     const [fast, slow] = bFaster ? [labels.b, labels.a] : [labels.a, labels.b]
     const ratio = bFaster ? row.ratio : timeRatio(gb, ga)
@@ -101,7 +113,12 @@ export function compareRuns(a: Run, b: Run, labels = { a: 'A', b: 'B' }): RunCom
     }
     return row
   })
-  return { labels, rows, machine: machineDifferences(machineOf(a), machineOf(b)), configDifferences: configDifferences(a, b) }
+  return {
+    labels,
+    rows,
+    machine: machineDifferences(machineOf(a), machineOf(b)),
+    configDifferences: configDifferences(a, b),
+  }
 }
 
 /** A run's machine, with the Python version the run itself reported when it used Python. */
@@ -136,7 +153,9 @@ export function machineDifferences(a: MachineInfo, b: MachineInfo): MachineDiffe
 function configDifferences(a: Run, b: Run): string[] {
   const out: string[] = []
   if (a.config.workload !== b.config.workload) {
-    out.push(`they ran different workloads (${a.config.workload} and ${b.config.workload}), so their times measure different work`)
+    out.push(
+      `they ran different workloads (${a.config.workload} and ${b.config.workload}), so their times measure different work`,
+    )
     return out
   }
   const workload = findWorkload(a.config.workload)
@@ -145,7 +164,9 @@ function configDifferences(a: Run, b: Run): string[] {
   for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
     if (pa[name] !== pb[name]) out.push(`${name} differs: ${pa[name] ?? 'default'} and ${pb[name] ?? 'default'}`)
   }
-  if (a.config.chunkSize !== b.config.chunkSize) out.push(`chunk size differs: ${a.config.chunkSize} and ${b.config.chunkSize}`)
-  if (a.config.repetitions !== b.config.repetitions) out.push(`repetitions differ: ${a.config.repetitions} and ${b.config.repetitions}`)
+  if (a.config.chunkSize !== b.config.chunkSize)
+    out.push(`chunk size differs: ${a.config.chunkSize} and ${b.config.chunkSize}`)
+  if (a.config.repetitions !== b.config.repetitions)
+    out.push(`repetitions differ: ${a.config.repetitions} and ${b.config.repetitions}`)
   return out
 }

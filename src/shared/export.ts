@@ -63,7 +63,6 @@ export function exportRunCsv(run: Run): string {
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`
 }
 
-
 const label = (g: Pick<GroupStats, 'strategy' | 'workers'>): string =>
   findStrategy(g.strategy)?.takesWorkers === false ? g.strategy : `${g.strategy} × ${g.workers}`
 
@@ -78,23 +77,34 @@ export function verdict(run: Run): string[] {
   } else {
     const sorted = [...ok].sort((x, y) => x.meanMs - y.meanMs)
     const fastest = sorted[0]!
-    out.push(`${label(fastest)} was the fastest, at ${formatDuration(fastest.meanMs)} ± ${formatDuration(fastest.stdevMs)} on average.`)
+    out.push(
+      `${label(fastest)} was the fastest, at ${formatDuration(fastest.meanMs)} ± ${formatDuration(fastest.stdevMs)} on average.`,
+    )
     const runtime = findStrategy(fastest.strategy)?.runtime ?? 'node'
     const baseline = ok.find((g) => g.strategy === BASELINE_STRATEGY[runtime])
     if (baseline && baseline !== fastest) {
       const r = timeRatio(baseline, fastest)
-      const eff = fastest.efficiency === null ? '' : `, a parallel efficiency of ${(fastest.efficiency * 100).toFixed(0)}% on ${fastest.workers} worker${fastest.workers === 1 ? '' : 's'}`
+      const eff =
+        fastest.efficiency === null
+          ? ''
+          : `, a parallel efficiency of ${(fastest.efficiency * 100).toFixed(0)}% on ${fastest.workers} worker${fastest.workers === 1 ? '' : 's'}`
       out.push(`It ran ${formatRatio(r)} times faster than ${label(baseline)}${eff}.`)
     } else if (baseline === fastest && sorted.length > 1) {
-      out.push(`No concurrent strategy beat running the tasks one after another here: the work is too small, too short, or serialised.`)
+      out.push(
+        `No concurrent strategy beat running the tasks one after another here: the work is too small, too short, or serialised.`,
+      )
     }
     if (sorted.length > 1) {
       const slowest = sorted[sorted.length - 1]!
-      out.push(`${label(slowest)} was the slowest, ${formatRatio(timeRatio(slowest, fastest))} times slower than the fastest.`)
+      out.push(
+        `${label(slowest)} was the slowest, ${formatRatio(timeRatio(slowest, fastest))} times slower than the fastest.`,
+      )
     }
     const noisy = ok.filter((g) => g.noisy)
     if (noisy.length > 0) {
-      out.push(`Noisy: ${noisy.map(label).join(', ')} varied by more than 10% between repetitions; rerun with more repetitions on a quieter machine before trusting small differences.`)
+      out.push(
+        `Noisy: ${noisy.map(label).join(', ')} varied by more than 10% between repetitions; rerun with more repetitions on a quieter machine before trusting small differences.`,
+      )
     }
     const load = backgroundLoadWarning(ok)
     if (load) out.push(load)
@@ -103,8 +113,12 @@ export function verdict(run: Run): string[] {
     out.push('The strategies did not all compute the same result (checksum mismatch): a race condition or a bug.')
   }
   const failed = run.trials.filter((t) => t.error !== null).length
-  if (failed > 0) out.push(`${failed} trial${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of the statistics.`)
-  if (run.status === 'stopped') out.push('The run was stopped before the end: the results cover the trials that finished.')
+  if (failed > 0)
+    out.push(
+      `${failed} trial${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of the statistics.`,
+    )
+  if (run.status === 'stopped')
+    out.push('The run was stopped before the end: the results cover the trials that finished.')
   if (run.status === 'failed') out.push('The run failed before the end.')
   return out
 }
@@ -114,8 +128,13 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
   const { config, machine } = run
   const workload = findWorkload(config.workload)
   const params = workload ? resolveParams(workload, config.params) : config.params
-  const paramText = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')
-  const lines: string[] = [`# ${mdCell(workload?.title ?? config.workload)} — ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '']
+  const paramText = Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')
+  const lines: string[] = [
+    `# ${mdCell(workload?.title ?? config.workload)} — ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+  ]
   if (session) lines.push(`Session: ${mdCell(session.name)} · run ${run.id} · ${run.status}`, '')
   else lines.push(`Run ${run.id} · ${run.status}`, '')
 
@@ -126,7 +145,10 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
   lines.push(`| Repetitions | ${config.repetitions} measured, ${config.warmups} warm-up |`)
   lines.push(`| Chunk size | ${config.chunkSize} task${config.chunkSize === 1 ? '' : 's'} per message |`)
   lines.push(`| Sampler | ${config.samplerHz} Hz |`)
-  if (run.python) lines.push(`| Python | ${mdCell(run.python.version)} (${run.python.freeThreaded ? 'free-threaded' : 'GIL on'}, switch interval ${run.python.switchIntervalMs} ms) |`)
+  if (run.python)
+    lines.push(
+      `| Python | ${mdCell(run.python.version)} (${run.python.freeThreaded ? 'free-threaded' : 'GIL on'}, switch interval ${run.python.switchIntervalMs} ms) |`,
+    )
   lines.push('')
 
   lines.push('## Machine', '', '| | |', '|:---|:---|')
@@ -143,11 +165,16 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
     lines.push('No trial finished.', '')
   } else {
     const fastest = ok.reduce((f, g) => (g.meanMs < f.meanMs ? g : f))
-    lines.push('| Strategy | Workers | Mean [ms] | Min [ms] | Max [ms] | Speedup | Relative |', '|:---|---:|---:|---:|---:|---:|---:|')
+    lines.push(
+      '| Strategy | Workers | Mean [ms] | Min [ms] | Max [ms] | Speedup | Relative |',
+      '|:---|---:|---:|---:|---:|---:|---:|',
+    )
     for (const g of run.stats) {
       const relative = g === fastest ? '1.00' : formatRatio(timeRatio(g, fastest))
       const speedup = g.speedup === null ? '—' : `${g.speedup.toFixed(2)}×`
-      lines.push(`| \`${g.strategy}\` | ${g.workers} | ${g.meanMs.toFixed(1)} ± ${g.stdevMs.toFixed(1)} | ${g.minMs.toFixed(1)} | ${g.maxMs.toFixed(1)} | ${speedup} | ${relative} |`)
+      lines.push(
+        `| \`${g.strategy}\` | ${g.workers} | ${g.meanMs.toFixed(1)} ± ${g.stdevMs.toFixed(1)} | ${g.minMs.toFixed(1)} | ${g.maxMs.toFixed(1)} | ${speedup} | ${relative} |`,
+      )
     }
     lines.push('')
   }

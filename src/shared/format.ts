@@ -22,7 +22,10 @@ interface GroupLoad {
 
 /** The warning for results measured while other programs kept cores busy, or null when they did not. */
 export function backgroundLoadWarning(stats: readonly GroupLoad[]): string | null {
-  const worst = stats.reduce<GroupLoad | null>((a, g) => (typeof g.otherCores === 'number' && (!a || g.otherCores > a.otherCores!) ? g : a), null)
+  const worst = stats.reduce<GroupLoad | null>(
+    (a, g) => (typeof g.otherCores === 'number' && (!a || g.otherCores > a.otherCores!) ? g : a),
+    null,
+  )
   if (!worst || worst.otherCores! < BACKGROUND_CORES) return null
   return (
     `Other programs kept up to ${worst.otherCores!.toFixed(1)} cores busy while this ran (during ${worst.strategy} × ${worst.workers}): ` +

@@ -187,10 +187,15 @@ const command = (
 const separator = (key: string): MenuSeparator => ({ kind: 'separator', key })
 
 /** Presets whose workload and strategies this lab offers. */
-export function availablePresets(catalog: { workloads: readonly WorkloadSpec[]; strategies: readonly StrategySpec[] }): ExperimentPreset[] {
+export function availablePresets(catalog: {
+  workloads: readonly WorkloadSpec[]
+  strategies: readonly StrategySpec[]
+}): ExperimentPreset[] {
   // A strategy the lab cannot run here (no Python 3.8+, say) rules out the presets that need it.
   const strategies = new Set(catalog.strategies.filter((s) => !s.unavailable).map((s) => s.id as string))
-  return PRESETS.filter((p) => catalog.workloads.some((w) => w.id === p.workload) && p.strategies.every((s) => strategies.has(s)))
+  return PRESETS.filter(
+    (p) => catalog.workloads.some((w) => w.id === p.workload) && p.strategies.every((s) => strategies.has(s)),
+  )
 }
 
 /** Builds the whole menu for a catalog and the current state. Pure: same input, same tree. */
@@ -202,7 +207,9 @@ export function buildMenu(
   const sessions = state.sessionsAvailable
   const recent: MenuItem[] =
     state.recentSessions.length > 0
-      ? state.recentSessions.map((s) => command(s.name, { command: 'session.openRecent', arg: s.id }, { enabled: sessions }))
+      ? state.recentSessions.map((s) =>
+          command(s.name, { command: 'session.openRecent', arg: s.id }, { enabled: sessions }),
+        )
       : [command('No recent sessions', { command: 'session.openRecent' }, { enabled: false })]
 
   const file: MenuSubmenu = {
@@ -214,7 +221,11 @@ export function buildMenu(
       command('New Session', { command: 'session.new' }, { accelerator: 'CmdOrCtrl+N', enabled: sessions }),
       command('Open Session…', { command: 'session.open' }, { accelerator: 'CmdOrCtrl+O', enabled: sessions }),
       command('Save Session', { command: 'session.save' }, { accelerator: 'CmdOrCtrl+S', enabled: sessions }),
-      command('Save Session As…', { command: 'session.saveAs' }, { accelerator: 'CmdOrCtrl+Shift+S', enabled: sessions }),
+      command(
+        'Save Session As…',
+        { command: 'session.saveAs' },
+        { accelerator: 'CmdOrCtrl+Shift+S', enabled: sessions },
+      ),
       separator('file.sep1'),
       {
         kind: 'submenu',
@@ -222,7 +233,11 @@ export function buildMenu(
         label: 'Export',
         enabled: true,
         items: [
-          command('Run as JSON…', { command: 'run.export', arg: 'json' }, { accelerator: 'CmdOrCtrl+E', enabled: state.hasResults }),
+          command(
+            'Run as JSON…',
+            { command: 'run.export', arg: 'json' },
+            { accelerator: 'CmdOrCtrl+E', enabled: state.hasResults },
+          ),
           command('Run as CSV…', { command: 'run.export', arg: 'csv' }, { enabled: state.hasResults }),
           command('Run as Markdown Report…', { command: 'run.export', arg: 'md' }, { enabled: state.hasResults }),
         ],
@@ -261,7 +276,11 @@ export function buildMenu(
         items: catalog.workloads
           .filter((w) => w.kind === kind)
           .map((w) =>
-            command(w.title, { command: 'workload.select', arg: w.id }, { type: 'radio', checked: w.id === state.workload, enabled: !state.running }),
+            command(
+              w.title,
+              { command: 'workload.select', arg: w.id },
+              { type: 'radio', checked: w.id === state.workload, enabled: !state.running },
+            ),
           ),
       }))
       .filter((group) => group.items.length > 0),
@@ -275,18 +294,40 @@ export function buildMenu(
     items: [
       command('Run', { command: 'run.start' }, { accelerator: 'CmdOrCtrl+R', enabled: state.canRun && !state.running }),
       command('Stop', { command: 'run.stop' }, { accelerator: 'Escape', enabled: state.running }),
-      command('Run Again', { command: 'run.again' }, { accelerator: 'CmdOrCtrl+Shift+R', enabled: state.hasLastRun && !state.running }),
+      command(
+        'Run Again',
+        { command: 'run.again' },
+        { accelerator: 'CmdOrCtrl+Shift+R', enabled: state.hasLastRun && !state.running },
+      ),
     ],
   }
 
   const viewItems: MenuItem[] = [
-    command('Live CPU', { command: 'view.cpu' }, { accelerator: 'CmdOrCtrl+1', type: 'checkbox', checked: state.view.cpu }),
-    command('Timeline', { command: 'view.timeline' }, { accelerator: 'CmdOrCtrl+2', type: 'checkbox', checked: state.view.timeline }),
-    command('Results', { command: 'view.results' }, { accelerator: 'CmdOrCtrl+3', type: 'checkbox', checked: state.view.results }),
+    command(
+      'Live CPU',
+      { command: 'view.cpu' },
+      { accelerator: 'CmdOrCtrl+1', type: 'checkbox', checked: state.view.cpu },
+    ),
+    command(
+      'Timeline',
+      { command: 'view.timeline' },
+      { accelerator: 'CmdOrCtrl+2', type: 'checkbox', checked: state.view.timeline },
+    ),
+    command(
+      'Results',
+      { command: 'view.results' },
+      { accelerator: 'CmdOrCtrl+3', type: 'checkbox', checked: state.view.results },
+    ),
   ]
   if (options.development) {
     viewItems.push(separator('view.sep1'))
-    viewItems.push(command('Toggle Developer Tools', { command: 'view.devTools' }, { accelerator: 'CmdOrCtrl+Alt+I', desktopOnly: true }))
+    viewItems.push(
+      command(
+        'Toggle Developer Tools',
+        { command: 'view.devTools' },
+        { accelerator: 'CmdOrCtrl+Alt+I', desktopOnly: true },
+      ),
+    )
   }
   const view: MenuSubmenu = { kind: 'submenu', key: 'view', label: 'View', enabled: true, items: viewItems }
 
@@ -295,7 +336,10 @@ export function buildMenu(
     key: 'help',
     label: 'Help',
     enabled: true,
-    items: [command('Concepts', { command: 'help.concepts' }, { accelerator: 'F1' }), command('About Concurrency Lab', { command: 'help.about' })],
+    items: [
+      command('Concepts', { command: 'help.concepts' }, { accelerator: 'F1' }),
+      command('About Concurrency Lab', { command: 'help.about' }),
+    ],
   }
 
   return [file, experiments, workload, run, view, help]
@@ -303,7 +347,9 @@ export function buildMenu(
 
 /** Every command item of a menu tree, depth first. */
 export function commandItems(menu: readonly MenuItem[]): MenuCommandItem[] {
-  return menu.flatMap((item) => (item.kind === 'command' ? [item] : item.kind === 'submenu' ? commandItems(item.items) : []))
+  return menu.flatMap((item) =>
+    item.kind === 'command' ? [item] : item.kind === 'submenu' ? commandItems(item.items) : [],
+  )
 }
 
 /** The parts of a keyboard event an accelerator is matched against (a DOM KeyboardEvent fits). */
@@ -332,7 +378,13 @@ export function matchesAccelerator(accelerator: string, event: KeyLike, isMac: b
     else if (part === 'alt' || part === 'option') want.alt = true
     else return false
   }
-  if (event.ctrlKey !== want.ctrl || event.metaKey !== want.meta || event.shiftKey !== want.shift || event.altKey !== want.alt) return false
+  if (
+    event.ctrlKey !== want.ctrl ||
+    event.metaKey !== want.meta ||
+    event.shiftKey !== want.shift ||
+    event.altKey !== want.alt
+  )
+    return false
   const pressed = event.key.toLowerCase()
   const aliases: Record<string, string> = { escape: 'escape', esc: 'escape', plus: '+', space: ' ' }
   return pressed === (aliases[key] ?? key)

@@ -48,7 +48,14 @@ export interface PythonInit {
 }
 
 export type LabToChild =
-  | { type: 'init'; workload: string; mode: ExecutionMode; clockOrigin: number; fixtures: Fixtures; python?: PythonInit }
+  | {
+      type: 'init'
+      workload: string
+      mode: ExecutionMode
+      clockOrigin: number
+      fixtures: Fixtures
+      python?: PythonInit
+    }
   | { type: 'tasks'; tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }> }
   | { type: 'usage' }
   | { type: 'stop' }

@@ -60,7 +60,10 @@ export const runConfigSchema = z
       timeoutMs: intIn(LIMITS.timeoutMs.min, LIMITS.timeoutMs.max).default(120_000),
       samplerHz: numberIn(LIMITS.samplerHz.min, LIMITS.samplerHz.max).default(10),
       /** Python interpreter for the py-* strategies: an id from catalog().runtimes or a path. */
-      python: z.string({ error: (iss) => `must be a Python interpreter id or path, got ${show(iss.input)}` }).min(1).optional(),
+      python: z
+        .string({ error: (iss) => `must be a Python interpreter id or path, got ${show(iss.input)}` })
+        .min(1)
+        .optional(),
       /** sys.setswitchinterval for the py-* strategies, in ms; left out, the interpreter's default. */
       switchIntervalMs: numberIn(LIMITS.switchIntervalMs.min, LIMITS.switchIntervalMs.max).optional(),
     },
@@ -125,7 +128,10 @@ export class ValidationError extends Error {
 }
 
 const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
+  path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  )
 
 /** Turns zod's issues into "field must be …" sentences. */
 export function describeIssues(error: z.ZodError): string[] {

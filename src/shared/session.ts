@@ -25,11 +25,15 @@ export const SESSION_FILE_LIMIT_BYTES = 200 * 1024 * 1024
 /** Session ids name files: letters, digits, '-' and '_' only, so an id can never leave the library folder. */
 export const sessionIdSchema = z
   .string({ error: 'must be a session id (text)' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, { error: (iss) => `must be 1–100 letters, digits, - or _, got ${JSON.stringify(iss.input)}` })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
+    error: (iss) => `must be 1–100 letters, digits, - or _, got ${JSON.stringify(iss.input)}`,
+  })
 
 const nameSchema = z.string().max(200, { error: 'must be at most 200 characters' })
 const notesSchema = z.string().max(100_000, { error: 'must be at most 100,000 characters' })
-const isoDate = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, { error: 'must be an ISO 8601 date and time' })
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, { error: 'must be an ISO 8601 date and time' })
 
 /** A session in memory: what the app and the CLI work with. */
 export const sessionSchema = z
@@ -97,7 +101,8 @@ export function oneLine(text: string, max = 400): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-const formatBytes = (n: number): string => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`)
+const formatBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`
 
 // ---- On-disk form (schema version 1) -------------------------------------------------------
 
@@ -114,7 +119,9 @@ const timelineColumnsSchema = z
 const sampleColumnsSchema = z
   .object({ t: numbers, rss: numbers, cores: z.array(numbers) })
   .strict()
-  .refine((c) => c.rss.length === c.t.length && c.cores.length === c.t.length, { error: 'columns must all have the same length' })
+  .refine((c) => c.rss.length === c.t.length && c.cores.length === c.t.length, {
+    error: 'columns must all have the same length',
+  })
 
 const trialFileSchema = trialSchema.extend({ timeline: timelineColumnsSchema }).strict()
 const runFileSchema = runSchema
@@ -132,7 +139,13 @@ type SessionFile = z.infer<typeof sessionFileSchema>
 type RunFile = z.infer<typeof runFileSchema>
 
 function encodeTimeline(slices: readonly TimelineSlice[]): RunFile['trials'][number]['timeline'] {
-  const columns = { task: [] as number[], worker: [] as number[], lane: [] as number[], start: [] as number[], end: [] as number[] }
+  const columns = {
+    task: [] as number[],
+    worker: [] as number[],
+    lane: [] as number[],
+    start: [] as number[],
+    end: [] as number[],
+  }
   for (const s of slices) {
     columns.task.push(s.task)
     columns.worker.push(s.worker)
@@ -145,7 +158,8 @@ function encodeTimeline(slices: readonly TimelineSlice[]): RunFile['trials'][num
 
 function decodeTimeline(c: RunFile['trials'][number]['timeline']): TimelineSlice[] {
   const out: TimelineSlice[] = new Array(c.task.length)
-  for (let i = 0; i < c.task.length; i++) out[i] = { task: c.task[i]!, worker: c.worker[i]!, lane: c.lane[i]!, start: c.start[i]!, end: c.end[i]! }
+  for (let i = 0; i < c.task.length; i++)
+    out[i] = { task: c.task[i]!, worker: c.worker[i]!, lane: c.lane[i]!, start: c.start[i]!, end: c.end[i]! }
   return out
 }
 
@@ -153,13 +167,18 @@ function encodeRun(run: Run): RunFile {
   return {
     ...run,
     trials: run.trials.map((trial) => ({ ...trial, timeline: encodeTimeline(trial.timeline) })),
-    samples: { t: run.samples.map((s) => s.t), rss: run.samples.map((s) => s.rss), cores: run.samples.map((s) => s.cores) },
+    samples: {
+      t: run.samples.map((s) => s.t),
+      rss: run.samples.map((s) => s.rss),
+      cores: run.samples.map((s) => s.cores),
+    },
   }
 }
 
 function decodeRun(file: RunFile): Run {
   const samples: Sample[] = new Array(file.samples.t.length)
-  for (let i = 0; i < samples.length; i++) samples[i] = { t: file.samples.t[i]!, cores: file.samples.cores[i]!, rss: file.samples.rss[i]! }
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = { t: file.samples.t[i]!, cores: file.samples.cores[i]!, rss: file.samples.rss[i]! }
   const trials: Trial[] = file.trials.map((trial) => ({ ...trial, timeline: decodeTimeline(trial.timeline) }))
   return { ...file, trials, samples } as Run
 }
@@ -181,7 +200,11 @@ export function encodeSession(session: Session, writtenBy: string): string {
   // Checked before writing, so the lab never writes a file it would refuse to read
   // (a NaN or Infinity, for one, would silently become null in JSON).
   const checked = sessionFileSchema.safeParse(file)
-  if (!checked.success) throw new SessionError('invalid', `cannot save session ${JSON.stringify(session.name)}: ${firstIssues(checked.error)}`)
+  if (!checked.success)
+    throw new SessionError(
+      'invalid',
+      `cannot save session ${JSON.stringify(session.name)}: ${firstIssues(checked.error)}`,
+    )
   return JSON.stringify(file)
 }
 
@@ -214,7 +237,8 @@ export const MIGRATIONS: Readonly<Record<number, (doc: JsonObject) => JsonObject
 }
 
 // A bare run file has these fields and no `format`.
-const looksLikeRunFile = (doc: JsonObject): boolean => ['config', 'trials', 'clockOrigin', 'stats', 'samples'].every((k) => k in doc)
+const looksLikeRunFile = (doc: JsonObject): boolean =>
+  ['config', 'trials', 'clockOrigin', 'stats', 'samples'].every((k) => k in doc)
 
 function firstIssues(error: z.ZodError): string {
   const issues = describeIssues(error)
@@ -229,7 +253,11 @@ export function decodeSessionBytes(bytes: Uint8Array, source: string, limitBytes
   if (bytes.length === 0) throw new SessionError('empty', `${source} is empty (0 bytes): it holds no session`)
   if (bytes.length > limitBytes) throw tooLarge(source, bytes.length, limitBytes)
   const nul = bytes.indexOf(0)
-  if (nul !== -1) throw new SessionError('binary', `${source} is not a session file: it holds binary data (a zero byte at offset ${nul})`)
+  if (nul !== -1)
+    throw new SessionError(
+      'binary',
+      `${source} is not a session file: it holds binary data (a zero byte at offset ${nul})`,
+    )
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -240,7 +268,10 @@ export function decodeSessionBytes(bytes: Uint8Array, source: string, limitBytes
 }
 
 export function tooLarge(source: string, size: number, limitBytes: number): SessionError {
-  return new SessionError('too-large', `${source} is ${formatBytes(size)}, over the ${formatBytes(limitBytes)} limit for session files`)
+  return new SessionError(
+    'too-large',
+    `${source} is ${formatBytes(size)}, over the ${formatBytes(limitBytes)} limit for session files`,
+  )
 }
 
 /** Reads a session from a file's text; every failure is a SessionError whose message starts with `source`. */
@@ -255,20 +286,29 @@ export function decodeSessionText(input: string, source: string): Session {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     const kind = Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`
-    throw new SessionError('foreign', `${source} is not a Concurrency Lab session: it is JSON holding ${kind}, not a session`)
+    throw new SessionError(
+      'foreign',
+      `${source} is not a Concurrency Lab session: it is JSON holding ${kind}, not a session`,
+    )
   }
   let current = doc as JsonObject
   let version: number
   if (current.format === SESSION_FORMAT) {
     const v = current.schemaVersion
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new SessionError('invalid', `${source} is damaged: schemaVersion must be a whole number, got ${oneLine(JSON.stringify(v) ?? 'nothing', 40)}`)
+      throw new SessionError(
+        'invalid',
+        `${source} is damaged: schemaVersion must be a whole number, got ${oneLine(JSON.stringify(v) ?? 'nothing', 40)}`,
+      )
     }
     version = v
   } else if (!('format' in current) && looksLikeRunFile(current)) {
     version = 0
   } else {
-    const why = 'format' in current ? `its format is ${oneLine(JSON.stringify(current.format) ?? '', 60)}` : `it has no "format": "${SESSION_FORMAT}" field`
+    const why =
+      'format' in current
+        ? `its format is ${oneLine(JSON.stringify(current.format) ?? '', 60)}`
+        : `it has no "format": "${SESSION_FORMAT}" field`
     throw new SessionError('foreign', `${source} is not a Concurrency Lab session: ${why}`)
   }
   if (version > SESSION_SCHEMA_VERSION) {
@@ -307,10 +347,16 @@ function jsonError(error: unknown, text: string, source: string): SessionError {
   const at = position === undefined ? null : Number(position)
   // A file cut short ends inside a value: the parser runs out of input rather than meeting a bad character.
   if (/end of JSON input|Unterminated string/i.test(message) || (at !== null && at >= text.trimEnd().length)) {
-    return new SessionError('truncated', `${source} is truncated: its JSON ends early, at byte ${text.length} (an interrupted copy or download?)`)
+    return new SessionError(
+      'truncated',
+      `${source} is truncated: its JSON ends early, at byte ${text.length} (an interrupted copy or download?)`,
+    )
   }
   const where = at === null ? '' : ` at character ${at}`
-  return new SessionError('malformed', `${source} is not valid JSON${where}: ${oneLine(message.replace(/,? ?".*" is not valid JSON$/s, ''), 120)}`)
+  return new SessionError(
+    'malformed',
+    `${source} is not valid JSON${where}: ${oneLine(message.replace(/,? ?".*" is not valid JSON$/s, ''), 120)}`,
+  )
 }
 
 /** Validates a session handed over by a UI (or any caller); throws a ValidationError naming each bad field. */
@@ -325,7 +371,16 @@ export function parseSession(value: unknown): Session {
 /** A new, empty session made now on `machine`. */
 export function newSession(options: { id: string; name: string; machine: MachineInfo; now?: Date }): Session {
   const now = (options.now ?? new Date()).toISOString()
-  return { schemaVersion: SESSION_SCHEMA_VERSION, id: options.id, name: options.name, notes: '', createdAt: now, updatedAt: now, machine: options.machine, runs: [] }
+  return {
+    schemaVersion: SESSION_SCHEMA_VERSION,
+    id: options.id,
+    name: options.name,
+    notes: '',
+    createdAt: now,
+    updatedAt: now,
+    machine: options.machine,
+    runs: [],
+  }
 }
 
 /** The session with `run` added, or replacing the run with the same id. */
@@ -337,7 +392,10 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
 
 /** One line about a machine: CPU model, cores and OS. */
 export function describeMachine(m: MachineInfo): string {
-  const cores = m.physicalCores && m.physicalCores !== m.logicalCores ? `${m.physicalCores} cores / ${m.logicalCores} threads` : `${m.logicalCores} cores`
+  const cores =
+    m.physicalCores && m.physicalCores !== m.logicalCores
+      ? `${m.physicalCores} cores / ${m.logicalCores} threads`
+      : `${m.logicalCores} cores`
   return `${m.cpuModel} · ${cores} · ${m.osName ?? m.os}`
 }
 

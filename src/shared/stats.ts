@@ -127,7 +127,9 @@ export function deriveGroupStats(
     const cpuMs = ok.reduce((a, t) => a + t.cpuMs, 0) / ok.length
     const measuredOther = ok.filter((t) => typeof t.otherCpuMs === 'number' && t.wallMs > 0)
     const otherCores =
-      measuredOther.length > 0 ? measuredOther.reduce((a, t) => a + t.otherCpuMs! / t.wallMs, 0) / measuredOther.length : null
+      measuredOther.length > 0
+        ? measuredOther.reduce((a, t) => a + t.otherCpuMs! / t.wallMs, 0) / measuredOther.length
+        : null
     out.push({
       strategy: first.strategy,
       workers: first.workers,
@@ -211,7 +213,9 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   if (x >= 1) return 1
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x))
   // The continued fraction converges quickly only on one side of the mean; use symmetry otherwise.
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b
+  return x < (a + 1) / (a + b + 2)
+    ? (front * betaContinuedFraction(x, a, b)) / a
+    : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b
 }
 
 /** P(T ≤ t) for Student's t with `df` (> 0, not necessarily whole) degrees of freedom. */

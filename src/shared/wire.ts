@@ -12,7 +12,9 @@ const runId = z.string().min(1).max(100)
 export const sessionNameSchema = sessionSchema.shape.name
 export const sessionNotesSchema = sessionSchema.shape.notes
 /** A session file's text (Open in browser mode, drag-and-drop); the host decodes and validates it. */
-export const sessionTextSchema = z.string().max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
+export const sessionTextSchema = z
+  .string()
+  .max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
 export const fileNameSchema = z.string().max(1000)
 
 const call = <M extends string, A extends z.ZodTypeAny>(method: M, args: A) =>

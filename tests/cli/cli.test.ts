@@ -10,7 +10,8 @@ const bin = join(root, 'bin/concurrency-lab.js')
 const dataDir = mkdtempSync(join(tmpdir(), 'lab-cli-data-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, env })
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, env })
 
 const alive = (pid: number): boolean => {
   try {
@@ -34,13 +35,27 @@ describe('concurrency-lab CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'))
     try {
       const out = cli(
-        'run', '--workload', 'primes', '--strategies', 'sequential,async,threads,processes',
-        '--workers', '1,2', '--repeat', '2', '--warmup', '0', '--param', 'size=20000', '--out', join(dir, 'run.json'),
+        'run',
+        '--workload',
+        'primes',
+        '--strategies',
+        'sequential,async,threads,processes',
+        '--workers',
+        '1,2',
+        '--repeat',
+        '2',
+        '--warmup',
+        '0',
+        '--param',
+        'size=20000',
+        '--out',
+        join(dir, 'run.json'),
       )
       expect(out.stderr).toMatch(/trial 12\/12: processes × 2/)
       expect(out.status).toBe(0)
       expect(out.stdout).toMatch(/strategy\s+workers\s+mean ± σ\s+min … max\s+CPU time/)
-      for (const s of ['sequential', 'async', 'threads', 'processes']) expect(out.stdout).toMatch(new RegExp(`^${s}\\s+\\d`, 'm'))
+      for (const s of ['sequential', 'async', 'threads', 'processes'])
+        expect(out.stdout).toMatch(new RegExp(`^${s}\\s+\\d`, 'm'))
       expect(out.stdout).toMatch(/^sequential\s+1\s.*1\.00×/m)
       expect(out.stdout).toMatch(/checksum 2262 \(every trial agrees\)/)
       // --out writes a session file holding the run.
@@ -55,7 +70,23 @@ describe('concurrency-lab CLI', () => {
   })
 
   it('prints the whole run as JSON with --json', () => {
-    const out = cli('run', '-w', 'sleep', '-s', 'async', '-r', '1', '--warmup', '0', '-p', 'tasks=3', '-p', 'duration=1', '--json', '--no-progress')
+    const out = cli(
+      'run',
+      '-w',
+      'sleep',
+      '-s',
+      'async',
+      '-r',
+      '1',
+      '--warmup',
+      '0',
+      '-p',
+      'tasks=3',
+      '-p',
+      'duration=1',
+      '--json',
+      '--no-progress',
+    )
     expect(out.status).toBe(0)
     expect(out.stderr).toBe('')
     const run = JSON.parse(out.stdout)
@@ -83,16 +114,36 @@ describe('concurrency-lab CLI', () => {
   })
 
   it('exits 1 with a one-line reason when a trial fails', () => {
-    const out = cli('run', '-w', 'sleep', '-s', 'sequential', '-r', '1', '--warmup', '0', '-p', 'tasks=2', '-p', 'duration=2000', '--timeout', '200')
+    const out = cli(
+      'run',
+      '-w',
+      'sleep',
+      '-s',
+      'sequential',
+      '-r',
+      '1',
+      '--warmup',
+      '0',
+      '-p',
+      'tasks=2',
+      '-p',
+      'duration=2000',
+      '--timeout',
+      '200',
+    )
     expect(out.status).toBe(1)
     expect(out.stderr).toMatch(/^error: sequential × 1 \(repetition 1\): timed out after 200 ms$/m)
   })
 
   it('stops cleanly on Ctrl-C: exit 130 and no worker process left', async () => {
-    const child = spawn(process.execPath, [bin, 'run', '-w', 'countdown', '-s', 'processes', '-n', '2', '-p', 'size=10000000000', '-p', 'tasks=2'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    })
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', '-w', 'countdown', '-s', 'processes', '-n', '2', '-p', 'size=10000000000', '-p', 'tasks=2'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      },
+    )
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     let workers: number[] = []
     await eventually(() => (workers = descendantsOf(child.pid)).length >= 2, 'the worker processes to start', 20_000)

@@ -17,7 +17,10 @@ export class FakeIpcMain {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener])
   }
   removeListener(channel: string, listener: Listener): void {
-    this.listeners.set(channel, (this.listeners.get(channel) ?? []).filter((l) => l !== listener))
+    this.listeners.set(
+      channel,
+      (this.listeners.get(channel) ?? []).filter((l) => l !== listener),
+    )
   }
   /** What ipcRenderer.invoke from `sender` would get. */
   invoke(channel: string, sender: unknown, payload?: unknown): Promise<unknown> {
@@ -78,8 +81,13 @@ export function makeFakeElectron() {
     BrowserWindow: FakeBrowserWindow,
     shell: { openExternal: vi.fn(() => Promise.resolve()) },
     dialog: {
-      showOpenDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({ canceled: true, filePaths: [] })),
-      showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true })),
+      showOpenDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({
+        canceled: true,
+        filePaths: [],
+      })),
+      showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
+        canceled: true,
+      })),
     },
     app: { getPath: vi.fn((name: string) => `/tmp/fake-electron/${name}`) },
     Menu: {

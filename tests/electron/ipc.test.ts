@@ -50,12 +50,18 @@ describe('the IPC wrapper', () => {
   beforeEach(() => {
     lab = fakeLab()
     menuStates = []
-    dispose = registerLabIpc(lab, { isOurWindow: (s) => s === (ourWindow as never), onMenuState: (s) => menuStates.push(s) })
+    dispose = registerLabIpc(lab, {
+      isOurWindow: (s) => s === (ourWindow as never),
+      onMenuState: (s) => menuStates.push(s),
+    })
   })
   afterEach(() => dispose())
 
   it('passes a valid call from our window to the lab', async () => {
-    const id = await fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, { workload: 'primes', strategies: ['sequential'] })
+    const id = await fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, {
+      workload: 'primes',
+      strategies: ['sequential'],
+    })
     expect(id).toBe('run-1')
     expect(lab.started).toHaveLength(1)
     // Validated and with defaults filled in before the lab sees it.
@@ -63,18 +69,24 @@ describe('the IPC wrapper', () => {
   })
 
   it('refuses a call from any other sender, without reaching the lab', async () => {
-    await expect(fake.electron.ipcMain.invoke(IPC.startRun, { id: 'evil' }, { workload: 'primes', strategies: ['sequential'] })).rejects.toThrow(
-      /sender is not the lab window/,
-    )
+    await expect(
+      fake.electron.ipcMain.invoke(IPC.startRun, { id: 'evil' }, { workload: 'primes', strategies: ['sequential'] }),
+    ).rejects.toThrow(/sender is not the lab window/)
     expect(lab.startRun).not.toHaveBeenCalled()
   })
 
   it('refuses an invalid payload with a message naming the field', async () => {
-    await expect(fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, { workload: 'primes', strategies: ['sequential'], workers: [0] })).rejects.toThrow(
-      /workers\[0\] must be an integer from 1 to 256, got 0/,
-    )
+    await expect(
+      fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, {
+        workload: 'primes',
+        strategies: ['sequential'],
+        workers: [0],
+      }),
+    ).rejects.toThrow(/workers\[0\] must be an integer from 1 to 256, got 0/)
     await expect(fake.electron.ipcMain.invoke(IPC.stopRun, ourWindow, 42)).rejects.toThrow()
-    await expect(fake.electron.ipcMain.invoke(IPC.exportRun, ourWindow, { runId: 'r', format: 'xml' })).rejects.toThrow()
+    await expect(
+      fake.electron.ipcMain.invoke(IPC.exportRun, ourWindow, { runId: 'r', format: 'xml' }),
+    ).rejects.toThrow()
     expect(lab.startRun).not.toHaveBeenCalled()
     expect(lab.stopRun).not.toHaveBeenCalled()
   })
@@ -113,6 +125,8 @@ describe('event batching to the window', () => {
     vi.advanceTimersByTime(100)
     expect(sent.length).toBeLessThanOrEqual(2 * 20 + 1)
     expect(sent.flat()).toHaveLength(200)
-    expect(sent.flat().map((e) => (e.type === 'sample' ? e.samples[0]!.t : -1))).toEqual(Array.from({ length: 200 }, (_, i) => i))
+    expect(sent.flat().map((e) => (e.type === 'sample' ? e.samples[0]!.t : -1))).toEqual(
+      Array.from({ length: 200 }, (_, i) => i),
+    )
   })
 })

@@ -23,7 +23,14 @@ describe('menu model → Electron template', () => {
   const model = buildMenu(catalog, { ...INITIAL_MENU_STATE, workload: 'sleep', canRun: true }, { development: false })
 
   it('has the top-level menus in order', () => {
-    expect(toElectronTemplate(model, () => undefined, 'linux').map((m) => m.label)).toEqual(['File', 'Experiments', 'Workload', 'Run', 'View', 'Help'])
+    expect(toElectronTemplate(model, () => undefined, 'linux').map((m) => m.label)).toEqual([
+      'File',
+      'Experiments',
+      'Workload',
+      'Run',
+      'View',
+      'Help',
+    ])
   })
 
   it('puts the app menu first on macOS only', () => {
@@ -45,7 +52,9 @@ describe('menu model → Electron template', () => {
 
   it('groups every workload under its kind', () => {
     const t = toElectronTemplate(model, () => undefined, 'linux')
-    const listed = (find(t, 'Workload').submenu as MenuItemConstructorOptions[]).flatMap((g) => (g.submenu as MenuItemConstructorOptions[]).map((i) => i.label))
+    const listed = (find(t, 'Workload').submenu as MenuItemConstructorOptions[]).flatMap((g) =>
+      (g.submenu as MenuItemConstructorOptions[]).map((i) => i.label),
+    )
     expect(listed.sort()).toEqual(WORKLOADS.map((w) => w.title).sort())
   })
 
@@ -56,18 +65,34 @@ describe('menu model → Electron template', () => {
     click(find(t, 'Workload', 'CPU-bound', 'Count primes'))
     click(find(t, 'Experiments', 'CPU-bound: threads vs processes'))
     click(find(t, 'Run', 'Run'))
-    expect(seen).toEqual([{ command: 'workload.select', arg: 'primes' }, { command: 'experiment.preset', arg: 'cpu-threads-vs-processes' }, { command: 'run.start' }])
+    expect(seen).toEqual([
+      { command: 'workload.select', arg: 'primes' },
+      { command: 'experiment.preset', arg: 'cpu-threads-vs-processes' },
+      { command: 'run.start' },
+    ])
   })
 
   it('shows Toggle Developer Tools in development only', () => {
-    const dev = toElectronTemplate(buildMenu(catalog, INITIAL_MENU_STATE, { development: true }), () => undefined, 'linux')
+    const dev = toElectronTemplate(
+      buildMenu(catalog, INITIAL_MENU_STATE, { development: true }),
+      () => undefined,
+      'linux',
+    )
     expect(() => find(dev, 'View', 'Toggle Developer Tools')).not.toThrow()
-    expect(() => find(toElectronTemplate(model, () => undefined, 'linux'), 'View', 'Toggle Developer Tools')).toThrow()
+    expect(() =>
+      find(
+        toElectronTemplate(model, () => undefined, 'linux'),
+        'View',
+        'Toggle Developer Tools',
+      ),
+    ).toThrow()
   })
 
   it('installs the built menu as the application menu', () => {
     installApplicationMenu(model, () => undefined)
     expect(electron.Menu.buildFromTemplate).toHaveBeenCalledOnce()
-    expect(electron.Menu.setApplicationMenu).toHaveBeenCalledWith(vi.mocked(electron.Menu.buildFromTemplate).mock.results[0]!.value)
+    expect(electron.Menu.setApplicationMenu).toHaveBeenCalledWith(
+      vi.mocked(electron.Menu.buildFromTemplate).mock.results[0]!.value,
+    )
   })
 })

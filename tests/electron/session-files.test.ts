@@ -27,7 +27,11 @@ describe('session file dialogs', () => {
     host.saveSessionAs.mockClear()
     fake.electron.dialog.showOpenDialog.mockClear()
     fake.electron.dialog.showSaveDialog.mockClear()
-    const files = sessionFileDialogs(host, () => ourWindow as never, async () => 'Laptop: 16 cores / fast')
+    const files = sessionFileDialogs(
+      host,
+      () => ourWindow as never,
+      async () => 'Laptop: 16 cores / fast',
+    )
     dispose = registerLabIpc({} as LabApi, { isOurWindow: (s) => s === (ourWindow as never), sessionFiles: files })
   })
   afterEach(() => dispose())
@@ -46,14 +50,18 @@ describe('session file dialogs', () => {
   it('a bad file rejects with the host’s one-line reason', async () => {
     host.openSessionFile.mockRejectedValueOnce(new Error('broken.json is truncated: the JSON ends early'))
     fake.electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/tmp/broken.json'] })
-    await expect(fake.electron.ipcMain.invoke(IPC.openSessionDialog, ourWindow)).rejects.toThrow('broken.json is truncated')
+    await expect(fake.electron.ipcMain.invoke(IPC.openSessionDialog, ourWindow)).rejects.toThrow(
+      'broken.json is truncated',
+    )
   })
 
   it('Save Session As… writes where the dialog says, with the session name as the default file name', async () => {
     fake.electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/home/me/out.json' })
     expect(await fake.electron.ipcMain.invoke(IPC.saveSessionAsDialog, ourWindow, 'abc-1')).toBe('/home/me/out.json')
     expect(host.saveSessionAs).toHaveBeenCalledWith('abc-1', '/home/me/out.json')
-    expect(fake.electron.dialog.showSaveDialog.mock.calls[0]![1]).toMatchObject({ defaultPath: 'Laptop- 16 cores - fast.json' })
+    expect(fake.electron.dialog.showSaveDialog.mock.calls[0]![1]).toMatchObject({
+      defaultPath: 'Laptop- 16 cores - fast.json',
+    })
 
     fake.electron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true })
     expect(await fake.electron.ipcMain.invoke(IPC.saveSessionAsDialog, ourWindow, 'abc-1')).toBeNull()
@@ -62,7 +70,9 @@ describe('session file dialogs', () => {
 
   it('refuses a bad session id, and any other sender', async () => {
     await expect(fake.electron.ipcMain.invoke(IPC.saveSessionAsDialog, ourWindow, '../../etc')).rejects.toThrow()
-    await expect(fake.electron.ipcMain.invoke(IPC.openSessionDialog, { id: 'evil' })).rejects.toThrow(/not the lab window/)
+    await expect(fake.electron.ipcMain.invoke(IPC.openSessionDialog, { id: 'evil' })).rejects.toThrow(
+      /not the lab window/,
+    )
     expect(host.saveSessionAs).not.toHaveBeenCalled()
     expect(fake.electron.dialog.showOpenDialog).not.toHaveBeenCalled()
   })

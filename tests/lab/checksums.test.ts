@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { STRATEGIES, WORKLOADS } from '../../src/shared/catalog'
 import { SMALL_PARAMS, runToEnd } from '../helpers'
 
-
 // Checksums worked out independently of the lab's kernels.
 const KNOWN: Record<string, number> = {
   primes: 2262, // π(20 000)

@@ -5,7 +5,12 @@ import { Sampler, parseProcStat, utilisation } from '../../src/main/lab/sampler'
 
 describe('sampler maths', () => {
   it('parses per-core lines of /proc/stat and ignores the total line', () => {
-    const text = ['cpu  10 0 10 80 0 0 0 0 0 0', 'cpu0 5 0 5 40 0 0 0 0 0 0', 'cpu1 5 0 5 30 10 0 0 0 0 0', 'intr 1 2'].join('\n')
+    const text = [
+      'cpu  10 0 10 80 0 0 0 0 0 0',
+      'cpu0 5 0 5 40 0 0 0 0 0 0',
+      'cpu1 5 0 5 30 10 0 0 0 0 0',
+      'intr 1 2',
+    ].join('\n')
     expect(parseProcStat(text)).toEqual([
       { busy: 10, total: 50 },
       { busy: 10, total: 50 },

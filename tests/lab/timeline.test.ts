@@ -9,7 +9,8 @@ function overlapsWithinLane(trial: Trial): string | null {
   for (const [lane, slices] of byLane) {
     const sorted = [...slices].sort((a, b) => a.start - b.start)
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.start < sorted[i - 1]!.end) return `lane ${lane}: task ${sorted[i]!.task} starts before task ${sorted[i - 1]!.task} ends`
+      if (sorted[i]!.start < sorted[i - 1]!.end)
+        return `lane ${lane}: task ${sorted[i]!.task} starts before task ${sorted[i - 1]!.task} ends`
     }
   }
   return null

@@ -29,10 +29,19 @@ describe('layer rule', () => {
   })
 
   it.each([
-    ['src/main/lab/x.ts', "import { readFileSync } from 'node:fs'\nimport { WORKLOADS } from '../../shared/catalog'\nexport const a = [readFileSync, WORKLOADS]"],
-    ['src/main/electron/x.ts', "import { app } from 'electron'\nimport { LabHost } from '../lab/host'\nexport const a = [app, LabHost]"],
+    [
+      'src/main/lab/x.ts',
+      "import { readFileSync } from 'node:fs'\nimport { WORKLOADS } from '../../shared/catalog'\nexport const a = [readFileSync, WORKLOADS]",
+    ],
+    [
+      'src/main/electron/x.ts',
+      "import { app } from 'electron'\nimport { LabHost } from '../lab/host'\nexport const a = [app, LabHost]",
+    ],
     ['src/preload/x.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge"],
-    ['src/renderer/src/x.ts', "import { ref } from 'vue'\nimport { WORKLOADS } from '../../shared/catalog'\nexport const a = [ref, WORKLOADS]"],
+    [
+      'src/renderer/src/x.ts',
+      "import { ref } from 'vue'\nimport { WORKLOADS } from '../../shared/catalog'\nexport const a = [ref, WORKLOADS]",
+    ],
   ])('allows in %s: %s', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([])
   })

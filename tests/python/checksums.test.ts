@@ -4,7 +4,6 @@ import { WORKLOADS } from '../../src/shared/catalog'
 import { SMALL_PARAMS, runToEnd } from '../helpers'
 import { noPython } from './helpers'
 
-
 const PYTHON = ['py-sequential', 'py-threads', 'py-processes', 'py-asyncio']
 
 describe.skipIf(noPython)(

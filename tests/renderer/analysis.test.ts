@@ -39,7 +39,10 @@ describe('verdict', () => {
       verdict({
         ...base,
         workload: { title: 'Count primes', kind: 'cpu' },
-        stats: [makeStats('sequential', 1, 800, 1, { otherCores: 0.05 }), makeStats('threads', 2, 560, 1.43, { otherCores })],
+        stats: [
+          makeStats('sequential', 1, 800, 1, { otherCores: 0.05 }),
+          makeStats('threads', 2, 560, 1.43, { otherCores }),
+        ],
       })!.reasons.join(' ')
     expect(run(0.3)).toMatch(/Other programs kept up to 0\.3 cores busy while this ran \(during threads × 2\)/)
     expect(run(0.1)).not.toMatch(/Other programs/)
@@ -49,7 +52,10 @@ describe('verdict', () => {
     const v = verdict({
       ...base,
       workload: { title: 'Sleep', kind: 'io' },
-      stats: [makeStats('sequential', 1, 2500, 1, { cpuUtilisation: 0.02 }), makeStats('async', 1, 60, 41.7, { cpuUtilisation: 0.05 })],
+      stats: [
+        makeStats('sequential', 1, 2500, 1, { cpuUtilisation: 0.02 }),
+        makeStats('async', 1, 60, 41.7, { cpuUtilisation: 0.05 }),
+      ],
     })!
     expect(v.headline).toMatch(/^Async event loop won: 60.0 ms, 41\.70× faster/)
     expect(v.reasons.join(' ')).toMatch(/I\/O-bound.*not capped by the 2 cores/)
@@ -61,7 +67,10 @@ describe('verdict', () => {
       ...base,
       status: 'stopped',
       workload: { title: 'Empty tasks', kind: 'cpu' },
-      stats: [makeStats('sequential', 1, 5, 1, { noisy: true }), makeStats('processes', 2, 50, 0.1, { checksumOk: false })],
+      stats: [
+        makeStats('sequential', 1, 5, 1, { noisy: true }),
+        makeStats('processes', 2, 50, 0.1, { checksumOk: false }),
+      ],
     })!
     expect(v.headline).toMatch(/^Sequential won \(5\.00 ms\): concurrency did not pay/)
     const all = v.reasons.join(' ')
@@ -77,7 +86,13 @@ describe('verdict', () => {
 
 describe('timeline thinning', () => {
   it('draws one span per lane when tens of thousands of tasks are closer than a pixel', () => {
-    const slices = Array.from({ length: 50_000 }, (_, i) => ({ task: i, worker: i % 2, lane: i % 2, start: i * 10, end: i * 10 + 9 }))
+    const slices = Array.from({ length: 50_000 }, (_, i) => ({
+      task: i,
+      worker: i % 2,
+      lane: i % 2,
+      start: i * 10,
+      end: i * 10 + 9,
+    }))
     const lanes = thinSlices(slices, extentOf(slices)!, 800)
     expect(lanes.map((l) => l.lane)).toEqual([0, 1])
     expect(lanes.map((l) => l.tasks)).toEqual([25_000, 25_000])

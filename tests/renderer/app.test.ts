@@ -27,7 +27,9 @@ const press = async (key: string, mods: KeyboardEventInit = {}) => {
 
 async function menu(...labels: string[]): Promise<void> {
   for (const label of labels) {
-    const item = wrapper.findAll('[role^="menuitem"]').find((b) => b.find('.menu-label').exists() ? b.find('.menu-label').text() === label : b.text() === label)
+    const item = wrapper
+      .findAll('[role^="menuitem"]')
+      .find((b) => (b.find('.menu-label').exists() ? b.find('.menu-label').text() === label : b.text() === label))
     if (!item) throw new Error(`no menu item ${label}`)
     if (item.attributes('aria-haspopup') && item.element.closest('.menu-list')) await item.trigger('mouseenter')
     await item.trigger('click')
@@ -68,7 +70,9 @@ describe('the lab page in browser mode', () => {
     expect(wrapper.find('#param-size').attributes('aria-invalid')).toBe('true')
     expect(wrapper.find('button[type="submit"]').attributes('disabled')).toBeDefined()
     await menu('Run')
-    const run = wrapper.findAll('[role="menuitem"]').find((b) => b.find('.menu-label').exists() && b.find('.menu-label').text() === 'Run')!
+    const run = wrapper
+      .findAll('[role="menuitem"]')
+      .find((b) => b.find('.menu-label').exists() && b.find('.menu-label').text() === 'Run')!
     expect(run.attributes('disabled')).toBeDefined()
     await press('r', { ctrlKey: true })
     expect(lab.started).toHaveLength(0)
@@ -94,12 +98,18 @@ describe('the lab page in browser mode', () => {
 
     const stats = [makeStats('sequential', 1, 800, 1), makeStats('threads', 2, 400, 2)]
     lab.emit({ type: 'trial-end', runId: id, index: 0, trial: makeTrial('threads', 2, 400), stats })
-    lab.emit({ type: 'run-end', runId: id, run: makeRun(id, {}, { status: 'finished', endedAt: '2026-01-01T00:00:03.000Z', stats }) })
+    lab.emit({
+      type: 'run-end',
+      runId: id,
+      run: makeRun(id, {}, { status: 'finished', endedAt: '2026-01-01T00:00:03.000Z', stats }),
+    })
     await flushPromises()
     const rows = wrapper.findAll('[data-testid="results-row"]')
     expect(rows.map((r) => r.find('[data-testid="speedup"]').text())).toEqual(['1.00×', '2.00×'])
     expect(rows[1]!.text()).toContain('400 ms ± 4.00 ms')
-    expect(wrapper.find('[data-testid="verdict"]').text()).toContain('Worker threads × 2 won: 400 ms, 2.00× faster than sequential.')
+    expect(wrapper.find('[data-testid="verdict"]').text()).toContain(
+      'Worker threads × 2 won: 400 ms, 2.00× faster than sequential.',
+    )
     expect(wrapper.find('[data-testid="run-status"]').text()).toBe('Finished')
 
     const blobs: Blob[] = []

@@ -4,7 +4,14 @@ import type { Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSumma
 import { decodeSessionText, encodeSession } from '@shared/session'
 import type { GroupStats, Run, RunConfigInput, Trial } from '@shared/schemas'
 
-export const MACHINE = { cpuModel: 'Test CPU', logicalCores: 4, physicalCores: 2, memoryBytes: 8 * 1024 ** 3, os: 'TestOS', node: '20.0.0' }
+export const MACHINE = {
+  cpuModel: 'Test CPU',
+  logicalCores: 4,
+  physicalCores: 2,
+  memoryBytes: 8 * 1024 ** 3,
+  os: 'TestOS',
+  node: '20.0.0',
+}
 
 export class FakeLab implements LabApi {
   listeners = new Set<LabEventListener>()
@@ -14,7 +21,12 @@ export class FakeLab implements LabApi {
   nextId = 1
 
   async catalog(): Promise<Catalog> {
-    return { workloads: WORKLOADS, strategies: STRATEGIES, runtimes: [{ id: 'node', kind: 'node', version: '20', executable: 'node' }], machine: MACHINE }
+    return {
+      workloads: WORKLOADS,
+      strategies: STRATEGIES,
+      runtimes: [{ id: 'node', kind: 'node', version: '20', executable: 'node' }],
+      machine: MACHINE,
+    }
   }
   async startRun(config: RunConfigInput): Promise<string> {
     this.started.push(config)
@@ -114,7 +126,18 @@ export class FakeLab implements LabApi {
 export function makeRun(id: string, config: Partial<Run['config']> = {}, extra: Partial<Run> = {}): Run {
   return {
     id,
-    config: { workload: 'primes', params: { size: 1000, tasks: 4 }, strategies: ['sequential', 'threads'], workers: [1, 2], repetitions: 2, warmups: 0, chunkSize: 1, timeoutMs: 1000, samplerHz: 10, ...config },
+    config: {
+      workload: 'primes',
+      params: { size: 1000, tasks: 4 },
+      strategies: ['sequential', 'threads'],
+      workers: [1, 2],
+      repetitions: 2,
+      warmups: 0,
+      chunkSize: 1,
+      timeoutMs: 1000,
+      samplerHz: 10,
+      ...config,
+    },
     status: 'running',
     clockOrigin: 0,
     startedAt: '2026-01-01T00:00:00.000Z',
@@ -150,7 +173,13 @@ export function makeTrial(strategy: string, workers: number, wallMs: number, ext
   }
 }
 
-export function makeStats(strategy: string, workers: number, meanMs: number, speedup: number | null, extra: Partial<GroupStats> = {}): GroupStats {
+export function makeStats(
+  strategy: string,
+  workers: number,
+  meanMs: number,
+  speedup: number | null,
+  extra: Partial<GroupStats> = {},
+): GroupStats {
   return {
     strategy,
     workers,
@@ -186,5 +215,14 @@ export function makeSession(id: string, runs: Run[], extra: Partial<Session> = {
 }
 
 function summary(s: Session): SessionSummary {
-  return { id: s.id, name: s.name, notes: s.notes, createdAt: s.createdAt, updatedAt: s.updatedAt, machine: 'Test CPU · 4 cores · TestOS', runs: s.runs.length, sizeBytes: 100 }
+  return {
+    id: s.id,
+    name: s.name,
+    notes: s.notes,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    machine: 'Test CPU · 4 cores · TestOS',
+    runs: s.runs.length,
+    sizeBytes: 100,
+  }
 }

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
-import { INITIAL_MENU_STATE, availablePresets, buildMenu, commandItems, formatAccelerator, matchesAccelerator } from '@shared/menu'
+import {
+  INITIAL_MENU_STATE,
+  availablePresets,
+  buildMenu,
+  commandItems,
+  formatAccelerator,
+  matchesAccelerator,
+} from '@shared/menu'
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
+const key = (
+  k: string,
+  mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {},
+) => ({
   key: k,
   ctrlKey: false,
   metaKey: false,
@@ -38,7 +48,8 @@ describe('menu model', () => {
   const catalog = { workloads: WORKLOADS, strategies: STRATEGIES }
 
   it('enables Run only when the configuration is valid and nothing runs, Stop only while running', () => {
-    const find = (state: typeof INITIAL_MENU_STATE, k: string) => commandItems(buildMenu(catalog, state, { development: false })).find((i) => i.key === k)!
+    const find = (state: typeof INITIAL_MENU_STATE, k: string) =>
+      commandItems(buildMenu(catalog, state, { development: false })).find((i) => i.key === k)!
     expect(find({ ...INITIAL_MENU_STATE, canRun: false }, 'run.start').enabled).toBe(false)
     expect(find({ ...INITIAL_MENU_STATE, canRun: true }, 'run.start').enabled).toBe(true)
     expect(find({ ...INITIAL_MENU_STATE, canRun: true, running: true }, 'run.start').enabled).toBe(false)
@@ -69,16 +80,17 @@ describe('menu model', () => {
       'python-gil-released',
       'python-io',
     ])
-    expect(availablePresets({ workloads: WORKLOADS, strategies: STRATEGIES.filter((s) => s.id !== 'processes') }).map((p) => p.id)).toEqual([
-      'io-sequential-async-threads',
-      'python-gil',
-      'python-gil-released',
-      'python-io',
-    ])
+    expect(
+      availablePresets({ workloads: WORKLOADS, strategies: STRATEGIES.filter((s) => s.id !== 'processes') }).map(
+        (p) => p.id,
+      ),
+    ).toEqual(['io-sequential-async-threads', 'python-gil', 'python-gil-released', 'python-io'])
   })
 
   it('drops the Python presets where the Python strategies are unavailable', () => {
-    const noPython = STRATEGIES.map((s) => (s.runtime === 'python' ? { ...s, unavailable: 'no Python 3.8 or newer was found' } : s))
+    const noPython = STRATEGIES.map((s) =>
+      s.runtime === 'python' ? { ...s, unavailable: 'no Python 3.8 or newer was found' } : s,
+    )
     expect(availablePresets({ workloads: WORKLOADS, strategies: noPython }).map((p) => p.id)).toEqual([
       'cpu-threads-vs-processes',
       'io-sequential-async-threads',

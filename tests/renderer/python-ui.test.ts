@@ -216,7 +216,7 @@ describe('results table, busy cores', () => {
     )
   })
 
-  it('names the interpreter a saved run really used, not this machine\'s default', async () => {
+  it("names the interpreter a saved run really used, not this machine's default", async () => {
     await mountWith(ResultsTable, [PY311])
     const run = useRunStore(pinia)
     run.show(
@@ -225,8 +225,17 @@ describe('results table, busy cores', () => {
         { workload: 'countdown', strategies: ['py-sequential', 'py-threads'], workers: [2] },
         {
           status: 'finished',
-          stats: [makeStats('py-sequential', 1, 1000, 1, { cpuMs: 990 }), makeStats('py-threads', 2, 1050, 0.95, { cpuMs: 1040 })],
-          python: { executable: '/opt/python3.9', version: '3.9.18', freeThreaded: false, gil: true, switchIntervalMs: 2 },
+          stats: [
+            makeStats('py-sequential', 1, 1000, 1, { cpuMs: 990 }),
+            makeStats('py-threads', 2, 1050, 0.95, { cpuMs: 1040 }),
+          ],
+          python: {
+            executable: '/opt/python3.9',
+            version: '3.9.18',
+            freeThreaded: false,
+            gil: true,
+            switchIntervalMs: 2,
+          },
         },
       ),
     )

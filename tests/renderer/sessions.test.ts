@@ -15,10 +15,26 @@ let lab: FakeLab
 let pinia: Pinia
 let wrapper: VueWrapper
 
-const statsA = [makeStats('sequential', 1, 800, 1, { n: 3, stdevMs: 8 }), makeStats('threads', 2, 400, 2, { n: 3, stdevMs: 4 })]
-const statsB = [makeStats('sequential', 1, 790, 1, { n: 3, stdevMs: 8 }), makeStats('threads', 2, 200, 3.95, { n: 3, stdevMs: 2 })]
+const statsA = [
+  makeStats('sequential', 1, 800, 1, { n: 3, stdevMs: 8 }),
+  makeStats('threads', 2, 400, 2, { n: 3, stdevMs: 4 }),
+]
+const statsB = [
+  makeStats('sequential', 1, 790, 1, { n: 3, stdevMs: 8 }),
+  makeStats('threads', 2, 200, 3.95, { n: 3, stdevMs: 2 }),
+]
 const finished = (id: string, stats = statsA, extra = {}) =>
-  makeRun(id, {}, { status: 'finished', endedAt: '2026-01-01T00:00:02.000Z', stats, trials: [makeTrial('sequential', 1, 800), makeTrial('threads', 2, 400)], ...extra })
+  makeRun(
+    id,
+    {},
+    {
+      status: 'finished',
+      endedAt: '2026-01-01T00:00:02.000Z',
+      stats,
+      trials: [makeTrial('sequential', 1, 800), makeTrial('threads', 2, 400)],
+      ...extra,
+    },
+  )
 
 async function mountApp(shell: LabShell | null = null): Promise<VueWrapper> {
   pinia = createPinia()
@@ -30,7 +46,9 @@ async function mountApp(shell: LabShell | null = null): Promise<VueWrapper> {
 
 async function menu(...labels: string[]): Promise<void> {
   for (const label of labels) {
-    const item = wrapper.findAll('[role^="menuitem"]').find((b) => (b.find('.menu-label').exists() ? b.find('.menu-label').text() === label : b.text() === label))
+    const item = wrapper
+      .findAll('[role^="menuitem"]')
+      .find((b) => (b.find('.menu-label').exists() ? b.find('.menu-label').text() === label : b.text() === label))
     if (!item) throw new Error(`no menu item ${label}`)
     if (item.attributes('aria-haspopup') && item.element.closest('.menu-list')) await item.trigger('mouseenter')
     await item.trigger('click')
@@ -39,10 +57,14 @@ async function menu(...labels: string[]): Promise<void> {
 }
 
 const tab = async (name: string) => {
-  await wrapper.findAll('nav[aria-label="Views"] button').find((b) => b.text() === name)!.trigger('click')
+  await wrapper
+    .findAll('nav[aria-label="Views"] button')
+    .find((b) => b.text() === name)!
+    .trigger('click')
   await flushPromises()
 }
-const button = (root: { findAll: VueWrapper['findAll'] }, text: string) => root.findAll('button').find((b) => b.text() === text)!
+const button = (root: { findAll: VueWrapper['findAll'] }, text: string) =>
+  root.findAll('button').find((b) => b.text() === text)!
 const resultRows = () => wrapper.findAll('[data-testid="results-row"]').map((r) => r.text())
 
 beforeEach(() => {
@@ -88,7 +110,10 @@ describe('the Sessions view', () => {
     await tab('Sessions')
     await button(wrapper.findAll('[data-testid="session-row"]')[0]!, 'Rename').trigger('click')
     await wrapper.find('input[aria-label="New name for Laptop"]').setValue('Laptop on battery')
-    await wrapper.find('input[aria-label="New name for Laptop"]').element.closest('form')!.dispatchEvent(new Event('submit'))
+    await wrapper
+      .find('input[aria-label="New name for Laptop"]')
+      .element.closest('form')!
+      .dispatchEvent(new Event('submit'))
     await flushPromises()
     expect(lab.sessions.get('one')!.name).toBe('Laptop on battery')
     expect(wrapper.findAll('[data-testid="session-name"]')[0]!.text()).toBe('Laptop on battery')
@@ -121,7 +146,9 @@ describe('the File menu', () => {
     await mountApp()
     await menu('File')
     for (const label of ['New Session', 'Open Session…', 'Save Session', 'Save Session As…']) {
-      const item = wrapper.findAll('[role="menuitem"]').find((b) => b.find('.menu-label').exists() && b.find('.menu-label').text() === label)!
+      const item = wrapper
+        .findAll('[role="menuitem"]')
+        .find((b) => b.find('.menu-label').exists() && b.find('.menu-label').text() === label)!
       expect(item.attributes('disabled')).toBeUndefined()
     }
     await menu('Recent Sessions', 'Server')
@@ -155,7 +182,11 @@ describe('the File menu', () => {
     await useSessionsStore(pinia).open('one')
     await flushPromises()
     const before = resultRows()
-    await useSessionsStore(pinia).importFile({ name: 'broken.json', size: 10, text: async () => '{"format": "concurrency-lab-session", "runs": [' })
+    await useSessionsStore(pinia).importFile({
+      name: 'broken.json',
+      size: 10,
+      text: async () => '{"format": "concurrency-lab-session", "runs": [',
+    })
     await flushPromises()
     const error = wrapper.find('[data-testid="session-error"]').text()
     expect(error).toContain('broken.json')
@@ -237,7 +268,14 @@ describe('the Compare view', () => {
   })
 
   it('compares runs of two different sessions, with machine differences highlighted', async () => {
-    lab.sessions.set('two', makeSession('two', [finished('run-c', statsB, { machine: { ...makeRun('x').machine, cpuModel: 'Server CPU', logicalCores: 32 } })], { name: 'Server' }))
+    lab.sessions.set(
+      'two',
+      makeSession(
+        'two',
+        [finished('run-c', statsB, { machine: { ...makeRun('x').machine, cpuModel: 'Server CPU', logicalCores: 32 } })],
+        { name: 'Server' },
+      ),
+    )
     await mountApp()
     await useSessionsStore(pinia).open('one')
     await tab('Compare')
@@ -247,7 +285,9 @@ describe('the Compare view', () => {
     expect((wrapper.find('[data-testid="compare-run-b"]').element as HTMLSelectElement).value).toBe('run-c')
     // Reading another session for Compare does not change the current one.
     expect(lab.current?.id).toBe('one')
-    const differing = wrapper.findAll('[data-testid="machine-row"]').filter((r) => r.attributes('data-differs') === 'true')
+    const differing = wrapper
+      .findAll('[data-testid="machine-row"]')
+      .filter((r) => r.attributes('data-differs') === 'true')
     expect(differing.map((r) => r.find('th').text())).toEqual(['CPU', 'logical cores'])
     expect(wrapper.findAll('[data-testid="difference-row"]')).toHaveLength(2)
   })
@@ -281,7 +321,9 @@ describe('when', () => {
     const { when } = await import('../../src/renderer/src/run-label')
     const now = new Date('2026-11-22T15:00:00')
     expect(when('2026-11-22T14:03:12', now)).toBe(`today, ${new Date('2026-11-22T14:03:12').toLocaleTimeString()}`)
-    expect(when('2026-11-20T14:03:12', now)).toBe(`${new Date('2026-11-20T14:03:12').toLocaleDateString()} ${new Date('2026-11-20T14:03:12').toLocaleTimeString()}`)
+    expect(when('2026-11-20T14:03:12', now)).toBe(
+      `${new Date('2026-11-20T14:03:12').toLocaleDateString()} ${new Date('2026-11-20T14:03:12').toLocaleTimeString()}`,
+    )
     expect(when('not a date', now)).toBe('not a date')
   })
 })

@@ -50,7 +50,12 @@ describe('config store', () => {
     const preset = PRESETS[0]!
     config.applyPreset(preset)
     expect(config.activePreset?.id).toBe(preset.id)
-    expect(config.input).toMatchObject({ workload: preset.workload, strategies: preset.strategies, workers: preset.workers, repetitions: preset.repetitions })
+    expect(config.input).toMatchObject({
+      workload: preset.workload,
+      strategies: preset.strategies,
+      workers: preset.workers,
+      repetitions: preset.repetitions,
+    })
     config.selectWorkload('sleep')
     expect(config.activePreset).toBeNull()
   })
@@ -81,11 +86,27 @@ describe('run store', () => {
     await run.start(useConfigStore().input)
     const id = run.runId!
     run.handleEvent({ type: 'run-start', runId: id, run: makeRun(id) })
-    run.handleEvent({ type: 'sample', runId: id, samples: [{ t: 100_000, cores: [10, 20, 30, 40], rss: 1 }, { t: 200_000, cores: [50, 60, 70, 80], rss: 1 }] })
+    run.handleEvent({
+      type: 'sample',
+      runId: id,
+      samples: [
+        { t: 100_000, cores: [10, 20, 30, 40], rss: 1 },
+        { t: 200_000, cores: [50, 60, 70, 80], rss: 1 },
+      ],
+    })
     expect(run.sampleCount).toBe(2)
     expect(run.latestSample?.cores).toEqual([50, 60, 70, 80])
     expect(seen).toEqual([100_000, 200_000])
-    run.handleEvent({ type: 'trial-start', runId: id, index: 0, strategy: 'threads', workers: 2, repetition: 0, warmup: false, start: 150_000 })
+    run.handleEvent({
+      type: 'trial-start',
+      runId: id,
+      index: 0,
+      strategy: 'threads',
+      workers: 2,
+      repetition: 0,
+      warmup: false,
+      start: 150_000,
+    })
     expect(run.allMarkers()).toEqual([{ t: 150_000, label: 'threads × 2' }])
     run.handleEvent({ type: 'tasks', runId: id, index: 0, slices: [{ task: 0, worker: 0, lane: 0, start: 1, end: 2 }] })
     expect(run.timelineOf(0)).toHaveLength(1)
@@ -94,7 +115,11 @@ describe('run store', () => {
     expect(run.trials).toHaveLength(1)
     expect(run.timelineOf(0)).toHaveLength(2) // the finished trial's own timeline
     expect(run.stats).toEqual(stats)
-    run.handleEvent({ type: 'run-end', runId: id, run: makeRun(id, {}, { status: 'stopped', endedAt: '2026-01-01T00:00:02.000Z', stats, errors: ['x failed'] }) })
+    run.handleEvent({
+      type: 'run-end',
+      runId: id,
+      run: makeRun(id, {}, { status: 'stopped', endedAt: '2026-01-01T00:00:02.000Z', stats, errors: ['x failed'] }),
+    })
     expect(run.phase).toBe('stopped')
     expect(run.running).toBe(false)
     expect(run.errors).toEqual(['x failed'])

@@ -68,7 +68,13 @@ describe('WebSocket transport', () => {
     socket.open()
     const seen: LabEvent[] = []
     const off = api.onEvent((e) => seen.push(e))
-    socket.reply({ type: 'events', events: [{ type: 'progress', runId: 'r', done: 1, total: 2, strategy: 's', workers: 1, etaMs: 5 }, { type: 'error', runId: 'r', message: 'boom' }] })
+    socket.reply({
+      type: 'events',
+      events: [
+        { type: 'progress', runId: 'r', done: 1, total: 2, strategy: 's', workers: 1, etaMs: 5 },
+        { type: 'error', runId: 'r', message: 'boom' },
+      ],
+    })
     off()
     socket.reply({ type: 'events', events: [{ type: 'error', runId: 'r', message: 'after' }] })
     expect(seen.map((e) => e.type)).toEqual(['progress', 'error'])
@@ -97,7 +103,10 @@ describe('choosing the transport', () => {
     expect(t.api).toBe(lab)
   })
   it('falls back to the WebSocket in a plain browser', () => {
-    const t = chooseTransport({ location: { protocol: 'http:', host: '127.0.0.1:1', search: '?token=t' } }, (u) => new FakeSocket(u))
+    const t = chooseTransport(
+      { location: { protocol: 'http:', host: '127.0.0.1:1', search: '?token=t' } },
+      (u) => new FakeSocket(u),
+    )
     expect(t.kind).toBe('browser')
     expect(t.api).toBeInstanceOf(WebSocketLabApi)
     expect(t.shell).toBeNull()

@@ -30,7 +30,10 @@ afterAll(async () => {
 
 type Reply = { type: string; id?: number | null; ok?: boolean; value?: unknown; error?: string; events?: LabEvent[] }
 
-function connect(query = `?token=${server.token}`, headers: Record<string, string> = { Origin: origin }): Promise<{ ws: WebSocket; messages: Reply[] }> {
+function connect(
+  query = `?token=${server.token}`,
+  headers: Record<string, string> = { Origin: origin },
+): Promise<{ ws: WebSocket; messages: Reply[] }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers })
     const messages: Reply[] = []
@@ -78,7 +81,12 @@ describe('browser-mode HTTP', () => {
   })
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const path of ['/../lab-secret.txt', '/%2e%2e/lab-secret.txt', '/..%2flab-secret.txt', '/assets/../../lab-secret.txt']) {
+    for (const path of [
+      '/../lab-secret.txt',
+      '/%2e%2e/lab-secret.txt',
+      '/..%2flab-secret.txt',
+      '/assets/../../lab-secret.txt',
+    ]) {
       const res = await fetch(`${origin}${path}${path.includes('?') ? '&' : '?'}token=${server.token}`)
       expect(res.status, path).toBe(404)
     }
@@ -87,10 +95,18 @@ describe('browser-mode HTTP', () => {
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const { request } = await import('node:http')
     const status = await new Promise<number>((resolve) => {
-      request({ host: '127.0.0.1', port: server.port, path: `/?token=${server.token}`, headers: { Host: `evil.example:${server.port}` } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      }).end()
+      request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: `/?token=${server.token}`,
+          headers: { Host: `evil.example:${server.port}` },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      ).end()
     })
     expect(status).toBe(403)
   })
@@ -110,7 +126,12 @@ describe('browser-mode WebSocket', () => {
     expect(catalog.ok).toBe(true)
     expect((catalog.value as { workloads: unknown[] }).workloads.length).toBeGreaterThan(0)
 
-    const bad = await call(conn, { type: 'call', id: 2, method: 'startRun', args: [{ workload: 'primes', strategies: ['sequential'], repetitions: 0 }] })
+    const bad = await call(conn, {
+      type: 'call',
+      id: 2,
+      method: 'startRun',
+      args: [{ workload: 'primes', strategies: ['sequential'], repetitions: 0 }],
+    })
     expect(bad).toMatchObject({ id: 2, ok: false })
     expect(bad.error).toMatch(/repetitions must be an integer from 1 to 1000, got 0/)
 
@@ -127,13 +148,23 @@ describe('browser-mode WebSocket', () => {
       type: 'call',
       id: 1,
       method: 'startRun',
-      args: [{ workload: 'primes', params: { size: 2000, tasks: 4 }, strategies: ['sequential'], repetitions: 1, warmups: 0 }],
+      args: [
+        {
+          workload: 'primes',
+          params: { size: 2000, tasks: 4 },
+          strategies: ['sequential'],
+          repetitions: 1,
+          warmups: 0,
+        },
+      ],
     })
     expect(started.ok).toBe(true)
     const runId = started.value as string
     const events = (): LabEvent[] => conn.messages.filter((m) => m.type === 'events').flatMap((m) => m.events!)
     while (!events().some((e) => e.type === 'run-end' && e.runId === runId)) await new Promise((r) => setTimeout(r, 20))
-    const types = events().filter((e) => e.runId === runId).map((e) => e.type)
+    const types = events()
+      .filter((e) => e.runId === runId)
+      .map((e) => e.type)
     expect(types[0]).toBe('run-start')
     expect(types).toContain('trial-end')
     expect(types.at(-1)).toBe('run-end')
@@ -149,7 +180,9 @@ describe('npm run serve options', () => {
     expect(parsePortForTests(['--port', '8123'], {})).toBe(8123)
     expect(parsePortForTests(['--port=8124'], {})).toBe(8124)
     expect(parsePortForTests([], { LAB_PORT: '9000' })).toBe(9000)
-    expect(() => parsePortForTests(['--port', 'abc'], {})).toThrow('--port must be an integer from 0 to 65535, got "abc"')
+    expect(() => parsePortForTests(['--port', 'abc'], {})).toThrow(
+      '--port must be an integer from 0 to 65535, got "abc"',
+    )
     expect(() => parsePortForTests(['--bogus'], {})).toThrow(/unknown option "--bogus"/)
   })
 })

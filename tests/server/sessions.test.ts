@@ -18,7 +18,11 @@ writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>lab</title
 const sessionsDir = mkdtempSync(join(tmpdir(), 'lab-server-sessions-'))
 
 // No runs here: the entries are never loaded.
-const host = new LabHost({ entries: { thread: 'unused', process: 'unused' }, launcher: new NodeProcessLauncher(), sessionsDir })
+const host = new LabHost({
+  entries: { thread: 'unused', process: 'unused' },
+  launcher: new NodeProcessLauncher(),
+  sessionsDir,
+})
 let server: LabServer
 let ws: WebSocket
 const replies = new Map<number, { ok: boolean; value?: unknown; error?: string }>()
@@ -26,7 +30,9 @@ let nextId = 1
 
 beforeAll(async () => {
   server = await startLabServer({ lab: host, rendererDir })
-  ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { Origin: `http://127.0.0.1:${server.port}` } })
+  ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, {
+    headers: { Origin: `http://127.0.0.1:${server.port}` },
+  })
   ws.on('message', (data) => {
     const m = JSON.parse(String(data)) as { type: string; id: number; ok: boolean; value?: unknown; error?: string }
     if (m.type === 'result') replies.set(m.id, m)
@@ -81,7 +87,9 @@ describe('session calls over the WebSocket', () => {
   it('answers a bad file with one line naming it, and leaves the library and current session as they were', async () => {
     const before = await call<SessionSummary[]>('listSessions')
     const current = await call<Session | null>('currentSession')
-    await expect(call('importSession', '{"format": "concurrency-lab-session", "runs": [', 'broken.json')).rejects.toThrow(/broken\.json/)
+    await expect(
+      call('importSession', '{"format": "concurrency-lab-session", "runs": [', 'broken.json'),
+    ).rejects.toThrow(/broken\.json/)
     await expect(call('importSession', '', 'empty.json')).rejects.toThrow(/empty\.json/)
     expect(await call<SessionSummary[]>('listSessions')).toEqual(before)
     expect((await call<Session | null>('currentSession'))?.id).toBe(current?.id)
@@ -99,8 +107,13 @@ describe('npm run serve --data-dir', () => {
     expect(parseServeOptions([], {}).dataDir).toBe(join(homedir(), '.concurrency-lab', 'sessions'))
     expect(parseServeOptions([], { CONCURRENCY_LAB_DATA_DIR: '/tmp/lab-a' }).dataDir).toBe('/tmp/lab-a')
     expect(defaultDataDir({ CONCURRENCY_LAB_DATA_DIR: '/tmp/lab-a' })).toBe('/tmp/lab-a')
-    expect(parseServeOptions(['--data-dir', 'rel/dir'], { CONCURRENCY_LAB_DATA_DIR: '/tmp/lab-a' }).dataDir).toBe(resolve('rel/dir'))
-    expect(parseServeOptions(['--data-dir=/tmp/lab-b', '--port', '8125'], {})).toEqual({ port: 8125, dataDir: '/tmp/lab-b' })
+    expect(parseServeOptions(['--data-dir', 'rel/dir'], { CONCURRENCY_LAB_DATA_DIR: '/tmp/lab-a' }).dataDir).toBe(
+      resolve('rel/dir'),
+    )
+    expect(parseServeOptions(['--data-dir=/tmp/lab-b', '--port', '8125'], {})).toEqual({
+      port: 8125,
+      dataDir: '/tmp/lab-b',
+    })
     expect(() => parseServeOptions(['--data-dir'], {})).toThrow('--data-dir must name a folder')
   })
 })

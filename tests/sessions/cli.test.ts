@@ -11,13 +11,32 @@ import { makeRun, makeSession } from './fixtures'
 const dir = mkdtempSync(join(tmpdir(), 'lab-cli-sessions-'))
 const dataDir = join(dir, 'library')
 const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/concurrency-lab.js'), ...args], { encoding: 'utf8', timeout: 60_000, env })
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/concurrency-lab.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env,
+  })
 const laptop = join(dir, 'laptop.json')
 const server = join(dir, 'server.json')
 
 beforeAll(async () => {
-  await writeSessionFile(laptop, makeSession([makeRun({ seed: 1, id: 'laptop-1' }), makeRun({ seed: 3, id: 'laptop-2', repetitions: 5 })], 'laptop', 'Laptop'))
-  await writeSessionFile(server, makeSession([makeRun({ seed: 2, id: 'server-1', repetitions: 5, meanMs: (s) => (s === 'sequential' ? 40 : 100) })], 'server', 'Server'))
+  await writeSessionFile(
+    laptop,
+    makeSession(
+      [makeRun({ seed: 1, id: 'laptop-1' }), makeRun({ seed: 3, id: 'laptop-2', repetitions: 5 })],
+      'laptop',
+      'Laptop',
+    ),
+  )
+  await writeSessionFile(
+    server,
+    makeSession(
+      [makeRun({ seed: 2, id: 'server-1', repetitions: 5, meanMs: (s) => (s === 'sequential' ? 40 : 100) })],
+      'server',
+      'Server',
+    ),
+  )
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -49,7 +68,9 @@ describe('concurrency-lab show / compare / export', () => {
     expect(JSON.parse(cli('export', laptop, '--format', 'json').stdout).id).toBe('laptop-2')
     const md = join(dir, 'report.md')
     expect(cli('export', server, '-f', 'md', '-o', md).status).toBe(0)
-    expect(readFileSync(md, 'utf8')).toMatch(/^# Count primes[\s\S]*\| Strategy \| Workers \| Mean \[ms\][\s\S]*## Verdict\n\nsequential was the fastest[\s\S]*No concurrent strategy beat running the tasks one after another here/)
+    expect(readFileSync(md, 'utf8')).toMatch(
+      /^# Count primes[\s\S]*\| Strategy \| Workers \| Mean \[ms\][\s\S]*## Verdict\n\nsequential was the fastest[\s\S]*No concurrent strategy beat running the tasks one after another here/,
+    )
   })
 
   it('show and sessions read the library by id', async () => {
@@ -71,11 +92,23 @@ describe('concurrency-lab show / compare / export', () => {
     ['malformed', () => bad('malformed.json', '{"format": nope}'), /is not valid JSON/],
     ['binary', () => bad('binary.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0])), /holds binary data/],
     ['foreign', () => bad('foreign.json', '{"name": "some-package"}'), /is not a Concurrency Lab session/],
-    ['newer', () => bad('newer.json', '{"format": "concurrency-lab-session", "schemaVersion": 3, "writtenBy": "Concurrency Lab 4.0.0"}'), /was written by schema version 3 \(Concurrency Lab 4\.0\.0\); this lab reads up to 1/],
+    [
+      'newer',
+      () =>
+        bad(
+          'newer.json',
+          '{"format": "concurrency-lab-session", "schemaVersion": 3, "writtenBy": "Concurrency Lab 4.0.0"}',
+        ),
+      /was written by schema version 3 \(Concurrency Lab 4\.0\.0\); this lab reads up to 1/,
+    ],
     ['missing', () => join(dir, 'missing.json'), /missing\.json does not exist/],
   ])('exits 2 with one line for a %s file', (_kind, make, message) => {
     const path = make()
-    for (const args of [['show', path], ['compare', path, laptop], ['export', path, '--format', 'csv']]) {
+    for (const args of [
+      ['show', path],
+      ['compare', path, laptop],
+      ['export', path, '--format', 'csv'],
+    ]) {
       const out = cli(...args)
       expect(out.status, args.join(' ')).toBe(2)
       expect(out.stdout).toBe('')
@@ -85,7 +118,9 @@ describe('concurrency-lab show / compare / export', () => {
   })
 
   it('exits 2 for a run number or format that does not exist', () => {
-    expect(cli('export', laptop, '--format', 'xml').stderr).toBe('error: --format must be one of json, csv, md, got "xml"\n')
+    expect(cli('export', laptop, '--format', 'xml').stderr).toBe(
+      'error: --format must be one of json, csv, md, got "xml"\n',
+    )
     const out = cli('compare', laptop, server, '--run-b', '2')
     expect(out.status).toBe(2)
     expect(out.stderr).toBe(`error: --run-b must be a run number from 1 to 1 (${server} holds 1 run), got "2"\n`)
@@ -94,16 +129,57 @@ describe('concurrency-lab show / compare / export', () => {
   it('run --out where nothing can be written: prints the results, says why, exits 1', () => {
     const blocked = join(dir, 'a-file')
     writeFileSync(blocked, 'not a folder')
-    const out = cli('run', '-w', 'sleep', '-s', 'async', '-r', '1', '--warmup', '0', '-p', 'tasks=2', '-p', 'duration=1', '--no-progress', '--no-autosave', '--out', join(blocked, 'run.json'))
+    const out = cli(
+      'run',
+      '-w',
+      'sleep',
+      '-s',
+      'async',
+      '-r',
+      '1',
+      '--warmup',
+      '0',
+      '-p',
+      'tasks=2',
+      '-p',
+      'duration=1',
+      '--no-progress',
+      '--no-autosave',
+      '--out',
+      join(blocked, 'run.json'),
+    )
     expect(out.status).toBe(1)
     expect(out.stdout).toMatch(/^async\s+1\s/m)
-    expect(out.stderr).toMatch(/^error: cannot save .*a-file\/run\.json: .*a-file is not a folder \((ENOTDIR|EEXIST)\); nothing was changed there; save it somewhere else\n$/)
+    expect(out.stderr).toMatch(
+      /^error: cannot save .*a-file\/run\.json: .*a-file is not a folder \((ENOTDIR|EEXIST)\); nothing was changed there; save it somewhere else\n$/,
+    )
   })
 
   it('run autosaves into --data-dir and --out writes that same session', () => {
     const library = join(dir, 'autosave-library')
     const file = join(dir, 'run-session.json')
-    const out = cli('run', '-w', 'sleep', '-s', 'async', '-r', '1', '--warmup', '0', '-p', 'tasks=2', '-p', 'duration=1', '--no-progress', '--data-dir', library, '--name', 'CLI session', '--out', file)
+    const out = cli(
+      'run',
+      '-w',
+      'sleep',
+      '-s',
+      'async',
+      '-r',
+      '1',
+      '--warmup',
+      '0',
+      '-p',
+      'tasks=2',
+      '-p',
+      'duration=1',
+      '--no-progress',
+      '--data-dir',
+      library,
+      '--name',
+      'CLI session',
+      '--out',
+      file,
+    )
     expect(out.status).toBe(0)
     const listed = JSON.parse(cli('sessions', '--json', '--data-dir', library).stdout)
     expect(listed).toHaveLength(1)

@@ -73,28 +73,65 @@ describe('session file codec', () => {
 
   it('refuses a newer schema version, saying which version and lab wrote it', () => {
     const file = JSON.parse(encodeSession(makeSession(), 'x'))
-    const newer = { ...file, schemaVersion: 7, writtenBy: 'Concurrency Lab 9.2.0', runs: 'a shape this lab cannot know' }
+    const newer = {
+      ...file,
+      schemaVersion: 7,
+      writtenBy: 'Concurrency Lab 9.2.0',
+      runs: 'a shape this lab cannot know',
+    }
     const { problem, message } = problemOf(() => decodeSessionText(JSON.stringify(newer), 'future.json'))
     expect(problem).toBe('newer-version')
-    expect(message).toBe('future.json was written by schema version 7 (Concurrency Lab 9.2.0); this lab reads up to 1: update Concurrency Lab to open it')
+    expect(message).toBe(
+      'future.json was written by schema version 7 (Concurrency Lab 9.2.0); this lab reads up to 1: update Concurrency Lab to open it',
+    )
   })
 
   const valid = encodeSession(makeSession(), 'test')
   it.each<[string, Uint8Array, SessionProblem, RegExp]>([
     ['empty', new Uint8Array(0), 'empty', /^f\.json is empty \(0 bytes\)/],
     ['whitespace only', utf8('  \n\t '), 'empty', /^f\.json is empty/],
-    ['truncated', utf8(valid.slice(0, Math.floor(valid.length / 2))), 'truncated', /^f\.json is truncated: its JSON ends early/],
+    [
+      'truncated',
+      utf8(valid.slice(0, Math.floor(valid.length / 2))),
+      'truncated',
+      /^f\.json is truncated: its JSON ends early/,
+    ],
     ['truncated inside a string', utf8('{"format": "concurrency-lab-sess'), 'truncated', /is truncated/],
     ['malformed', utf8('{"format": "concurrency-lab-session",, }'), 'malformed', /^f\.json is not valid JSON/],
     ['trailing garbage', utf8(`${valid} and more`), 'malformed', /^f\.json is not valid JSON at character \d+/],
-    ['binary (zero bytes)', new Uint8Array([0x7b, 0x00, 0x01, 0xff, 0x10]), 'binary', /^f\.json is not a session file: it holds binary data \(a zero byte at offset 1\)/],
+    [
+      'binary (zero bytes)',
+      new Uint8Array([0x7b, 0x00, 0x01, 0xff, 0x10]),
+      'binary',
+      /^f\.json is not a session file: it holds binary data \(a zero byte at offset 1\)/,
+    ],
     ['binary (not UTF-8)', new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), 'binary', /not UTF-8 text/],
-    ['foreign JSON object', utf8('{"name": "package", "version": "1.0.0"}'), 'foreign', /^f\.json is not a Concurrency Lab session: it has no "format": "concurrency-lab-session" field$/],
+    [
+      'foreign JSON object',
+      utf8('{"name": "package", "version": "1.0.0"}'),
+      'foreign',
+      /^f\.json is not a Concurrency Lab session: it has no "format": "concurrency-lab-session" field$/,
+    ],
     ['foreign JSON array', utf8('[1, 2, 3]'), 'foreign', /it is JSON holding an array, not a session/],
     ['another format', utf8('{"format": "hyperfine"}'), 'foreign', /its format is "hyperfine"/],
-    ['a damaged field', utf8(valid.replace('"wallMs":', '"wallMs":"slow","x":')), 'invalid', /^f\.json is damaged: runs\[0\]\.trials\[0\]\.wallMs/],
-    ['columns of unequal length', utf8(valid.replace('"task":[0,', '"task":[')), 'invalid', /^f\.json is damaged: runs\[0\]\.trials\[0\]\.timeline columns must all have the same length/],
-    ['a bad schemaVersion', utf8(valid.replace('"schemaVersion":1', '"schemaVersion":"one"')), 'invalid', /schemaVersion must be a whole number, got "one"/],
+    [
+      'a damaged field',
+      utf8(valid.replace('"wallMs":', '"wallMs":"slow","x":')),
+      'invalid',
+      /^f\.json is damaged: runs\[0\]\.trials\[0\]\.wallMs/,
+    ],
+    [
+      'columns of unequal length',
+      utf8(valid.replace('"task":[0,', '"task":[')),
+      'invalid',
+      /^f\.json is damaged: runs\[0\]\.trials\[0\]\.timeline columns must all have the same length/,
+    ],
+    [
+      'a bad schemaVersion',
+      utf8(valid.replace('"schemaVersion":1', '"schemaVersion":"one"')),
+      'invalid',
+      /schemaVersion must be a whole number, got "one"/,
+    ],
   ])('refuses a %s file with one line naming the problem', (_kind, bytes, expected, pattern) => {
     const { problem, message } = problemOf(() => decodeSessionBytes(bytes, 'f.json'))
     expect(problem).toBe(expected)

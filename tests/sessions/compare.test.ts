@@ -39,7 +39,10 @@ describe('Student t distribution', () => {
 
   it("Welch's t-test matches SciPy's ttest_ind(equal_var=False)", () => {
     // a = [19.1, 21.3, 20.2, 22.8, 20.9], b = [23.4, 24.1, 22.9, 25.3, 24.8, 23.7]
-    const result = welchTTest({ mean: 20.86, stdev: 1.3685759021698432, n: 5 }, { mean: 24.03333333333333, stdev: 0.893681524183346, n: 6 })!
+    const result = welchTTest(
+      { mean: 20.86, stdev: 1.3685759021698432, n: 5 },
+      { mean: 24.03333333333333, stdev: 0.893681524183346, n: 6 },
+    )!
     expect(result.t).toBeCloseTo(-4.453560533649802, 10)
     expect(result.df).toBeCloseTo(6.673671157340808, 10)
     expect(result.p).toBeCloseTo(0.0033266890099416337, 12)
@@ -76,7 +79,9 @@ describe('comparing two runs', () => {
     const threads = c.rows[1]!
     expect(threads.faster).toBeNull()
     expect(threads.welch!.p).toBeGreaterThan(0.05)
-    expect(threads.verdict).toMatch(/^no significant difference \((laptop|server) \d\.\d\d ± \d\.\d\d times faster, p = 0\.\d\d\)$/)
+    expect(threads.verdict).toMatch(
+      /^no significant difference \((laptop|server) \d\.\d\d ± \d\.\d\d times faster, p = 0\.\d\d\)$/,
+    )
   })
 
   it('lists groups found in only one run, and what differs in the configurations', () => {
@@ -85,7 +90,11 @@ describe('comparing two runs', () => {
     b.config = { ...b.config, params: { size: 40000, tasks: 64 }, chunkSize: 8 }
     const c = compareRuns(a, b)
     expect(c.rows.find((r) => r.strategy === 'threads')!.verdict).toBe('only in B')
-    expect(c.configDifferences).toEqual(['size differs: 20000 and 40000', 'tasks differs: 32 and 64', 'chunk size differs: 1 and 8'])
+    expect(c.configDifferences).toEqual([
+      'size differs: 20000 and 40000',
+      'tasks differs: 32 and 64',
+      'chunk size differs: 1 and 8',
+    ])
   })
 
   it('marks the machine fields that differ', () => {
@@ -129,9 +138,13 @@ describe('exports', () => {
     expect(md).toContain('| CPU | Test CPU 3000 · 8 cores / 16 threads · Debian GNU/Linux 12 (bookworm) |')
     expect(md).toContain('| Strategy | Workers | Mean [ms] | Min [ms] | Max [ms] | Speedup | Relative |')
     const seq = run.stats.find((g) => g.strategy === 'sequential')!
-    expect(md).toContain(`| \`sequential\` | 1 | ${seq.meanMs.toFixed(1)} ± ${seq.stdevMs.toFixed(1)} | ${seq.minMs.toFixed(1)} | ${seq.maxMs.toFixed(1)} | 1.00× |`)
+    expect(md).toContain(
+      `| \`sequential\` | 1 | ${seq.meanMs.toFixed(1)} ± ${seq.stdevMs.toFixed(1)} | ${seq.minMs.toFixed(1)} | ${seq.maxMs.toFixed(1)} | 1.00× |`,
+    )
     expect(md).toMatch(/\| `threads` \| 2 \| [\d.]+ ± [\d.]+ \| [\d.]+ \| [\d.]+ \| \d\.\d\d× \| 1\.00 \|/)
-    expect(md).toMatch(/## Verdict\n\nthreads × 2 was the fastest, at [\d.]+ ms ± [\d.]+ (ms|µs) on average\.\nIt ran [12]\.\d\d ± \d\.\d\d times faster than sequential, a parallel efficiency of \d+% on 2 workers\./)
+    expect(md).toMatch(
+      /## Verdict\n\nthreads × 2 was the fastest, at [\d.]+ ms ± [\d.]+ (ms|µs) on average\.\nIt ran [12]\.\d\d ± \d\.\d\d times faster than sequential, a parallel efficiency of \d+% on 2 workers\./,
+    )
   })
 
   it('the verdict says when a run was stopped, trials failed or checksums disagree', () => {

@@ -52,7 +52,8 @@ describe('saving survives being killed at any moment', () => {
     const template = crashSession()
     // Generations differ only in their name, so each one's exact bytes follow from one encoding.
     const templateText = encodeSession({ ...template, name: 'generation 0' }, WRITTEN_BY)
-    const expected = (generation: number): string => templateText.replace('"name":"generation 0"', `"name":"generation ${generation}"`)
+    const expected = (generation: number): string =>
+      templateText.replace('"name":"generation 0"', `"name":"generation ${generation}"`)
 
     const lane = async (laneIndex: number, kills: number) => {
       const dir = join(work, `library-${laneIndex}`)
@@ -68,8 +69,13 @@ describe('saving survives being killed at any moment', () => {
         const bytes = readFileSync(store.pathOf('crash'))
         const session = decodeSessionBytes(bytes, 'crash.json')
         const generation = Number(/^generation (\d+)$/.exec(session.name)?.[1])
-        expect([old, inProgress], `lane ${laneIndex}, kill ${kill}: found generation ${generation}`).toContain(generation)
-        expect(bytes.toString('utf8') === expected(generation), `lane ${laneIndex}, kill ${kill}: the bytes of generation ${generation}`).toBe(true)
+        expect([old, inProgress], `lane ${laneIndex}, kill ${kill}: found generation ${generation}`).toContain(
+          generation,
+        )
+        expect(
+          bytes.toString('utf8') === expected(generation),
+          `lane ${laneIndex}, kill ${kill}: the bytes of generation ${generation}`,
+        ).toBe(true)
         if (inProgress !== null) midSave++
         onDisk = generation
       }

@@ -1,6 +1,13 @@
 // Synthetic runs and sessions for the session tests: valid by the schemas, deterministic by seed,
 // and as large as a test asks (the scale goal is a 100,000-task timeline and 10 min of 10 Hz samples on 16 cores).
-import { parseRunConfig, type MachineInfo, type Run, type Sample, type TimelineSlice, type Trial } from '../../src/shared/schemas'
+import {
+  parseRunConfig,
+  type MachineInfo,
+  type Run,
+  type Sample,
+  type TimelineSlice,
+  type Trial,
+} from '../../src/shared/schemas'
 import { newSession, withRun, type Session } from '../../src/shared/session'
 import { deriveGroupStats } from '../../src/shared/stats'
 
@@ -55,7 +62,14 @@ export function makeRun(shape: RunShape = {}): Run {
   const repetitions = shape.repetitions ?? 3
   const tasks = shape.tasks ?? 8
   const cores = shape.cores ?? 4
-  const config = parseRunConfig({ workload: 'primes', params: { size: 20000, tasks: 32 }, strategies, workers: workersList, repetitions, warmups: 0 })
+  const config = parseRunConfig({
+    workload: 'primes',
+    params: { size: 20000, tasks: 32 },
+    strategies,
+    workers: workersList,
+    repetitions,
+    warmups: 0,
+  })
   const meanMs = shape.meanMs ?? ((s: string, w: number) => (s === 'sequential' ? 100 : 100 / w))
   const trials: Trial[] = []
   let clock = 1000
@@ -66,7 +80,13 @@ export function makeRun(shape: RunShape = {}): Run {
         const timeline: TimelineSlice[] = []
         for (let task = 0; task < tasks; task++) {
           const start = clock + Math.floor(random() * wallMs * 1000)
-          timeline.push({ task, worker: task % workers, lane: task % workers, start, end: start + 1 + Math.floor(random() * 500) })
+          timeline.push({
+            task,
+            worker: task % workers,
+            lane: task % workers,
+            start,
+            end: start + 1 + Math.floor(random() * 500),
+          })
         }
         trials.push({
           strategy,
@@ -88,7 +108,11 @@ export function makeRun(shape: RunShape = {}): Run {
   }
   const samples: Sample[] = []
   for (let i = 0; i < (shape.samples ?? 20); i++) {
-    samples.push({ t: i * 100_000, cores: Array.from({ length: cores }, () => random() * 100), rss: 60_000_000 + Math.floor(random() * 1e7) })
+    samples.push({
+      t: i * 100_000,
+      cores: Array.from({ length: cores }, () => random() * 100),
+      rss: 60_000_000 + Math.floor(random() * 1e7),
+    })
   }
   const stats = deriveGroupStats(trials, cores)
   return {
@@ -115,5 +139,9 @@ export function makeSession(runs: Run[] = [makeRun()], id = 'session-1', name = 
 
 /** The scale goal: one run with a 100,000-task timeline and 10 minutes of 10 Hz samples for 16 cores. */
 export function makeLargeSession(id = 'large'): Session {
-  return makeSession([makeRun({ strategies: ['threads'], workers: [8], repetitions: 1, tasks: 100_000, samples: 6000, cores: 16 })], id, 'Large session')
+  return makeSession(
+    [makeRun({ strategies: ['threads'], workers: [8], repetitions: 1, tasks: 100_000, samples: 6000, cores: 16 })],
+    id,
+    'Large session',
+  )
 }

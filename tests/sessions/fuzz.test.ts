@@ -12,12 +12,35 @@ const MUTANTS = 10_000
 const SEED = 4242
 
 const base = Buffer.from(
-  encodeSession(makeSession([makeRun({ tasks: 6, samples: 6 }), makeRun({ id: 'run-2', seed: 2, tasks: 3, samples: 3, status: 'stopped' })]), 'fuzz'),
+  encodeSession(
+    makeSession([
+      makeRun({ tasks: 6, samples: 6 }),
+      makeRun({ id: 'run-2', seed: 2, tasks: 3, samples: 3, status: 'stopped' }),
+    ]),
+    'fuzz',
+  ),
 )
 const legacy = Buffer.from(JSON.stringify(makeRun({ id: 'legacy', tasks: 4, samples: 4 })))
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-const REPLACEMENTS: Json[] = [null, true, 0, -1, 1.5, 1e308, '', 'x', '2025-13-45T99:99:99Z', [], {}, [1, 'a'], { a: 1 }, 'concurrency-lab-session', 2, 7]
+const REPLACEMENTS: Json[] = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  '',
+  'x',
+  '2025-13-45T99:99:99Z',
+  [],
+  {},
+  [1, 'a'],
+  { a: 1 },
+  'concurrency-lab-session',
+  2,
+  7,
+]
 
 /** One mutation of `source`, chosen by `random`; returns the bytes and a name for the report. */
 function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: string } {
@@ -33,14 +56,23 @@ function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: str
     case 1:
       return { bytes: source.subarray(0, at), how: `truncate at ${at}` }
     case 2:
-      return { bytes: Buffer.concat([source.subarray(0, at), source.subarray(at + 1 + pick(200))]), how: `delete at ${at}` }
+      return {
+        bytes: Buffer.concat([source.subarray(0, at), source.subarray(at + 1 + pick(200))]),
+        how: `delete at ${at}`,
+      }
     case 3: {
       const junk = Buffer.from(Array.from({ length: 1 + pick(16) }, () => pick(256)))
-      return { bytes: Buffer.concat([source.subarray(0, at), junk, source.subarray(at)]), how: `insert ${junk.length} bytes at ${at}` }
+      return {
+        bytes: Buffer.concat([source.subarray(0, at), junk, source.subarray(at)]),
+        how: `insert ${junk.length} bytes at ${at}`,
+      }
     }
     case 4: {
       const from = pick(source.length)
-      return { bytes: Buffer.concat([source.subarray(0, at), source.subarray(from, from + pick(300)), source.subarray(at)]), how: `duplicate into ${at}` }
+      return {
+        bytes: Buffer.concat([source.subarray(0, at), source.subarray(from, from + pick(300)), source.subarray(at)]),
+        how: `duplicate into ${at}`,
+      }
     }
     case 5: {
       const text = source.toString('latin1')
@@ -48,7 +80,10 @@ function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: str
       const hit = digits[pick(digits.length)]
       if (!hit) return { bytes: source, how: 'unchanged' }
       const swap = ['-', 'e', '.', '9', '"', 'x', ',', '}', 'e999', '00'][pick(10)]!
-      return { bytes: Buffer.from(text.slice(0, hit.index) + swap + text.slice(hit.index! + 1), 'latin1'), how: `digit to ${swap}` }
+      return {
+        bytes: Buffer.from(text.slice(0, hit.index) + swap + text.slice(hit.index! + 1), 'latin1'),
+        how: `digit to ${swap}`,
+      }
     }
     default: {
       // A structural change: parse, alter one value somewhere in the tree, write back.
@@ -71,13 +106,17 @@ function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: str
         node = (node as Record<string | number, Json>)[key]!
         path.push(String(key))
       }
-      if (key === null || parent === null || typeof parent !== 'object') return { bytes: Buffer.from('[]'), how: 'replace root' }
+      if (key === null || parent === null || typeof parent !== 'object')
+        return { bytes: Buffer.from('[]'), how: 'replace root' }
       const container = parent as Record<string | number, Json>
       const action = pick(3)
       if (action === 0 && !Array.isArray(parent)) delete container[key]
       else if (action === 1) container[key] = REPLACEMENTS[pick(REPLACEMENTS.length)]!
       else container[key] = typeof node === 'number' ? -node * 1e6 : [node, node]
-      return { bytes: Buffer.from(JSON.stringify(doc)), how: `${['delete', 'replace', 'widen'][action]} ${path.join('.')}` }
+      return {
+        bytes: Buffer.from(JSON.stringify(doc)),
+        how: `${['delete', 'replace', 'widen'][action]} ${path.join('.')}`,
+      }
     }
   }
 }
@@ -111,13 +150,17 @@ describe('fuzzing the session reader', () => {
         if (error instanceof SessionError && error.message.length > 0 && !/\n/.test(error.message)) {
           problems.set(error.problem, (problems.get(error.problem) ?? 0) + 1)
         } else {
-          escaped.push(`mutant ${i} (${how}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`)
+          escaped.push(
+            `mutant ${i} (${how}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          )
         }
       }
     }
     expect(escaped.slice(0, 5), `seed ${SEED}`).toEqual([])
     // The mutations reached every kind of problem the reader names (a fuzz that only truncated would prove little).
-    expect([...problems.keys()].sort()).toEqual(expect.arrayContaining(['binary', 'foreign', 'invalid', 'malformed', 'too-large', 'truncated']))
+    expect([...problems.keys()].sort()).toEqual(
+      expect.arrayContaining(['binary', 'foreign', 'invalid', 'malformed', 'too-large', 'truncated']),
+    )
     expect(opened).toBeGreaterThan(0)
   })
 })

@@ -12,13 +12,24 @@ import { nodeSessionFs, type SessionFs } from '../../src/main/lab/sessions'
 import { builtEntries } from '../helpers'
 import { makeRun, makeSession } from './fixtures'
 
-const quick = { workload: 'sleep', params: { tasks: 3, duration: 1 }, strategies: ['async'], repetitions: 2, warmups: 0 }
+const quick = {
+  workload: 'sleep',
+  params: { tasks: 3, duration: 1 },
+  strategies: ['async'],
+  repetitions: 2,
+  warmups: 0,
+}
 
 let dir: string
 let host: LabHost
 let events: LabEvent[]
 const makeHost = (fs?: SessionFs): LabHost => {
-  const h = new LabHost({ entries: builtEntries, launcher: new NodeProcessLauncher(), sessionsDir: dir, ...(fs ? { sessionStore: { fs } } : {}) })
+  const h = new LabHost({
+    entries: builtEntries,
+    launcher: new NodeProcessLauncher(),
+    sessionsDir: dir,
+    ...(fs ? { sessionStore: { fs } } : {}),
+  })
   h.onEvent((e) => events.push(e))
   return h
 }
@@ -49,7 +60,10 @@ describe('LabHost sessions', () => {
     const current = (await host.currentSession())!
     expect(current.runs.map((r) => r.id)).toEqual([first.id, second.id])
     expect(current.machine.python === null || /^\d+\.\d+\.\d+/.test(current.machine.python!)).toBe(true)
-    expect(events.filter((e) => e.type === 'session-saved').map((e) => (e as { runId: string }).runId)).toEqual([first.id, second.id])
+    expect(events.filter((e) => e.type === 'session-saved').map((e) => (e as { runId: string }).runId)).toEqual([
+      first.id,
+      second.id,
+    ])
 
     // A new host (the app restarted) opens the same session: identical results.
     const again = makeHost()
@@ -79,8 +93,14 @@ describe('LabHost sessions', () => {
     host = makeHost(fullDisk)
     const { id, autosave } = await runOnce()
     expect(autosave.saved).toBe(false)
-    expect(autosave.saved === false && autosave.reason).toMatch(/^autosave failed: cannot save .*: the disk is full \(ENOSPC\); .*the run is kept in memory, save the session elsewhere$/)
-    expect(events.find((e) => e.type === 'error')).toMatchObject({ type: 'error', runId: id, message: expect.stringMatching(/^autosave failed: /) })
+    expect(autosave.saved === false && autosave.reason).toMatch(
+      /^autosave failed: cannot save .*: the disk is full \(ENOSPC\); .*the run is kept in memory, save the session elsewhere$/,
+    )
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      type: 'error',
+      runId: id,
+      message: expect.stringMatching(/^autosave failed: /),
+    })
     const current = (await host.currentSession())!
     expect(current.runs.map((r) => r.id)).toEqual([id])
     expect(await host.listSessions()).toEqual([])
@@ -108,7 +128,9 @@ describe('LabHost sessions', () => {
   it('refuses an invalid session with a clear error and keeps the library as it was', async () => {
     await runOnce()
     const before = await host.listSessions()
-    await expect(host.saveSession({ schemaVersion: 1, id: '../x', name: 'x' })).rejects.toThrow(/^the session is not valid: id must be 1–100 letters/)
+    await expect(host.saveSession({ schemaVersion: 1, id: '../x', name: 'x' })).rejects.toThrow(
+      /^the session is not valid: id must be 1–100 letters/,
+    )
     expect(await host.listSessions()).toEqual(before)
   })
 
@@ -130,7 +152,12 @@ describe('LabHost sessions', () => {
     await runOnce()
     const current = await host.currentSession()
     const before = await host.listSessions()
-    await expect(host.importSession('{"format": "concurrency-lab-session", "schemaVersion": 9, "writtenBy": "Concurrency Lab 5.0.0"}', 'future.json')).rejects.toThrow(
+    await expect(
+      host.importSession(
+        '{"format": "concurrency-lab-session", "schemaVersion": 9, "writtenBy": "Concurrency Lab 5.0.0"}',
+        'future.json',
+      ),
+    ).rejects.toThrow(
       'future.json was written by schema version 9 (Concurrency Lab 5.0.0); this lab reads up to 1: update Concurrency Lab to open it',
     )
     await expect(host.openSession('no-such-session')).rejects.toBeInstanceOf(SessionError)
@@ -153,14 +180,19 @@ describe('LabHost sessions', () => {
     expect(JSON.parse(await host.exportRun(id, 'json'))).toEqual(run)
     expect((await host.exportRun(id, 'csv')).trimEnd().split('\r\n')).toHaveLength(1 + run.trials.length)
     expect(await host.exportRun(id, 'md')).toMatch(/^# Sleep[\s\S]*## Verdict\n\nasync was the fastest/)
-    await expect(host.exportRun(id, 'xml' as never)).rejects.toThrow('cannot export as "xml": the formats are json, csv, md')
+    await expect(host.exportRun(id, 'xml' as never)).rejects.toThrow(
+      'cannot export as "xml": the formats are json, csv, md',
+    )
   })
 
   it('without a data folder, session calls explain why and nothing is written', async () => {
     const bare = new LabHost({ entries: builtEntries, launcher: new NodeProcessLauncher() })
     try {
       const { autosave } = await runOnce(bare)
-      expect(autosave).toEqual({ saved: false, reason: 'sessions are off: this lab was started without a data folder for its session library' })
+      expect(autosave).toEqual({
+        saved: false,
+        reason: 'sessions are off: this lab was started without a data folder for its session library',
+      })
       await expect(bare.listSessions()).rejects.toThrow('sessions are off')
     } finally {
       await bare.shutdown()

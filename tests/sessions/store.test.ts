@@ -1,10 +1,27 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SessionError, decodeSessionText, encodeSession, type SessionProblem } from '../../src/shared/session'
-import { SessionStore, nodeSessionFs, readSessionFile, writeSessionFile, type SessionFs } from '../../src/main/lab/sessions'
+import {
+  SessionStore,
+  nodeSessionFs,
+  readSessionFile,
+  writeSessionFile,
+  type SessionFs,
+} from '../../src/main/lab/sessions'
 import { makeRun, makeSession } from './fixtures'
 
 let dir: string
@@ -118,7 +135,10 @@ describe('SessionStore', () => {
   })
 
   it('reports a missing file and a folder given as a file', async () => {
-    expect(await problemOf(readSessionFile(join(dir, 'nope.json')))).toEqual({ problem: 'not-found', message: `${join(dir, 'nope.json')} does not exist` })
+    expect(await problemOf(readSessionFile(join(dir, 'nope.json')))).toEqual({
+      problem: 'not-found',
+      message: `${join(dir, 'nope.json')} does not exist`,
+    })
     expect((await problemOf(readSessionFile(dir))).message).toBe(`${dir} is a folder, not a session file`)
   })
 
@@ -143,7 +163,9 @@ describe('SessionStore', () => {
 
   it('removes temp files of writers that died, and only those', async () => {
     const store = new SessionStore(dir)
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout
     writeFileSync(join(dir, `.s.json.${dead}-0123abcd.tmp`), 'half a session')
     writeFileSync(join(dir, `.s.json.${process.pid}-0123abcd.tmp`), 'a save in progress')
     await store.list()
@@ -175,7 +197,9 @@ describe('saving where it cannot be saved', () => {
     const store = new SessionStore(dir, { fs: fullDisk })
     const { problem, message } = await problemOf(store.save(session))
     expect(problem).toBe('no-space')
-    expect(message).toBe(`cannot save ${store.pathOf('s')}: the disk is full (ENOSPC); nothing was changed there; save it somewhere else`)
+    expect(message).toBe(
+      `cannot save ${store.pathOf('s')}: the disk is full (ENOSPC); nothing was changed there; save it somewhere else`,
+    )
     expect(snapshot(dir)).toEqual(before)
     expect((await store.open('s')).name).toBe('old content')
     // The caller still holds the session and can save it elsewhere.
@@ -190,7 +214,9 @@ describe('saving where it cannot be saved', () => {
     const store = new SessionStore(join(dir, 'file', 'sessions'))
     const { problem, message } = await problemOf(store.save(session))
     expect(problem).toBe('write-failed')
-    expect(message).toMatch(/^cannot save .*file\/sessions\/s\.json: .*file\/sessions is not a folder \((ENOTDIR|EEXIST)\)/)
+    expect(message).toMatch(
+      /^cannot save .*file\/sessions\/s\.json: .*file\/sessions is not a folder \((ENOTDIR|EEXIST)\)/,
+    )
   })
 
   it('a read-only folder: a clear error, nothing changed', async (ctx) => {
@@ -206,7 +232,9 @@ describe('saving where it cannot be saved', () => {
       const store = new SessionStore(library)
       const { problem, message } = await problemOf(store.save(session))
       expect(problem).toBe('read-only')
-      expect(message).toMatch(/is read-only or not writable \((EPERM|EACCES|EROFS)\); nothing was changed there; save it somewhere else$/)
+      expect(message).toMatch(
+        /is read-only or not writable \((EPERM|EACCES|EROFS)\); nothing was changed there; save it somewhere else$/,
+      )
       expect((await problemOf(store.delete('s'))).problem).toBe('read-only')
       expect((await store.list()).map((s) => s.name)).toEqual(['old content'])
     } finally {

@@ -25,7 +25,10 @@ describe('run configuration validation', () => {
     [{ ...valid, workers: [1.5] }, 'workers[0] must be an integer from 1 to 256, got 1.5'],
     [{ ...valid, workers: [] }, 'workers must hold at least one worker count'],
     [{ ...valid, workload: 'fibonacci' }, 'workload must be one of primes, countdown'],
-    [{ ...valid, strategies: ['sequential', 'fibers'] }, 'strategies[1] must be one of sequential, async, threads, processes, py-sequential, py-threads, py-processes, py-asyncio, py-threads-nogil, got "fibers"'],
+    [
+      { ...valid, strategies: ['sequential', 'fibers'] },
+      'strategies[1] must be one of sequential, async, threads, processes, py-sequential, py-threads, py-processes, py-asyncio, py-threads-nogil, got "fibers"',
+    ],
     [{ ...valid, strategies: [] }, 'strategies must name at least one of'],
     [{ ...valid, params: { size: -5 } }, 'params.size must be an integer from 10 to 100000000 numbers, got -5'],
     [{ ...valid, params: { depth: 3 } }, 'params.depth is not a parameter of primes (it has size, tasks)'],

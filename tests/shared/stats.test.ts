@@ -26,7 +26,12 @@ describe('summarise', () => {
 })
 
 describe('deriveGroupStats', () => {
-  const trial = (strategy: string, workers: number, wallMs: number, extra: Partial<{ warmup: boolean; error: string }> = {}) => ({
+  const trial = (
+    strategy: string,
+    workers: number,
+    wallMs: number,
+    extra: Partial<{ warmup: boolean; error: string }> = {},
+  ) => ({
     strategy,
     workers,
     wallMs,

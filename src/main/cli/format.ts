@@ -13,7 +13,10 @@ export const formatMs = formatDuration
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
@@ -23,7 +26,9 @@ export function formatCatalog(catalog?: Pick<Catalog, 'strategies' | 'runtimes'>
   for (const w of WORKLOADS) {
     parts.push(`  ${w.id} (${w.kind}) — ${w.explanation}`)
     for (const p of w.params) {
-      parts.push(`      ${p.name.padEnd(12)} ${String(p.default).padStart(10)} ${p.unit.padEnd(10)} ${p.min}…${p.max}  ${p.description}`)
+      parts.push(
+        `      ${p.name.padEnd(12)} ${String(p.default).padStart(10)} ${p.unit.padEnd(10)} ${p.min}…${p.max}  ${p.description}`,
+      )
     }
   }
   parts.push('', 'Strategies', '')
@@ -39,7 +44,9 @@ export function formatCatalog(catalog?: Pick<Catalog, 'strategies' | 'runtimes'>
         r.default ? 'default for py-* strategies' : '',
         r.unavailable ? `unavailable: ${r.unavailable}` : '',
       ].filter(Boolean)
-      parts.push(`  ${r.id.padEnd(16)} ${r.version.padEnd(10)} ${r.executable}${facts.length ? ` (${facts.join('; ')})` : ''}`)
+      parts.push(
+        `  ${r.id.padEnd(16)} ${r.version.padEnd(10)} ${r.executable}${facts.length ? ` (${facts.join('; ')})` : ''}`,
+      )
     }
   }
   return parts.join('\n')
@@ -82,7 +89,18 @@ export function formatRun(run: Run): string {
   if (rows.length > 0) {
     lines.push(
       table(
-        ['strategy', 'workers', 'mean ± σ', 'min … max', 'CPU time', 'CPU use', 'busy cores', 'speedup', 'efficiency', 'notes'],
+        [
+          'strategy',
+          'workers',
+          'mean ± σ',
+          'min … max',
+          'CPU time',
+          'CPU use',
+          'busy cores',
+          'speedup',
+          'efficiency',
+          'notes',
+        ],
         rows,
         new Set([1, 2, 3, 4, 5, 6, 7, 8]),
       ),
@@ -107,7 +125,8 @@ export function formatRun(run: Run): string {
   const runtimes = new Set(run.stats.map((g) => findStrategy(g.strategy)?.runtime ?? 'node'))
   for (const runtime of runtimes) {
     const baseline = BASELINE_STRATEGY[runtime]
-    if (baseline && !run.stats.some((g) => g.strategy === baseline)) lines.push(`Speedups of ${runtime} strategies need ${baseline} in the run.`)
+    if (baseline && !run.stats.some((g) => g.strategy === baseline))
+      lines.push(`Speedups of ${runtime} strategies need ${baseline} in the run.`)
   }
   if (run.checksum !== null) {
     lines.push(
@@ -131,7 +150,11 @@ export function formatSession(session: Session, source: string): string {
   ]
   if (session.notes.trim()) parts.push(`Notes: ${session.notes.trim()}`)
   session.runs.forEach((run, i) => {
-    parts.push('', `Run ${i + 1} of ${session.runs.length} · ${run.status} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} UTC`, formatRun(run))
+    parts.push(
+      '',
+      `Run ${i + 1} of ${session.runs.length} · ${run.status} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} UTC`,
+      formatRun(run),
+    )
   })
   if (session.runs.length === 0) parts.push('', 'No runs yet.')
   return parts.join('\n')
@@ -151,7 +174,11 @@ export function formatSessionList(sessions: readonly SessionSummary[], dir: stri
 }
 
 /** A comparison of two runs: per strategy × workers, then the machines and what differs. */
-export function formatComparison(c: RunComparison, a: { source: string; run: Run }, b: { source: string; run: Run }): string {
+export function formatComparison(
+  c: RunComparison,
+  a: { source: string; run: Run },
+  b: { source: string; run: Run },
+): string {
   const head = (label: string, x: { source: string; run: Run }): string =>
     `${label}: ${x.source} · ${x.run.config.workload} · ${x.run.status} · ${x.run.startedAt.slice(0, 16).replace('T', ' ')} UTC`
   const lines = [head(c.labels.a, a), head(c.labels.b, b), '']
@@ -165,9 +192,29 @@ export function formatComparison(c: RunComparison, a: { source: string; run: Run
     r.welch ? (r.welch.p < 0.001 ? '< 0.001' : r.welch.p.toFixed(3)) : '—',
     r.verdict,
   ])
-  lines.push(table(['strategy', 'workers', `${c.labels.a} mean ± σ`, `${c.labels.b} mean ± σ`, `${c.labels.a} ÷ ${c.labels.b}`, 'p (Welch)', 'verdict'], rows, new Set([1, 2, 3, 4, 5])))
+  lines.push(
+    table(
+      [
+        'strategy',
+        'workers',
+        `${c.labels.a} mean ± σ`,
+        `${c.labels.b} mean ± σ`,
+        `${c.labels.a} ÷ ${c.labels.b}`,
+        'p (Welch)',
+        'verdict',
+      ],
+      rows,
+      new Set([1, 2, 3, 4, 5]),
+    ),
+  )
   lines.push('', 'Machines (* where they differ)')
-  lines.push(table(['', 'field', c.labels.a, c.labels.b], c.machine.map((m) => [m.differs ? '*' : '', m.label, m.a, m.b]), new Set()))
+  lines.push(
+    table(
+      ['', 'field', c.labels.a, c.labels.b],
+      c.machine.map((m) => [m.differs ? '*' : '', m.label, m.a, m.b]),
+      new Set(),
+    ),
+  )
   if (c.configDifferences.length > 0) {
     lines.push('', 'Configurations differ:')
     for (const d of c.configDifferences) lines.push(`  ${d}`)

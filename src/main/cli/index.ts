@@ -123,7 +123,12 @@ async function runCommand(options: RunOptions): Promise<number> {
   }
   if (options.out) {
     // The same session the run autosaved into, or (autosave off) a session holding just this run.
-    const toWrite = session ?? withRun(newSession({ id: randomUUID(), name: options.name ?? `${run.config.workload} run`, machine: machineInfo() }), run)
+    const toWrite =
+      session ??
+      withRun(
+        newSession({ id: randomUUID(), name: options.name ?? `${run.config.workload} run`, machine: machineInfo() }),
+        run,
+      )
     try {
       await writeSessionFile(options.out, toWrite)
     } catch (error) {
@@ -158,7 +163,9 @@ function pickRun(session: Session, source: string, index: string | undefined, op
   if (index === undefined) return session.runs[count - 1]!
   const n = Number(index)
   if (!Number.isInteger(n) || n < 1 || n > count) {
-    throw new UsageError(`${option} must be a run number from 1 to ${count} (${source} holds ${count} run${count === 1 ? '' : 's'}), got ${JSON.stringify(index)}`)
+    throw new UsageError(
+      `${option} must be a run number from 1 to ${count} (${source} holds ${count} run${count === 1 ? '' : 's'}), got ${JSON.stringify(index)}`,
+    )
   }
   return session.runs[n - 1]!
 }
@@ -173,7 +180,11 @@ async function showCommand(file: string, options: FileOptions & { json?: boolean
   return 0
 }
 
-async function compareCommand(fileA: string, fileB: string, options: FileOptions & { runA?: string; runB?: string; json?: boolean }): Promise<number> {
+async function compareCommand(
+  fileA: string,
+  fileB: string,
+  options: FileOptions & { runA?: string; runB?: string; json?: boolean },
+): Promise<number> {
   const a = await openSessionArg(fileA, options.dataDir)
   const b = await openSessionArg(fileB, options.dataDir)
   const runA = pickRun(a.session, a.source, options.runA, '--run-a')
@@ -187,7 +198,10 @@ async function compareCommand(fileA: string, fileB: string, options: FileOptions
   return 0
 }
 
-async function exportCommand(file: string, options: FileOptions & { format: string; run?: string; out?: string }): Promise<number> {
+async function exportCommand(
+  file: string,
+  options: FileOptions & { format: string; run?: string; out?: string },
+): Promise<number> {
   if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`)
   }
@@ -200,7 +214,9 @@ async function exportCommand(file: string, options: FileOptions & { format: stri
 
 async function sessionsCommand(options: FileOptions & { json?: boolean }): Promise<number> {
   const list = await new SessionStore(options.dataDir).list()
-  process.stdout.write(options.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatSessionList(list, options.dataDir)}\n`)
+  process.stdout.write(
+    options.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatSessionList(list, options.dataDir)}\n`,
+  )
   return 0
 }
 
@@ -215,8 +231,10 @@ interface SampleOptions {
 async function sampleCommand(options: SampleOptions): Promise<number> {
   const hz = Number(options.hz)
   const seconds = options.seconds === undefined ? Number.POSITIVE_INFINITY : Number(options.seconds)
-  if (!Number.isFinite(hz) || hz < 1 || hz > 100) throw new UsageError(`--hz must be a number from 1 to 100, got ${JSON.stringify(options.hz)}`)
-  if (!(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got ${JSON.stringify(options.seconds)}`)
+  if (!Number.isFinite(hz) || hz < 1 || hz > 100)
+    throw new UsageError(`--hz must be a number from 1 to 100, got ${JSON.stringify(options.hz)}`)
+  if (!(seconds > 0))
+    throw new UsageError(`--seconds must be a positive number, got ${JSON.stringify(options.seconds)}`)
   const sums: number[] = []
   let count = 0
   const sampler = new Sampler({
@@ -227,7 +245,10 @@ async function sampleCommand(options: SampleOptions): Promise<number> {
       sample.cores.forEach((c, i) => (sums[i] = (sums[i] ?? 0) + c))
       if (options.summary) return
       if (options.json) process.stdout.write(`${JSON.stringify(sample)}\n`)
-      else process.stdout.write(`${(sample.t / 1e6).toFixed(1).padStart(7)} s  ${sample.cores.map((c) => `${c.toFixed(0).padStart(3)}%`).join(' ')}\n`)
+      else
+        process.stdout.write(
+          `${(sample.t / 1e6).toFixed(1).padStart(7)} s  ${sample.cores.map((c) => `${c.toFixed(0).padStart(3)}%`).join(' ')}\n`,
+        )
     },
   })
   sampler.start()
@@ -241,7 +262,9 @@ async function sampleCommand(options: SampleOptions): Promise<number> {
   if (options.json) {
     if (options.summary) process.stdout.write(`${JSON.stringify({ samples: count, meanPercent: means })}\n`)
   } else {
-    process.stdout.write(`${count} samples · mean per core: ${means.map((m, i) => `cpu${i} ${m.toFixed(1)}%`).join(', ')}\n`)
+    process.stdout.write(
+      `${count} samples · mean per core: ${means.map((m, i) => `cpu${i} ${m.toFixed(1)}%`).join(', ')}\n`,
+    )
   }
   return 0
 }
@@ -287,13 +310,21 @@ export function makeProgram(): Command {
     .option('--json', 'print the whole run (config, trials, stats, samples) as JSON')
     .option('-o, --out <file>', 'also write a session file holding the run (open it with `show`, `compare`, `export`)')
     .option('--name <name>', 'name of the new session the run is saved into')
-    .option('--data-dir <dir>', 'session library the run autosaves into (env CONCURRENCY_LAB_DATA_DIR)', defaultDataDir())
+    .option(
+      '--data-dir <dir>',
+      'session library the run autosaves into (env CONCURRENCY_LAB_DATA_DIR)',
+      defaultDataDir(),
+    )
     .option('--no-autosave', 'do not save the run into the session library')
     .addOption(new Option('--no-progress', 'do not draw the progress bar on stderr'))
     .action(async (options: RunOptions) => {
       process.exitCode = await runCommand(options)
     })
-  const dataDir = (): Option => new Option('--data-dir <dir>', 'session library, for FILE given as a session id (env CONCURRENCY_LAB_DATA_DIR)').default(defaultDataDir())
+  const dataDir = (): Option =>
+    new Option(
+      '--data-dir <dir>',
+      'session library, for FILE given as a session id (env CONCURRENCY_LAB_DATA_DIR)',
+    ).default(defaultDataDir())
   program
     .command('show')
     .description('print the runs of a session file (or a library session id) as tables')
@@ -305,16 +336,20 @@ export function makeProgram(): Command {
     })
   program
     .command('compare')
-    .description('compare a run of FILE_A with a run of FILE_B: "x ± y times faster", Welch\'s t-test, machine differences')
+    .description(
+      'compare a run of FILE_A with a run of FILE_B: "x ± y times faster", Welch\'s t-test, machine differences',
+    )
     .argument('<file-a>', 'session file (or library id) of run A')
     .argument('<file-b>', 'session file (or library id) of run B')
     .option('--run-a <n>', 'run number in FILE_A, from 1 (default: the last run)')
     .option('--run-b <n>', 'run number in FILE_B, from 1 (default: the last run)')
     .option('--json', 'print the comparison as JSON')
     .addOption(dataDir())
-    .action(async (fileA: string, fileB: string, options: FileOptions & { runA?: string; runB?: string; json?: boolean }) => {
-      process.exitCode = await compareCommand(fileA, fileB, options)
-    })
+    .action(
+      async (fileA: string, fileB: string, options: FileOptions & { runA?: string; runB?: string; json?: boolean }) => {
+        process.exitCode = await compareCommand(fileA, fileB, options)
+      },
+    )
   program
     .command('export')
     .description('export a run of a session file as JSON, CSV (one row per trial) or a Markdown report')
@@ -346,9 +381,15 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0)
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+        ? 0
+        : 2
     }
-    if (error instanceof ValidationError || error instanceof UsageError || (error instanceof SessionError && !WRITE_PROBLEMS.has(error.problem))) {
+    if (
+      error instanceof ValidationError ||
+      error instanceof UsageError ||
+      (error instanceof SessionError && !WRITE_PROBLEMS.has(error.problem))
+    ) {
       process.stderr.write(`error: ${error.message}\n`)
       return 2
     }

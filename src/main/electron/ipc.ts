@@ -29,7 +29,8 @@ export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
     const wrapped = (event: IpcMainEvent, payload: unknown): void => {
       if (!isOurWindow(event.sender)) return void console.error(`refused ${channel}: the sender is not the lab window`)
       const parsed = schema.safeParse(payload)
-      if (!parsed.success) return void console.error(`refused ${channel}: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
+      if (!parsed.success)
+        return void console.error(`refused ${channel}: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
       listener(parsed.data)
     }
     listened.push([channel, wrapped])
@@ -62,7 +63,9 @@ export function registerLabIpc(lab: LabApi, options: LabIpcOptions): () => void 
   handle(IPC.startRun, runConfigSchema, (config) => lab.startRun(config))
   handle(IPC.stopRun, runId, (id) => lab.stopRun(id))
   handle(IPC.getRun, runId, (id) => lab.getRun(id))
-  handle(IPC.exportRun, z.object({ runId, format: z.enum(EXPORT_FORMATS) }).strict(), ({ runId: id, format }) => lab.exportRun(id, format))
+  handle(IPC.exportRun, z.object({ runId, format: z.enum(EXPORT_FORMATS) }).strict(), ({ runId: id, format }) =>
+    lab.exportRun(id, format),
+  )
   handle(IPC.listSessions, z.undefined(), () => lab.listSessions())
   handle(IPC.openSession, sessionIdSchema, (id) => lab.openSession(id))
   // Parsed runs are schema-checked Run objects (the schema's config type is the looser input one).
@@ -70,11 +73,19 @@ export function registerLabIpc(lab: LabApi, options: LabIpcOptions): () => void 
   handle(IPC.deleteSession, sessionIdSchema, (id) => lab.deleteSession(id))
   handle(IPC.currentSession, z.undefined(), () => lab.currentSession())
   handle(IPC.newSession, sessionNameSchema.optional(), (name) => lab.newSession(name))
-  handle(IPC.renameSession, z.object({ id: sessionIdSchema, name: sessionNameSchema }).strict(), ({ id, name }) => lab.renameSession(id, name))
-  handle(IPC.setSessionNotes, z.object({ id: sessionIdSchema, notes: sessionNotesSchema }).strict(), ({ id, notes }) => lab.setSessionNotes(id, notes))
+  handle(IPC.renameSession, z.object({ id: sessionIdSchema, name: sessionNameSchema }).strict(), ({ id, name }) =>
+    lab.renameSession(id, name),
+  )
+  handle(IPC.setSessionNotes, z.object({ id: sessionIdSchema, notes: sessionNotesSchema }).strict(), ({ id, notes }) =>
+    lab.setSessionNotes(id, notes),
+  )
   handle(IPC.restoreSession, sessionIdSchema, (id) => lab.restoreSession(id))
   handle(IPC.listTrash, z.undefined(), () => lab.listTrash())
-  handle(IPC.importSession, z.object({ text: sessionTextSchema, fileName: fileNameSchema }).strict(), ({ text, fileName }) => lab.importSession(text, fileName))
+  handle(
+    IPC.importSession,
+    z.object({ text: sessionTextSchema, fileName: fileNameSchema }).strict(),
+    ({ text, fileName }) => lab.importSession(text, fileName),
+  )
   handle(IPC.exportSession, sessionIdSchema, (id) => lab.exportSession(id))
   const files = options.sessionFiles
   if (files) {

@@ -4,7 +4,11 @@ import { Menu, type MenuItemConstructorOptions } from 'electron'
 import type { MenuCommand, MenuItem, MenuSubmenu } from '../../shared/menu'
 
 /** Maps the model to a Menu.buildFromTemplate template; `dispatch` receives every click. */
-export function toElectronTemplate(menu: readonly MenuSubmenu[], dispatch: (command: MenuCommand) => void, platform: NodeJS.Platform = process.platform): MenuItemConstructorOptions[] {
+export function toElectronTemplate(
+  menu: readonly MenuSubmenu[],
+  dispatch: (command: MenuCommand) => void,
+  platform: NodeJS.Platform = process.platform,
+): MenuItemConstructorOptions[] {
   const item = (entry: MenuItem): MenuItemConstructorOptions => {
     switch (entry.kind) {
       case 'separator':

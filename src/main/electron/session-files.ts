@@ -16,11 +16,19 @@ const FILTERS = [
 
 /** A file-name-safe version of a session name, for the Save dialog's default. */
 export function sessionFileName(name: string): string {
-  const safe = name.replace(/[^\w .()-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 100)
+  const safe = name
+    .replace(/[^\w .()-]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100)
   return `${safe || 'session'}.json`
 }
 
-export function sessionFileDialogs(host: SessionFileHost, parent: () => BrowserWindow | null, nameOf: (id: string) => Promise<string>) {
+export function sessionFileDialogs(
+  host: SessionFileHost,
+  parent: () => BrowserWindow | null,
+  nameOf: (id: string) => Promise<string>,
+) {
   return {
     /** Resolves to the opened session, or null if the user cancelled; a bad file rejects with its one-line reason. */
     async openWithDialog(): Promise<Session | null> {

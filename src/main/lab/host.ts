@@ -57,7 +57,8 @@ export class LabHost implements LabApi, SessionApi {
   private pythonVersion: Promise<string | null> | null = null
 
   constructor(private readonly options: LabHostOptions) {
-    this.sessions = options.sessionsDir === undefined ? null : new SessionStore(options.sessionsDir, options.sessionStore)
+    this.sessions =
+      options.sessionsDir === undefined ? null : new SessionStore(options.sessionsDir, options.sessionStore)
   }
 
   async catalog(): Promise<Catalog> {
@@ -126,7 +127,8 @@ export class LabHost implements LabApi, SessionApi {
   }
 
   async exportRun(runId: string, format: ExportFormat): Promise<string> {
-    if (!EXPORT_FORMATS.includes(format)) throw new Error(`cannot export as ${JSON.stringify(format)}: the formats are ${EXPORT_FORMATS.join(', ')}`)
+    if (!EXPORT_FORMATS.includes(format))
+      throw new Error(`cannot export as ${JSON.stringify(format)}: the formats are ${EXPORT_FORMATS.join(', ')}`)
     const run = this.runs.get(runId)?.run ?? this.current?.runs.find((r) => r.id === runId)
     if (!run) throw new Error(`no run with id ${JSON.stringify(runId)} here or in the current session`)
     const inCurrent = this.current?.runs.some((r) => r.id === runId) ? this.current : undefined
@@ -186,13 +188,21 @@ export class LabHost implements LabApi, SessionApi {
   async renameSession(id: string, name: string): Promise<Session> {
     const checked = sessionSchema.shape.name.safeParse(name)
     if (!checked.success) throw new SessionError('invalid', `a session name must be text of at most 200 characters`)
-    return this.changeSession(id, (s) => ({ ...s, name: checked.data }), (store) => store.rename(id, checked.data))
+    return this.changeSession(
+      id,
+      (s) => ({ ...s, name: checked.data }),
+      (store) => store.rename(id, checked.data),
+    )
   }
 
   async setSessionNotes(id: string, notes: string): Promise<Session> {
     const checked = sessionSchema.shape.notes.safeParse(notes)
     if (!checked.success) throw new SessionError('invalid', `session notes must be text of at most 100,000 characters`)
-    return this.changeSession(id, (s) => ({ ...s, notes: checked.data }), (store) => store.setNotes(id, checked.data))
+    return this.changeSession(
+      id,
+      (s) => ({ ...s, notes: checked.data }),
+      (store) => store.setNotes(id, checked.data),
+    )
   }
 
   async restoreSession(id: string): Promise<SessionSummary> {
@@ -261,7 +271,11 @@ export class LabHost implements LabApi, SessionApi {
     })
   }
 
-  private changeSession(id: string, change: (s: Session) => Session, inLibrary: (store: SessionStore) => Promise<Session>): Promise<Session> {
+  private changeSession(
+    id: string,
+    change: (s: Session) => Session,
+    inLibrary: (store: SessionStore) => Promise<Session>,
+  ): Promise<Session> {
     const store = this.library()
     return this.sessionStep(async () => {
       if (this.current?.id !== id) return inLibrary(store)
@@ -280,16 +294,18 @@ export class LabHost implements LabApi, SessionApi {
   }
 
   private async summaryOf(session: Session): Promise<SessionSummary> {
-    return (await this.library().list()).find((s) => s.id === session.id) ?? {
-      id: session.id,
-      name: session.name,
-      notes: session.notes,
-      createdAt: session.createdAt,
-      updatedAt: session.updatedAt,
-      machine: '',
-      runs: session.runs.length,
-      sizeBytes: 0,
-    }
+    return (
+      (await this.library().list()).find((s) => s.id === session.id) ?? {
+        id: session.id,
+        name: session.name,
+        notes: session.notes,
+        createdAt: session.createdAt,
+        updatedAt: session.updatedAt,
+        machine: '',
+        runs: session.runs.length,
+        sizeBytes: 0,
+      }
+    )
   }
 
   private async freshSession(run: Run | null, name?: string): Promise<Session> {

@@ -31,7 +31,9 @@ const readText = (path: string): string | null => {
 }
 
 /** PRETTY_NAME from an os-release file (Linux), or null. */
-export function osReleaseName(text: string | null = readText('/etc/os-release') ?? readText('/usr/lib/os-release')): string | null {
+export function osReleaseName(
+  text: string | null = readText('/etc/os-release') ?? readText('/usr/lib/os-release'),
+): string | null {
   const match = text === null ? null : /^PRETTY_NAME=(?:"([^"]*)"|'([^']*)'|(.*))$/m.exec(text)
   return match ? (match[1] ?? match[2] ?? match[3] ?? '').trim() || null : null
 }

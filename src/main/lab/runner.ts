@@ -2,7 +2,14 @@
 // Owns everything the run starts (pools, fixtures, sampler) and ends all of it, however the run
 // ends: finished, stopped by the user, or failed.
 import type { LabEvent } from '../../shared/api'
-import { combineChecksums, findStrategy, findWorkload, planTasks, resolveParams, type StrategySpec } from '../../shared/catalog'
+import {
+  combineChecksums,
+  findStrategy,
+  findWorkload,
+  planTasks,
+  resolveParams,
+  type StrategySpec,
+} from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
 import type { ExecutionMode, PythonInit } from '../../shared/protocol'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
@@ -117,7 +124,14 @@ export class RunController {
       for (const { strategy, workers } of groups) {
         for (let k = 0; k < perGroup && !this.abort.signal.aborted; k++) {
           const warmup = k < config.warmups
-          const trial = await this.runTrial(strategy, workers, warmup ? k : k - config.warmups, warmup, tasks, fixtureValues)
+          const trial = await this.runTrial(
+            strategy,
+            workers,
+            warmup ? k : k - config.warmups,
+            warmup,
+            tasks,
+            fixtureValues,
+          )
           if (this.abort.signal.aborted && trial.error === 'stopped') trial.error = 'stopped by the user'
           this.record(trial)
           done++
@@ -157,7 +171,11 @@ export class RunController {
     if (pool) await pool.stop(this.abort.signal.aborted ? 0 : STOP_GRACE_MS)
   }
 
-  private async openPool(strategy: StrategySpec, workers: number, fixtures: RunFixtures['fixtures']): Promise<WorkerPool> {
+  private async openPool(
+    strategy: StrategySpec,
+    workers: number,
+    fixtures: RunFixtures['fixtures'],
+  ): Promise<WorkerPool> {
     if (this.pool && !this.pool.broken) return this.pool
     await this.closePool()
     const { registry, launcher, entries } = this.deps
@@ -168,22 +186,44 @@ export class RunController {
       // One runner process is the pool's one child; it runs its own threads or processes.
       const interpreter = await this.pythonInterpreter()
       if (pythonMode.gil === 'off' && !interpreter.freeThreaded) {
-        throw new Error(`${strategy.id} needs a free-threaded Python (3.13t or newer); Python ${interpreter.version} at ${interpreter.executable} always runs with the GIL`)
+        throw new Error(
+          `${strategy.id} needs a free-threaded Python (3.13t or newer); Python ${interpreter.version} at ${interpreter.executable} always runs with the GIL`,
+        )
       }
       const env: Record<string, string> = {}
       if (interpreter.freeThreaded && pythonMode.gil) env.PYTHON_GIL = pythonMode.gil === 'on' ? '1' : '0'
-      children.push(new PythonChild(registry, { executable: interpreter.executable, runner: entries.python ?? defaultPythonRunner(), env }))
-      python = { mode: pythonMode.mode, workers: pythonMode.pooled ? workers : 1, switchIntervalMs: this.config.switchIntervalMs ?? null }
+      children.push(
+        new PythonChild(registry, {
+          executable: interpreter.executable,
+          runner: entries.python ?? defaultPythonRunner(),
+          env,
+        }),
+      )
+      python = {
+        mode: pythonMode.mode,
+        workers: pythonMode.pooled ? workers : 1,
+        switchIntervalMs: this.config.switchIntervalMs ?? null,
+      }
     } else {
       for (let i = 0; i < workers; i++) {
-        children.push(strategy.id === 'processes' ? new ProcessChild(registry, launcher, entries.process) : new ThreadChild(registry, entries.thread))
+        children.push(
+          strategy.id === 'processes'
+            ? new ProcessChild(registry, launcher, entries.process)
+            : new ThreadChild(registry, entries.thread),
+        )
       }
     }
     // The Python runner is sent every task at once and schedules them itself.
     const mode: ExecutionMode = strategy.id === 'async' || python ? 'concurrent' : 'serial'
     this.pool = await WorkerPool.start(
       children,
-      { workload: this.config.workload, mode, clockOrigin: this.run.clockOrigin, fixtures, ...(python ? { python } : {}) },
+      {
+        workload: this.config.workload,
+        mode,
+        clockOrigin: this.run.clockOrigin,
+        fixtures,
+        ...(python ? { python } : {}),
+      },
       30_000,
       this.abort.signal,
     )
@@ -202,7 +242,9 @@ export class RunController {
       const extra = this.deps.pythonPaths ?? []
       this.interpreter =
         python === undefined && this.config.strategies.includes('py-threads-nogil')
-          ? chooseInterpreter(undefined, { extra, freeThreaded: true }).catch(() => chooseInterpreter(undefined, { extra }))
+          ? chooseInterpreter(undefined, { extra, freeThreaded: true }).catch(() =>
+              chooseInterpreter(undefined, { extra }),
+            )
           : chooseInterpreter(python, { extra })
     }
     return this.interpreter
@@ -232,7 +274,16 @@ export class RunController {
       samples: [run.samples.length, run.samples.length],
       error: null,
     }
-    this.emit({ type: 'trial-start', runId: run.id, index, strategy: strategy.id, workers, repetition, warmup, start: trial.start })
+    this.emit({
+      type: 'trial-start',
+      runId: run.id,
+      index,
+      strategy: strategy.id,
+      workers,
+      repetition,
+      warmup,
+      start: trial.start,
+    })
     let pool: WorkerPool
     try {
       pool = await this.openPool(strategy, workers, fixtures)
@@ -245,7 +296,13 @@ export class RunController {
     const pythonCpu = pool.init.python !== undefined
     let unsent: TimelineSlice[] = []
     let lastTaskEvent = Date.now()
-    const toSlice = (r: WorkerResult): TimelineSlice => ({ task: r.id, worker: r.worker, lane: r.worker, start: r.start, end: r.end })
+    const toSlice = (r: WorkerResult): TimelineSlice => ({
+      task: r.id,
+      worker: r.worker,
+      lane: r.worker,
+      start: r.start,
+      end: r.end,
+    })
     const flushSlices = (): void => {
       if (unsent.length === 0) return
       this.emit({ type: 'tasks', runId: run.id, index, slices: unsent })
@@ -320,7 +377,9 @@ export class RunController {
       }
     }
     if (trial.error && trial.error !== 'stopped by the user') {
-      run.errors.push(`${trial.strategy} × ${trial.workers} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`)
+      run.errors.push(
+        `${trial.strategy} × ${trial.workers} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`,
+      )
     }
     run.trials.push(trial)
     run.stats = deriveGroupStats(run.trials, run.machine.logicalCores, (id) => findStrategy(id)?.runtime ?? 'node')

@@ -64,7 +64,11 @@ interface IndexEntry {
 const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
 
 /** Creates `path` with `data` atomically: readers see the old file or the new one, never a mix. */
-export async function writeFileAtomically(path: string, data: Uint8Array | string, fs: SessionFs = nodeSessionFs): Promise<void> {
+export async function writeFileAtomically(
+  path: string,
+  data: Uint8Array | string,
+  fs: SessionFs = nodeSessionFs,
+): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
   const dir = dirname(path)
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`)
@@ -123,17 +127,26 @@ function writeError(error: unknown, path: string): SessionError {
     case 'EROFS':
     case 'EACCES':
     case 'EPERM':
-      return new SessionError('read-only', `cannot save ${path}: the folder ${where} is read-only or not writable (${code}); ${keep}`)
+      return new SessionError(
+        'read-only',
+        `cannot save ${path}: the folder ${where} is read-only or not writable (${code}); ${keep}`,
+      )
     case 'ENOTDIR':
     case 'EEXIST':
       return new SessionError('write-failed', `cannot save ${path}: ${where} is not a folder (${code}); ${keep}`)
     default:
-      return new SessionError('write-failed', `cannot save ${path}: ${error instanceof Error ? error.message : String(error)}`)
+      return new SessionError(
+        'write-failed',
+        `cannot save ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      )
   }
 }
 
 /** Reads a session file anywhere on disk, refusing files over `maxBytes` before reading them. */
-export async function readSessionFile(path: string, maxBytes = SESSION_FILE_LIMIT_BYTES): Promise<{ session: Session; size: number }> {
+export async function readSessionFile(
+  path: string,
+  maxBytes = SESSION_FILE_LIMIT_BYTES,
+): Promise<{ session: Session; size: number }> {
   let bytes: Buffer
   try {
     const stats = await fsp.stat(path)
@@ -145,7 +158,10 @@ export async function readSessionFile(path: string, maxBytes = SESSION_FILE_LIMI
     const code = errnoOf(error)
     if (code === 'ENOENT') throw new SessionError('not-found', `${path} does not exist`)
     if (code === 'ENOTDIR') throw new SessionError('not-found', `${path} does not exist (a part of the path is a file)`)
-    throw new SessionError('read-failed', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new SessionError(
+      'read-failed',
+      `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
   return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
 }
@@ -175,7 +191,11 @@ export class SessionStore {
   /** The library file of session `id` (the id is checked, so it cannot point outside the folder). */
   pathOf(id: string, inTrash = false): string {
     const checked = sessionIdSchema.safeParse(id)
-    if (!checked.success) throw new SessionError('not-found', `no session has the id ${JSON.stringify(id).slice(0, 120)}: ids are letters, digits, - and _`)
+    if (!checked.success)
+      throw new SessionError(
+        'not-found',
+        `no session has the id ${JSON.stringify(id).slice(0, 120)}: ids are letters, digits, - and _`,
+      )
     return join(inTrash ? this.trashDir : this.dir, `${id}.json`)
   }
 
@@ -226,7 +246,8 @@ export class SessionStore {
     const path = this.pathOf(id)
     await this.serialised(path, async () => {
       await this.recover(path)
-      if (!(await exists(path))) throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the library ${this.dir}`)
+      if (!(await exists(path)))
+        throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the library ${this.dir}`)
       try {
         await fsp.mkdir(this.trashDir, { recursive: true })
         await fsp.rename(path, this.pathOf(id, true))
@@ -242,8 +263,13 @@ export class SessionStore {
     const path = this.pathOf(id)
     const trashed = this.pathOf(id, true)
     return this.serialised(path, async () => {
-      if (await exists(path)) throw new SessionError('exists', `cannot restore ${JSON.stringify(id)}: the library already holds a session with that id`)
-      if (!(await exists(trashed))) throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the trash ${this.trashDir}`)
+      if (await exists(path))
+        throw new SessionError(
+          'exists',
+          `cannot restore ${JSON.stringify(id)}: the library already holds a session with that id`,
+        )
+      if (!(await exists(trashed)))
+        throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the trash ${this.trashDir}`)
       try {
         await fsp.rename(trashed, path)
         await syncFolder(this.dir)
@@ -290,7 +316,10 @@ export class SessionStore {
       names = await fsp.readdir(dir)
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return []
-      throw new SessionError('read-failed', `cannot list the session library ${dir}: ${error instanceof Error ? error.message : String(error)}`)
+      throw new SessionError(
+        'read-failed',
+        `cannot list the session library ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
     if (useIndex) await this.removeDeadTempFiles(dir, names)
     for (const name of names.filter((n) => n.endsWith('.json.bak'))) {
@@ -302,15 +331,28 @@ export class SessionStore {
     const fresh = new Map<string, IndexEntry>()
     let changed = false
     // A few files at a time: reading overlaps with parsing when the index is cold.
-    const entries = await mapConcurrently(files, LIST_CONCURRENCY, async (name): Promise<[string, IndexEntry] | null> => {
-      const path = join(dir, name)
-      const stats = await fsp.stat(path).catch(() => null)
-      if (!stats?.isFile()) return null
-      const cached = index.get(name)
-      if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino) return [name, cached]
-      changed = true
-      return [name, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, summary: await this.summaryOf(path, name, stats.size, stats.mtime) }]
-    })
+    const entries = await mapConcurrently(
+      files,
+      LIST_CONCURRENCY,
+      async (name): Promise<[string, IndexEntry] | null> => {
+        const path = join(dir, name)
+        const stats = await fsp.stat(path).catch(() => null)
+        if (!stats?.isFile()) return null
+        const cached = index.get(name)
+        if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino)
+          return [name, cached]
+        changed = true
+        return [
+          name,
+          {
+            size: stats.size,
+            mtimeMs: stats.mtimeMs,
+            ino: stats.ino,
+            summary: await this.summaryOf(path, name, stats.size, stats.mtime),
+          },
+        ]
+      },
+    )
     const summaries: SessionSummary[] = []
     for (const found of entries) {
       if (!found) continue
@@ -328,16 +370,33 @@ export class SessionStore {
     } catch (error) {
       const problem = error instanceof SessionError ? error.message : `cannot read ${path}: ${String(error)}`
       const when = mtime.toISOString()
-      return { id: name.slice(0, -'.json'.length), name, notes: '', createdAt: when, updatedAt: when, machine: '', runs: 0, sizeBytes: size, problem }
+      return {
+        id: name.slice(0, -'.json'.length),
+        name,
+        notes: '',
+        createdAt: when,
+        updatedAt: when,
+        machine: '',
+        runs: 0,
+        sizeBytes: size,
+        problem,
+      }
     }
   }
 
   private async readIndex(): Promise<Map<string, IndexEntry>> {
     try {
-      const doc = JSON.parse(await fsp.readFile(join(this.dir, INDEX_FILE), 'utf8')) as { version?: number; entries?: Record<string, IndexEntry> }
+      const doc = JSON.parse(await fsp.readFile(join(this.dir, INDEX_FILE), 'utf8')) as {
+        version?: number
+        entries?: Record<string, IndexEntry>
+      }
       if (doc.version !== INDEX_VERSION || typeof doc.entries !== 'object' || doc.entries === null) return new Map()
       const valid = Object.entries(doc.entries).filter(
-        ([, e]) => typeof e?.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.ino === 'number' && typeof e.summary?.id === 'string',
+        ([, e]) =>
+          typeof e?.size === 'number' &&
+          typeof e.mtimeMs === 'number' &&
+          typeof e.ino === 'number' &&
+          typeof e.summary?.id === 'string',
       )
       return new Map(valid)
     } catch {

@@ -22,7 +22,9 @@ async function main(): Promise<number> {
   }
   const rendererDir = here('../renderer')
   if (!existsSync(`${rendererDir}/index.html`)) {
-    process.stderr.write(`error: the renderer is not built (${rendererDir}/index.html is missing): run \`npm run build\`\n`)
+    process.stderr.write(
+      `error: the renderer is not built (${rendererDir}/index.html is missing): run \`npm run build\`\n`,
+    )
     return 2
   }
   const host = new LabHost({
@@ -37,7 +39,10 @@ async function main(): Promise<number> {
   } catch (error) {
     await host.shutdown()
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port, or leave it out for a free one` : String(error)
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: pick another with --port, or leave it out for a free one`
+        : String(error)
     process.stderr.write(`error: cannot start the lab server: ${why}\n`)
     return 1
   }

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path'
 import { defaultDataDir } from '../lab/data-dir'
 
-const USAGE = 'usage: npm run serve [-- --port <n>] [--data-dir <dir>]   (or LAB_PORT=<n>, CONCURRENCY_LAB_DATA_DIR=<dir>)'
+const USAGE =
+  'usage: npm run serve [-- --port <n>] [--data-dir <dir>]   (or LAB_PORT=<n>, CONCURRENCY_LAB_DATA_DIR=<dir>)'
 
 export interface ServeOptions {
   /** 0: a free port. */
@@ -28,7 +29,8 @@ export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEn
   let port = 0
   if (text !== undefined && text !== '') {
     port = Number(text)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`)
   }
   return { port, dataDir: resolve(dataDir ?? defaultDataDir(env)) }
 }

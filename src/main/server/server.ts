@@ -76,7 +76,12 @@ function cookieToken(req: IncomingMessage): string | null {
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS, ...headers })
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  })
   res.end(body)
 }
 
@@ -91,7 +96,11 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   /** Who may talk to us: our Host header (no DNS rebinding) and the token, from the query or the cookie. */
   const authorise = (req: IncomingMessage): { status: 200 | 401 | 403; message: string; fromQuery: boolean } => {
     if (!allowedHosts().includes(req.headers.host ?? '')) {
-      return { status: 403, message: `refused: unexpected Host ${JSON.stringify(req.headers.host ?? '')}`, fromQuery: false }
+      return {
+        status: 403,
+        message: `refused: unexpected Host ${JSON.stringify(req.headers.host ?? '')}`,
+        fromQuery: false,
+      }
     }
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     const fromQuery = sameToken(url.searchParams.get(TOKEN_PARAM), token)
@@ -113,7 +122,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const auth = authorise(req)
     if (auth.status !== 200) return send(res, auth.status, auth.message + '\n')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' })
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     let pathname: string
     try {
@@ -141,12 +151,15 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (req, socket, head) => {
     const refuse = (status: number, message: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`)
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`,
+      )
     }
     const auth = authorise(req)
     if (auth.status !== 200) return refuse(auth.status, auth.message)
     const origin = req.headers.origin ?? ''
-    if (!allowedOrigins().includes(origin)) return refuse(403, `refused: a WebSocket from origin ${JSON.stringify(origin)} is not this lab's page`)
+    if (!allowedOrigins().includes(origin))
+      return refuse(403, `refused: a WebSocket from origin ${JSON.stringify(origin)} is not this lab's page`)
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws))
   })
 
@@ -156,7 +169,10 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     const reply = (message: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
-    const events = createBatcher<LabEvent>((batch) => reply({ type: 'events', events: batch }), options.eventsPerSecond ?? 20)
+    const events = createBatcher<LabEvent>(
+      (batch) => reply({ type: 'events', events: batch }),
+      options.eventsPerSecond ?? 20,
+    )
     const unsubscribe = options.lab.onEvent((event) => events.push(event))
     ws.on('message', (data, isBinary) => {
       let raw: unknown
@@ -164,7 +180,12 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         if (isBinary) throw new Error('binary messages are not part of the protocol')
         raw = JSON.parse(String(data))
       } catch (error) {
-        return reply({ type: 'result', id: null, ok: false, error: `refused: not a JSON text message (${error instanceof Error ? error.message : String(error)})` })
+        return reply({
+          type: 'result',
+          id: null,
+          ok: false,
+          error: `refused: not a JSON text message (${error instanceof Error ? error.message : String(error)})`,
+        })
       }
       const parsed = clientMessageSchema.safeParse(raw)
       if (!parsed.success) {
@@ -174,7 +195,13 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       const message = parsed.data
       void dispatch(options.lab, message).then(
         (value) => reply({ type: 'result', id: message.id, ok: true, value: value ?? null }),
-        (error: unknown) => reply({ type: 'result', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          reply({
+            type: 'result',
+            id: message.id,
+            ok: false,
+            error: error instanceof Error ? error.message : String(error),
+          }),
       )
     })
     ws.on('close', () => {

@@ -43,13 +43,19 @@ export function useCommands(options: CommandOptions = {}) {
   }))
 
   const menu = computed(() =>
-    buildMenu({ workloads: catalog.workloads, strategies: catalog.strategies }, menuState.value, { development: options.development ?? false }),
+    buildMenu({ workloads: catalog.workloads, strategies: catalog.strategies }, menuState.value, {
+      development: options.development ?? false,
+    }),
   )
 
   async function startRun(): Promise<void> {
     if (!config.valid) {
       const first = Object.entries(config.errors)[0]
-      view.notify(first ? `Cannot run yet: ${first[0]} ${first[1].replace(new RegExp(`^${first[0]}\\s*`), '')}` : 'Cannot run yet: pick a workload.')
+      view.notify(
+        first
+          ? `Cannot run yet: ${first[0]} ${first[1].replace(new RegExp(`^${first[0]}\\s*`), '')}`
+          : 'Cannot run yet: pick a workload.',
+      )
       return
     }
     await run.start(config.input)
@@ -84,7 +90,11 @@ export function useCommands(options: CommandOptions = {}) {
           if (!run.runId) return
           const format: ExportFormat = EXPORT_FORMATS.find((f) => f === command.arg) ?? 'json'
           const text = await lab.requireApi().exportRun(run.runId, format)
-          save(`concurrency-lab-${run.config?.workload ?? 'run'}-${run.runId.slice(0, 8)}.${format}`, text, MIME[format])
+          save(
+            `concurrency-lab-${run.config?.workload ?? 'run'}-${run.runId.slice(0, 8)}.${format}`,
+            text,
+            MIME[format],
+          )
           return
         }
         case 'view.cpu':

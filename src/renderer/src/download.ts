@@ -41,10 +41,20 @@ export function downloadCanvasPng(name: string, canvas: HTMLCanvasElement): Prom
 
 /** A name safe for a downloaded file: letters, digits, spaces, '.', '-', '_' and parentheses. */
 export function fileSafe(name: string): string {
-  return name.replace(/[^\w .()-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 100) || 'session'
+  return (
+    name
+      .replace(/[^\w .()-]+/g, '-')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 100) || 'session'
+  )
 }
 
-export const MIME: Record<'json' | 'csv' | 'md', string> = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' }
+export const MIME: Record<'json' | 'csv' | 'md', string> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  md: 'text/markdown',
+}
 
 /** Browser mode's Open Session…: a file picker; resolves to the chosen file, or null when cancelled. */
 export function pickFile(accept = '.json,application/json'): Promise<File | null> {

@@ -7,7 +7,9 @@ import { chooseTransport } from './transport'
 
 const transport = chooseTransport(window as unknown as Parameters<typeof chooseTransport>[0])
 const pinia = createPinia()
-const isMac = transport.shell ? transport.shell.platform === 'darwin' : /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
+const isMac = transport.shell
+  ? transport.shell.platform === 'darwin'
+  : /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
 const app = createApp(App, { isMac, development: import.meta.env.DEV })
 app.use(pinia)
 const lab = useLabStore(pinia)

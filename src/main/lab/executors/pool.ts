@@ -122,10 +122,7 @@ export class WorkerPool {
         else resolve(replies as ChildToLab[])
       }
       const onAbort = (): void => finish(new Error('stopped'))
-      const timer = setTimeout(
-        () => finish(new Error(`workers did not ${what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      )
+      const timer = setTimeout(() => finish(new Error(`workers did not ${what} within ${timeoutMs} ms`)), timeoutMs)
       signal?.addEventListener('abort', onAbort)
       this.handler = (i, message) => {
         if (message.type === 'fatal') return finish(new Error(`worker ${i} failed: ${message.error}`))

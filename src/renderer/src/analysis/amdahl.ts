@@ -15,7 +15,9 @@ export interface AmdahlFit {
 export function fitAmdahl(points: ReadonlyArray<{ workers: number; speedup: number }>): AmdahlFit | null {
   const usable = points.filter((p) => p.workers > 1 && p.speedup > 0 && Number.isFinite(p.speedup))
   if (usable.length === 0) return null
-  const best = usable.reduce((a, b) => (b.workers > a.workers || (b.workers === a.workers && b.speedup > a.speedup) ? b : a))
+  const best = usable.reduce((a, b) =>
+    b.workers > a.workers || (b.workers === a.workers && b.speedup > a.speedup) ? b : a,
+  )
   const parallel = Math.min(1, Math.max(0, (1 - 1 / best.speedup) / (1 - 1 / best.workers)))
   return { parallel, workers: best.workers, speedup: best.speedup }
 }

@@ -19,7 +19,18 @@ import {
 import { markRaw, onBeforeUnmount, onMounted, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { onColourSchemeChange } from './theme'
 
-Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, ScatterController, Tooltip)
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+)
 
 /**
  * A chart on `canvas`, marked raw so Vue never wraps it in a proxy; null where the canvas has no

@@ -13,7 +13,8 @@ export const useCatalogStore = defineStore('catalog', () => {
 
   async function load(api: LabApi | null | undefined): Promise<void> {
     if (!api) {
-      error.value = 'The lab is not connected: open this page from the desktop app or from the URL `npm run serve` prints.'
+      error.value =
+        'The lab is not connected: open this page from the desktop app or from the URL `npm run serve` prints.'
       return
     }
     try {

@@ -49,10 +49,17 @@ export const useConfigStore = defineStore('config', () => {
     return fresh
   }
 
-  const pythonRuntimes = computed<RuntimeInfo[]>(() => (catalog.catalog?.runtimes ?? []).filter((r) => r.kind === 'python'))
-  const defaultPython = computed(() => pythonRuntimes.value.find((r) => r.default && !r.unavailable) ?? pythonRuntimes.value.find((r) => !r.unavailable))
+  const pythonRuntimes = computed<RuntimeInfo[]>(() =>
+    (catalog.catalog?.runtimes ?? []).filter((r) => r.kind === 'python'),
+  )
+  const defaultPython = computed(
+    () =>
+      pythonRuntimes.value.find((r) => r.default && !r.unavailable) ?? pythonRuntimes.value.find((r) => !r.unavailable),
+  )
   /** The interpreter the run will name: the user's choice, else the default. */
-  const python = computed(() => (pythonId.value !== null ? pythonRuntimes.value.find((r) => r.id === pythonId.value) : defaultPython.value))
+  const python = computed(() =>
+    pythonId.value !== null ? pythonRuntimes.value.find((r) => r.id === pythonId.value) : defaultPython.value,
+  )
   /** Why the Python strategies cannot run here, when the catalog lists no usable interpreter. */
   const pythonUnavailable = computed(() => {
     if (defaultPython.value) return null
@@ -61,7 +68,9 @@ export const useConfigStore = defineStore('config', () => {
   })
   const usesPython = computed(() => strategies.value.some((id) => catalog.strategy(id)?.runtime === 'python'))
 
-  const params = computed<Record<string, string>>(() => (workload.value ? (paramText.value[workload.value.id] ?? {}) : {}))
+  const params = computed<Record<string, string>>(() =>
+    workload.value ? (paramText.value[workload.value.id] ?? {}) : {},
+  )
 
   function selectWorkload(id: string): void {
     const spec = catalog.workload(id)
@@ -129,7 +138,9 @@ export const useConfigStore = defineStore('config', () => {
         // Only a run with Python strategies names an interpreter; the default is left to the lab,
         // which then also picks a free-threaded build for "threads, no GIL".
         ...(usesPython.value && pythonId.value !== null ? { python: pythonId.value } : {}),
-        ...(usesPython.value && switchIntervalText.value.trim() !== '' ? { switchIntervalMs: parseNumber(switchIntervalText.value) } : {}),
+        ...(usesPython.value && switchIntervalText.value.trim() !== ''
+          ? { switchIntervalMs: parseNumber(switchIntervalText.value) }
+          : {}),
       }) as RunConfigInput,
   )
 
@@ -151,13 +162,18 @@ export const useConfigStore = defineStore('config', () => {
     // every wrong field shows its message at once.
     const anyStrategy = catalog.strategies[0]?.id
     if (anyStrategy) {
-      collect({ workload: input.value.workload, params: input.value.params, strategies: [anyStrategy] }, (path) => path.startsWith('params') || path === 'workload')
+      collect(
+        { workload: input.value.workload, params: input.value.params, strategies: [anyStrategy] },
+        (path) => path.startsWith('params') || path === 'workload',
+      )
     }
     if (usesPython.value) {
       const chosen = python.value
-      if (pythonId.value !== null && !chosen) out['python'] ??= `python must be an interpreter the lab found; ${JSON.stringify(pythonId.value)} is not one`
+      if (pythonId.value !== null && !chosen)
+        out['python'] ??= `python must be an interpreter the lab found; ${JSON.stringify(pythonId.value)} is not one`
       else if (chosen?.unavailable) out['python'] ??= `python cannot be used: ${chosen.unavailable}`
-      else if (!chosen) out['python'] ??= `python cannot be used: ${pythonUnavailable.value ?? 'no Python interpreter was found'}`
+      else if (!chosen)
+        out['python'] ??= `python cannot be used: ${pythonUnavailable.value ?? 'no Python interpreter was found'}`
       else if (pythonId.value !== null && strategies.value.includes('py-threads-nogil') && !chosen.freeThreaded) {
         out['python'] ??= `python must be a free-threaded build for Python threads, no GIL; ${chosen.id} has the GIL on`
       }

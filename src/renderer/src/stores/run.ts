@@ -122,7 +122,10 @@ export const useRunStore = defineStore('run', () => {
     try {
       await lab.requireApi().stopRun(runId.value)
     } catch (error) {
-      errors.value = [...errors.value, `Could not stop the run: ${error instanceof Error ? error.message : String(error)}`]
+      errors.value = [
+        ...errors.value,
+        `Could not stop the run: ${error instanceof Error ? error.message : String(error)}`,
+      ]
     }
   }
 
@@ -152,8 +155,17 @@ export const useRunStore = defineStore('run', () => {
         break
       }
       case 'trial-start':
-        current.value = { index: event.index, strategy: event.strategy, workers: event.workers, repetition: event.repetition, warmup: event.warmup }
-        markers.push({ t: event.start, label: `${event.strategy} × ${event.workers}${event.warmup ? ' (warm-up)' : ''}` })
+        current.value = {
+          index: event.index,
+          strategy: event.strategy,
+          workers: event.workers,
+          repetition: event.repetition,
+          warmup: event.warmup,
+        }
+        markers.push({
+          t: event.start,
+          label: `${event.strategy} × ${event.workers}${event.warmup ? ' (warm-up)' : ''}`,
+        })
         liveSlices.set(event.index, [])
         liveTasksVersion.value++
         break
@@ -173,7 +185,13 @@ export const useRunStore = defineStore('run', () => {
         liveTasksVersion.value++
         break
       case 'progress':
-        progress.value = { done: event.done, total: event.total, strategy: event.strategy, workers: event.workers, etaMs: event.etaMs }
+        progress.value = {
+          done: event.done,
+          total: event.total,
+          strategy: event.strategy,
+          workers: event.workers,
+          etaMs: event.etaMs,
+        }
         break
       case 'error':
         errors.value = [...errors.value, event.message]
@@ -206,7 +224,10 @@ export const useRunStore = defineStore('run', () => {
     startedAt.value = saved.startedAt
     endedAt.value = saved.endedAt
     samples = [...saved.samples]
-    markers = saved.trials.map((t) => ({ t: t.start, label: `${t.strategy} × ${t.workers}${t.warmup ? ' (warm-up)' : ''}` }))
+    markers = saved.trials.map((t) => ({
+      t: t.start,
+      label: `${t.strategy} × ${t.workers}${t.warmup ? ' (warm-up)' : ''}`,
+    }))
     const last = samples[samples.length - 1]
     latestSampleT.value = last?.t ?? 0
     latestSample.value = last ?? null
@@ -224,7 +245,8 @@ export const useRunStore = defineStore('run', () => {
   const allSamples = (): readonly Sample[] => samples
   const allMarkers = (): readonly TrialMarker[] => markers
   /** Timeline of trial `index`: the finished trial's, or what has streamed in so far. */
-  const timelineOf = (index: number): readonly TimelineSlice[] => trials.value[index]?.timeline ?? liveSlices.get(index) ?? []
+  const timelineOf = (index: number): readonly TimelineSlice[] =>
+    trials.value[index]?.timeline ?? liveSlices.get(index) ?? []
 
   return {
     python,

@@ -2,7 +2,14 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LabEvent } from '@shared/api'
 import type { Run } from '@shared/schemas'
-import { SESSION_FILE_LIMIT_BYTES, decodeSessionText, oneLine, tooLarge, type Session, type SessionSummary } from '@shared/session'
+import {
+  SESSION_FILE_LIMIT_BYTES,
+  decodeSessionText,
+  oneLine,
+  tooLarge,
+  type Session,
+  type SessionSummary,
+} from '@shared/session'
 import { downloadText, fileSafe } from '../download'
 import { useLabStore } from './lab'
 import { useRunStore } from './run'
@@ -59,7 +66,10 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   const recent = computed(() => {
     const byId = new Map(list.value.filter((s) => !s.problem).map((s) => [s.id, s]))
-    const ids = [...recentIds.value.filter((id) => byId.has(id)), ...list.value.map((s) => s.id).filter((id) => byId.has(id))]
+    const ids = [
+      ...recentIds.value.filter((id) => byId.has(id)),
+      ...list.value.map((s) => s.id).filter((id) => byId.has(id)),
+    ]
     return [...new Set(ids)].slice(0, RECENT_LIMIT).map((id) => ({ id, name: byId.get(id)!.name }))
   })
 
@@ -208,7 +218,16 @@ export const useSessionsStore = defineStore('sessions', () => {
       return true
     })
     if (done) {
-      deleted.value = summary ?? { id, name: id, notes: '', createdAt: '', updatedAt: '', machine: '', runs: 0, sizeBytes: 0 }
+      deleted.value = summary ?? {
+        id,
+        name: id,
+        notes: '',
+        createdAt: '',
+        updatedAt: '',
+        machine: '',
+        runs: 0,
+        sizeBytes: 0,
+      }
       cache.delete(id)
     }
     await refresh()

@@ -44,5 +44,18 @@ export const useViewStore = defineStore('view', () => {
     return true
   }
 
-  return { panels, page, conceptsOpen, concept, aboutOpen, openMenu, notices, togglePanel, showConcept, notify, dismissNotice, closeOverlay }
+  return {
+    panels,
+    page,
+    conceptsOpen,
+    concept,
+    aboutOpen,
+    openMenu,
+    notices,
+    togglePanel,
+    showConcept,
+    notify,
+    dismissNotice,
+    closeOverlay,
+  }
 })

@@ -30,7 +30,10 @@ interface WindowLike {
   location: { protocol: string; host: string; search: string }
 }
 
-export function chooseTransport(win: WindowLike, createSocket?: Parameters<typeof WebSocketLabApi.fromLocation>[1]): Transport {
+export function chooseTransport(
+  win: WindowLike,
+  createSocket?: Parameters<typeof WebSocketLabApi.fromLocation>[1],
+): Transport {
   if (win.lab) return { kind: 'desktop', api: win.lab, shell: win.labShell ?? null }
   const api = WebSocketLabApi.fromLocation(win.location, createSocket)
   return { kind: 'browser', api, shell: null, onConnection: (listener) => api.onConnection(listener) }

@@ -41,7 +41,9 @@ export class WebSocketLabApi implements LabApi {
     socket.onmessage = (event) => this.receive(event.data)
     socket.onclose = (event) => {
       this.closedReason =
-        event.code === 1000 ? 'the connection to the lab server was closed' : `lost the connection to the lab server (code ${event.code}${event.reason ? `: ${event.reason}` : ''}); restart \`npm run serve\` and reload`
+        event.code === 1000
+          ? 'the connection to the lab server was closed'
+          : `lost the connection to the lab server (code ${event.code}${event.reason ? `: ${event.reason}` : ''}); restart \`npm run serve\` and reload`
       for (const { reject } of this.pending.values()) reject(new Error(this.closedReason))
       this.pending.clear()
       this.connectionListeners.forEach((l) => l('closed', this.closedReason ?? undefined))
@@ -49,7 +51,10 @@ export class WebSocketLabApi implements LabApi {
   }
 
   /** Opens a socket to the server that served this page, with the token from the page URL. */
-  static fromLocation(location: { protocol: string; host: string; search: string }, create = (url: string) => new WebSocket(url) as unknown as SocketLike): WebSocketLabApi {
+  static fromLocation(
+    location: { protocol: string; host: string; search: string },
+    create = (url: string) => new WebSocket(url) as unknown as SocketLike,
+  ): WebSocketLabApi {
     const token = new URLSearchParams(location.search).get(TOKEN_PARAM) ?? ''
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
     return new WebSocketLabApi(create(`${scheme}//${location.host}/ws?${TOKEN_PARAM}=${encodeURIComponent(token)}`))
@@ -119,7 +124,8 @@ export class WebSocketLabApi implements LabApi {
 
   private async call(method: CallMethod, args: unknown[]): Promise<unknown> {
     await this.opened
-    if (this.closedReason || this.socket.readyState !== OPEN) throw new Error(this.closedReason ?? 'the lab server connection is not open')
+    if (this.closedReason || this.socket.readyState !== OPEN)
+      throw new Error(this.closedReason ?? 'the lab server connection is not open')
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -138,7 +144,8 @@ export class WebSocketLabApi implements LabApi {
     if (!parsed.success) return console.error('lab server sent a message outside the protocol', parsed.error.issues)
     const message = parsed.data
     if (message.type === 'events') {
-      for (const event of message.events as unknown as LabEvent[]) for (const listener of this.listeners) listener(event)
+      for (const event of message.events as unknown as LabEvent[])
+        for (const listener of this.listeners) listener(event)
       return
     }
     if (message.id === null) return console.error(`lab server refused a message: ${message.ok ? '' : message.error}`)
