@@ -34,6 +34,18 @@ export type StrategyId =
   | 'py-asyncio'
   | 'py-threads-nogil'
 
+/** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
+export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio'
+
+/** The executors of src/main/lab/executors: what starts a strategy's children and feeds them tasks. */
+export type ExecutorId = 'node-threads' | 'node-processes' | 'python-runner'
+
+/**
+ * What a strategy may need from its interpreter beyond the standard library: a free-threaded
+ * build, or a module it must be able to import (the interpreter probe reports which it can).
+ */
+export type Capability = 'free-threaded' | 'gevent' | 'twisted' | 'uvloop' | 'distributed' | 'starlette' | 'uvicorn'
+
 export interface StrategySpec {
   id: StrategyId
   runtime: 'node' | 'python'
@@ -41,6 +53,30 @@ export interface StrategySpec {
   explanation: string
   /** Whether the strategy uses the run's worker counts (false: always one worker). */
   takesWorkers: boolean
+  /** The executor that runs it (looked up in src/main/lab/executors, never chosen by id). */
+  executor: ExecutorId
+  /**
+   * How tasks reach its children: `pull` keeps each worker fed with a little queued work;
+   * `all-at-once` hands every task over so one scheduler (an event loop, the Python runner) starts them.
+   */
+  dispatch: 'pull' | 'all-at-once'
+  /** What the lanes of its timeline are: parallel workers, or tasks in flight on one thread. */
+  lanes: 'workers' | 'in-flight'
+  /** The strategy its speedups are measured against (one thread of the same runtime). */
+  baseline: StrategyId
+  /**
+   * Where its CPU time is counted: `lab` — threads of the lab's own process; `children` — the lab
+   * plus the processes it started, as they report; `interpreter` — the Python runner and its pool alone.
+   */
+  cpu: 'lab' | 'children' | 'interpreter'
+  /** What runs its tasks, counted in sentences ("2 threads kept 1.0 cores busy"): one, many. */
+  unit: { one: string; many: string }
+  /** Threads that take turns under one GIL: the GIL reasons of the analysis apply to it. */
+  gilBound: boolean
+  /** Python only: the runner's mode and the GIL setting on a free-threaded build. */
+  python?: { mode: PythonMode; gil?: 'on' | 'off' }
+  /** What it needs from its interpreter; unmet needs make it unavailable, with the reason. */
+  needs: readonly Capability[]
   /** Set by the lab's catalog when the strategy cannot run here: why (e.g. no Python 3.8+). */
   unavailable?: string
 }
@@ -225,6 +261,10 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   },
 ]
 
+const THREAD = { one: 'thread', many: 'threads' }
+const PROCESS = { one: 'process', many: 'processes' }
+const EVENT_LOOP = { one: 'event loop', many: 'event loops' }
+
 export const STRATEGIES: readonly StrategySpec[] = [
   {
     id: 'sequential',
@@ -232,6 +272,14 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Sequential',
     explanation: 'One worker thread runs the tasks one after another: the baseline.',
     takesWorkers: false,
+    executor: 'node-threads',
+    dispatch: 'pull',
+    lanes: 'workers',
+    baseline: 'sequential',
+    cpu: 'lab',
+    unit: THREAD,
+    gilBound: false,
+    needs: [],
   },
   {
     id: 'async',
@@ -239,6 +287,14 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Async event loop',
     explanation: 'One worker thread starts every task at once on its event loop: waits overlap, CPU work does not.',
     takesWorkers: false,
+    executor: 'node-threads',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'sequential',
+    cpu: 'lab',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    needs: [],
   },
   {
     id: 'threads',
@@ -246,6 +302,14 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Worker threads',
     explanation: 'A pool of worker threads in one process: parallel CPU work, shared address space.',
     takesWorkers: true,
+    executor: 'node-threads',
+    dispatch: 'pull',
+    lanes: 'workers',
+    baseline: 'sequential',
+    cpu: 'lab',
+    unit: THREAD,
+    gilBound: false,
+    needs: [],
   },
   {
     id: 'processes',
@@ -253,6 +317,14 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Processes',
     explanation: 'A pool of separate OS processes: parallel CPU work, no shared memory, higher start-up cost.',
     takesWorkers: true,
+    executor: 'node-processes',
+    dispatch: 'pull',
+    lanes: 'workers',
+    baseline: 'sequential',
+    cpu: 'children',
+    unit: PROCESS,
+    gilBound: false,
+    needs: [],
   },
   {
     id: 'py-sequential',
@@ -260,6 +332,15 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Python sequential',
     explanation: 'CPython runs the tasks one after another on one thread: the baseline for Python.',
     takesWorkers: false,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'workers',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: THREAD,
+    gilBound: false,
+    python: { mode: 'sequential' },
+    needs: [],
   },
   {
     id: 'py-threads',
@@ -267,6 +348,16 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Python threads',
     explanation: 'A ThreadPoolExecutor: waits overlap, but the GIL lets only one thread run Python bytecode at a time.',
     takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'workers',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: THREAD,
+    gilBound: true,
+    // On a free-threaded build, "threads" means threads with the GIL, so the two differ.
+    python: { mode: 'threads', gil: 'on' },
+    needs: [],
   },
   {
     id: 'py-processes',
@@ -275,6 +366,15 @@ export const STRATEGIES: readonly StrategySpec[] = [
     explanation:
       'A ProcessPoolExecutor: one interpreter (and one GIL) per process, so CPU work runs in parallel; chunk size batches the hand-offs.',
     takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'workers',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: PROCESS,
+    gilBound: false,
+    python: { mode: 'processes' },
+    needs: [],
   },
   {
     id: 'py-asyncio',
@@ -283,6 +383,15 @@ export const STRATEGIES: readonly StrategySpec[] = [
     explanation:
       'One asyncio event loop: many waits overlap on one thread; CPU-bound tasks run inline and do not overlap.',
     takesWorkers: false,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    python: { mode: 'asyncio' },
+    needs: [],
   },
   {
     id: 'py-threads-nogil',
@@ -290,6 +399,15 @@ export const STRATEGIES: readonly StrategySpec[] = [
     title: 'Python threads, no GIL',
     explanation: 'A ThreadPoolExecutor on a free-threaded CPython with the GIL off: threads run bytecode in parallel.',
     takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'workers',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: THREAD,
+    gilBound: false,
+    python: { mode: 'threads', gil: 'off' },
+    needs: ['free-threaded'],
   },
 ]
 

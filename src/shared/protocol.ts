@@ -9,6 +9,7 @@
 // short, so that reply messages do not dominate tiny tasks. Times are microseconds since
 // `clockOrigin` on the shared epoch clock (see clock.ts), so Python and Node agree.
 import { z } from 'zod'
+import type { PythonMode } from './catalog'
 
 /** serial: run the queue one task at a time. concurrent: start each task as soon as it arrives. */
 export type ExecutionMode = 'serial' | 'concurrent'
@@ -36,8 +37,7 @@ export interface Fixtures {
   tempDir?: string
 }
 
-/** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
-export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio'
+export type { PythonMode } from './catalog'
 
 export interface PythonInit {
   mode: PythonMode
