@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { StrategySpec, WorkloadKind, WorkloadSpec } from './catalog'
 
-export const COMMAND_IDS = [
+const COMMAND_IDS = [
   'session.new',
   'session.open',
   'session.save',
@@ -24,7 +24,6 @@ export const COMMAND_IDS = [
   'help.concepts',
   'help.about',
 ] as const
-export type CommandId = (typeof COMMAND_IDS)[number]
 
 /** What a menu item asks for: a command and, for families of items (workloads, presets), an argument. */
 export const menuCommandSchema = z
