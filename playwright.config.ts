@@ -1,7 +1,9 @@
-// Playwright: the real renderer end to end, in Debian's Chromium (browser mode) and, where the
-// binary is installed, in Electron. `npx playwright install` cannot work here; we never need it.
+// Playwright: the real renderer end to end, in a Chromium that e2e/chromium.ts finds (browser
+// mode) and, where the binary is installed, in Electron. No `npx playwright install` needed.
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM, CHROMIUM_ARGS } from './e2e/support'
+import { findChromium } from './e2e/chromium'
+
+const { launchOptions } = await findChromium()
 
 export default defineConfig({
   testDir: 'e2e',
@@ -23,7 +25,7 @@ export default defineConfig({
     {
       name: 'browser',
       testMatch: /(browser|sessions)\.spec\.ts$/,
-      use: { launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } },
+      use: { launchOptions },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
   ],

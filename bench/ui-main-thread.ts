@@ -1,14 +1,14 @@
 // How busy the renderer's main thread is during a live run: 16 cores sampled at 10 Hz (a
 // synthetic lab, so the figure does not depend on this machine's core count), measured with the
-// Chrome DevTools Protocol's Performance metrics in Debian's Chromium. Prints figures; asserts
-// nothing. Run with `npm run bench:ui` (it builds first when sources changed).
+// Chrome DevTools Protocol's Performance metrics in the Chromium that e2e/chromium.ts finds. Prints
+// figures; asserts nothing. Run with `npm run bench:ui` (it builds first when sources changed).
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import type { Catalog, LabApi, LabEvent, LabEventListener } from '../src/shared/api'
 import { STRATEGIES, WORKLOADS } from '../src/shared/catalog'
 import type { GroupStats, Run, RunConfigInput, TimelineSlice, Trial } from '../src/shared/schemas'
 import { startLabServer } from '../src/main/server/server'
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support'
+import { findChromium } from '../e2e/chromium'
 
 const CORES = 16
 const HZ = 10
@@ -188,7 +188,7 @@ class SyntheticLab implements LabApi {
 
 const lab = new SyntheticLab()
 const server = await startLabServer({ lab, rendererDir: fileURLToPath(new URL('../out/renderer', import.meta.url)) })
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+const browser = await chromium.launch((await findChromium()).launchOptions)
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
   await page.goto(server.url)

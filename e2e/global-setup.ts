@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs'
-import { CHROMIUM, buildIfStale } from './support'
+import { findChromium } from './chromium'
+import { buildIfStale } from './support'
 
-export default function globalSetup(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-    )
-  }
+export default async function globalSetup(): Promise<void> {
+  process.stdout.write(`e2e: Chromium from ${(await findChromium()).source}\n`)
   buildIfStale()
 }

@@ -1,5 +1,5 @@
 // Helpers for the e2e tests: build once, start the browser-mode server on a free port and read
-// the URL it prints, find the Debian Chromium and (where installed) the Electron binary.
+// the URL it prints, find (where installed) the Electron binary. Chromium: see ./chromium.ts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,18 +7,6 @@ import { join } from 'node:path'
 import { test as base, type Page } from '@playwright/test'
 
 export const root = join(import.meta.dirname, '..')
-
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 export function buildIfStale(): void {
   execFileSync(process.execPath, [join(root, 'scripts/build-if-stale.js')], { cwd: root, stdio: 'inherit' })

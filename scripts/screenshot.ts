@@ -4,11 +4,13 @@
 // quiet machine.
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import { CHROMIUM, CHROMIUM_ARGS, buildIfStale, chooseFromMenu, root, startServer } from '../e2e/support'
+import { findChromium } from '../e2e/chromium'
+import { buildIfStale, chooseFromMenu, root, startServer } from '../e2e/support'
 
+const { launchOptions } = await findChromium()
 buildIfStale()
 const server = await startServer()
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+const browser = await chromium.launch(launchOptions)
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1250 } })
   await page.goto(server.url)
