@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { realpathSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { explain } from '../../src/main/lab/python/child'
+import { explain } from '../../src/main/lab/children/python'
 import { chooseInterpreter, discoverInterpreters } from '../../src/main/lab/python/interpreters'
 import { makeHost, runToEnd } from '../helpers'
 import { noPython } from './helpers'

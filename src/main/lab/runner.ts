@@ -19,7 +19,7 @@ import { WorkerPool, type WorkerResult } from './executors/pool'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
-import { PythonChild, defaultPythonRunner, pythonStrategy } from './python/child'
+import { PythonChild, defaultPythonRunner, pythonStrategy } from './children/python'
 import { chooseInterpreter, type PythonInterpreter } from './python/interpreters'
 import { Sampler, machineBusyMs, readCoreTimes, residentBytes } from './sampler'
 

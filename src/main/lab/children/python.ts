@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LabToChild, PythonMode } from '../../../shared/protocol'
-import { Child, type ChildRegistry } from '../children'
+import { Child, type ChildRegistry } from './index'
 
 const STDERR_KEEP = 8 * 1024
 const MAX_LINE = 64 * 1024 * 1024
