@@ -39,14 +39,18 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
     expect(pythons.length).toBeGreaterThan(0)
     expect(pythons.filter((r) => r.default)).toHaveLength(1)
     const strategies = catalog.strategies.filter((s) => s.runtime === 'python')
-    expect(strategies.map((s) => s.id)).toEqual(
-      expect.arrayContaining(['py-sequential', 'py-threads', 'py-processes', 'py-asyncio']),
-    )
-    for (const s of strategies) expect(s.unavailable).toBeUndefined()
-    // "Threads, no GIL" only where a free-threaded build exists.
-    expect(strategies.some((s) => s.id === 'py-threads-nogil')).toBe(
-      pythons.some((r) => r.freeThreaded && !r.unavailable),
-    )
+    expect(strategies.map((s) => s.id)).toEqual([
+      'py-sequential',
+      'py-threads',
+      'py-processes',
+      'py-asyncio',
+      'py-threads-nogil',
+    ])
+    for (const s of strategies) if (s.needs.length === 0) expect(s.unavailable).toBeUndefined()
+    // "Threads, no GIL" is available only where a free-threaded build exists, else says why.
+    const nogil = strategies.find((s) => s.id === 'py-threads-nogil')!
+    if (pythons.some((r) => r.freeThreaded && !r.unavailable)) expect(nogil.unavailable).toBeUndefined()
+    else expect(nogil.unavailable).toMatch(/^needs a free-threaded Python/)
   })
 })
 

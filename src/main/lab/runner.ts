@@ -242,7 +242,7 @@ export class RunController {
       const extra = this.deps.pythonPaths ?? []
       this.interpreter =
         python === undefined && this.config.strategies.includes('py-threads-nogil')
-          ? chooseInterpreter(undefined, { extra, freeThreaded: true }).catch(() =>
+          ? chooseInterpreter(undefined, { extra, needs: ['free-threaded'] }).catch(() =>
               chooseInterpreter(undefined, { extra }),
             )
           : chooseInterpreter(python, { extra })
