@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { explain } from '../../src/main/lab/children/python'
 import { chooseInterpreter, discoverInterpreters } from '../../src/main/lab/python/interpreters'
+import type { Run } from '../../src/shared/schemas'
 import { makeHost, runToEnd } from '../helpers'
 import { noPython } from './helpers'
 
@@ -51,6 +52,48 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
     const nogil = strategies.find((s) => s.id === 'py-threads-nogil')!
     if (pythons.some((r) => r.freeThreaded && !r.unavailable)) expect(nogil.unavailable).toBeUndefined()
     else expect(nogil.unavailable).toMatch(/^needs a free-threaded Python/)
+  })
+
+  it('stamps the interpreter on the run before run-start, so the live run and the saved run agree', async () => {
+    const chosen = await chooseInterpreter(undefined)
+    const host = makeHost()
+    const atStart: Run[] = []
+    host.onEvent((e) => {
+      if (e.type === 'run-start') atStart.push(structuredClone(e.run))
+    })
+    const { run } = await runToEnd(
+      {
+        workload: 'countdown',
+        params: { size: 1000, tasks: 2 },
+        strategies: ['py-sequential'],
+        repetitions: 1,
+        warmups: 0,
+      },
+      host,
+    )
+    expect(run.errors).toEqual([])
+    expect(atStart[0]!.machine.python).toBe(chosen.version)
+    expect(atStart[0]!.python).toEqual({
+      executable: chosen.executable,
+      version: chosen.version,
+      freeThreaded: chosen.freeThreaded,
+      gil: chosen.gil,
+      switchIntervalMs: 5,
+    })
+    // The runner's own description, once it is ready, says the same of this interpreter.
+    expect(run.python).toEqual(atStart[0]!.python)
+    expect(run.machine.python).toBe(chosen.version)
+  })
+
+  it('stamps no interpreter on a run without Python strategies', async () => {
+    const { run } = await runToEnd({
+      workload: 'countdown',
+      params: { size: 1000, tasks: 2 },
+      strategies: ['sequential'],
+      repetitions: 1,
+      warmups: 0,
+    })
+    expect(run.python ?? null).toBeNull()
   })
 })
 

@@ -47,6 +47,11 @@ export const PROBED_MODULES: ReadonlyArray<{ capability: Capability; module: str
 
 const has = (p: PythonInterpreter, need: Capability): boolean => p.capabilities.includes(need)
 
+/** Whether the interpreter meets every need of the strategy. */
+export function meetsNeeds(spec: StrategySpec, p: PythonInterpreter): boolean {
+  return spec.needs.every((need) => has(p, need))
+}
+
 const named = (p: PythonInterpreter): string => `${p.executable} (${p.version})`
 
 /** Where a need is met among the usable interpreters: "use /usr/bin/python3 (3.11.2), which has it", or how to get it. */
@@ -61,7 +66,7 @@ function whereMet(need: Capability, usable: readonly PythonInterpreter[]): strin
  * Undefined when one does (the run then picks it, see RunController).
  */
 export function unmetNeedsReason(spec: StrategySpec, usable: readonly PythonInterpreter[]): string | undefined {
-  if (usable.some((p) => spec.needs.every((need) => has(p, need)))) return undefined
+  if (usable.some((p) => meetsNeeds(spec, p))) return undefined
   const nowhere = spec.needs.find((need) => !usable.some((p) => has(p, need)))
   if (nowhere) {
     const row = CAPABILITIES[nowhere]
