@@ -16,6 +16,8 @@ export interface RuntimeInfo {
   gil?: boolean
   /** Python only: a free-threaded build (3.13t and later), which can run with the GIL off. */
   freeThreaded?: boolean
+  /** Python only: which strategy needs it meets (a free-threaded build, optional modules it can import). */
+  capabilities?: StrategySpec['needs']
   /** Python only: the interpreter the py-* strategies use when a run names none. */
   default?: boolean
   /** Why the lab cannot use this interpreter (e.g. older than 3.8); absent when it can. */

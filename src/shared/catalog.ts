@@ -1,5 +1,8 @@
 // Workloads and strategies the lab knows, and how a workload is split into tasks.
 // Pure data and maths: the kernels that run the tasks live in src/workers.
+import type { TaskInput } from './protocol'
+
+export type { TaskInput } from './protocol'
 
 export type WorkloadKind = 'cpu' | 'io' | 'mixed'
 
@@ -425,16 +428,6 @@ export function resolveParams(workload: WorkloadSpec, given: Record<string, numb
   for (const p of workload.params) out[p.name] = given[p.name] ?? p.default
   return out
 }
-
-/** What one task is asked to do; every kernel (TypeScript or Python) reads the same shape. */
-export type TaskInput =
-  | { kind: 'range'; lo: number; hi: number }
-  | { kind: 'rows'; y0: number; y1: number; size: number; iterations: number }
-  | { kind: 'hash'; index: number; size: number; rounds: number }
-  | { kind: 'noop'; index: number }
-  | { kind: 'http'; index: number; latency: number; payload: number; rounds: number }
-  | { kind: 'sleep'; index: number; duration: number }
-  | { kind: 'file'; index: number; size: number }
 
 /** Splits [0, n) into `parts` contiguous ranges whose lengths differ by at most one. */
 export function splitRange(n: number, parts: number): Array<[number, number]> {

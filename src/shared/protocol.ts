@@ -29,6 +29,8 @@ export const taskInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sleep'), index: z.number(), duration: z.number() }),
   z.object({ kind: z.literal('file'), index: z.number(), size: z.number() }),
 ])
+/** What one task is asked to do; every kernel (TypeScript or Python) reads this shape, and the schema checks it. */
+export type TaskInput = z.infer<typeof taskInputSchema>
 
 export interface Fixtures {
   /** Base URL of the embedded HTTP server, e.g. http://127.0.0.1:40123 */
@@ -56,7 +58,7 @@ export type LabToChild =
       fixtures: Fixtures
       python?: PythonInit
     }
-  | { type: 'tasks'; tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }> }
+  | { type: 'tasks'; tasks: Array<{ id: number; input: TaskInput }> }
   | { type: 'usage' }
   | { type: 'stop' }
 

@@ -104,9 +104,9 @@ export function startTaskLoop(port: ChildPort): void {
         break
       case 'tasks':
         if (mode === 'concurrent') {
-          for (const task of message.tasks) startConcurrent(task as { id: number; input: TaskInput })
+          for (const task of message.tasks) startConcurrent(task)
         } else {
-          for (const task of message.tasks) queue.push(task as { id: number; input: TaskInput })
+          for (const task of message.tasks) queue.push(task)
           void drain()
         }
         break

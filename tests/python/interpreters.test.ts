@@ -2,8 +2,9 @@
 import { spawnSync } from 'node:child_process'
 import { realpathSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { explain } from '../../src/main/lab/python/child'
+import { explain } from '../../src/main/lab/children/python'
 import { chooseInterpreter, discoverInterpreters } from '../../src/main/lab/python/interpreters'
+import type { Run } from '../../src/shared/schemas'
 import { makeHost, runToEnd } from '../helpers'
 import { noPython } from './helpers'
 
@@ -39,14 +40,60 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
     expect(pythons.length).toBeGreaterThan(0)
     expect(pythons.filter((r) => r.default)).toHaveLength(1)
     const strategies = catalog.strategies.filter((s) => s.runtime === 'python')
-    expect(strategies.map((s) => s.id)).toEqual(
-      expect.arrayContaining(['py-sequential', 'py-threads', 'py-processes', 'py-asyncio']),
+    expect(strategies.map((s) => s.id)).toEqual([
+      'py-sequential',
+      'py-threads',
+      'py-processes',
+      'py-asyncio',
+      'py-threads-nogil',
+    ])
+    for (const s of strategies) if (s.needs.length === 0) expect(s.unavailable).toBeUndefined()
+    // "Threads, no GIL" is available only where a free-threaded build exists, else says why.
+    const nogil = strategies.find((s) => s.id === 'py-threads-nogil')!
+    if (pythons.some((r) => r.freeThreaded && !r.unavailable)) expect(nogil.unavailable).toBeUndefined()
+    else expect(nogil.unavailable).toMatch(/^needs a free-threaded Python/)
+  })
+
+  it('stamps the interpreter on the run before run-start, so the live run and the saved run agree', async () => {
+    const chosen = await chooseInterpreter(undefined)
+    const host = makeHost()
+    const atStart: Run[] = []
+    host.onEvent((e) => {
+      if (e.type === 'run-start') atStart.push(structuredClone(e.run))
+    })
+    const { run } = await runToEnd(
+      {
+        workload: 'countdown',
+        params: { size: 1000, tasks: 2 },
+        strategies: ['py-sequential'],
+        repetitions: 1,
+        warmups: 0,
+      },
+      host,
     )
-    for (const s of strategies) expect(s.unavailable).toBeUndefined()
-    // "Threads, no GIL" only where a free-threaded build exists.
-    expect(strategies.some((s) => s.id === 'py-threads-nogil')).toBe(
-      pythons.some((r) => r.freeThreaded && !r.unavailable),
-    )
+    expect(run.errors).toEqual([])
+    expect(atStart[0]!.machine.python).toBe(chosen.version)
+    expect(atStart[0]!.python).toEqual({
+      executable: chosen.executable,
+      version: chosen.version,
+      freeThreaded: chosen.freeThreaded,
+      gil: chosen.gil,
+      switchIntervalMs: 5,
+    })
+    // The runner's own description, once it is ready, says the same of this interpreter.
+    expect(run.python).toEqual(atStart[0]!.python)
+    expect(run.machine.python).toBe(chosen.version)
+  })
+
+  it('stamps no interpreter on a run without Python strategies', async () => {
+    const { run } = await runToEnd({
+      workload: 'countdown',
+      params: { size: 1000, tasks: 2 },
+      strategies: ['sequential'],
+      repetitions: 1,
+      warmups: 0,
+    })
+    expect(run.python ?? null).toBeNull()
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { WORKLOADS, planTasks, resolveParams, splitRange } from '../../src/shared/catalog'
+import { WORKLOADS, planTasks, resolveParams, splitRange, type TaskInput } from '../../src/shared/catalog'
+import { taskInputSchema } from '../../src/shared/protocol'
 
 describe('splitRange', () => {
   it('covers [0, n) with contiguous ranges differing in length by at most one', () => {
@@ -25,6 +26,16 @@ describe('planTasks', () => {
       const params = resolveParams(w, {})
       expect(planTasks(w.id, params)).toHaveLength(params['tasks']!)
     }
+  })
+
+  it('plans only inputs the task schema accepts, so lab and workers share one checked type', () => {
+    for (const w of WORKLOADS) {
+      for (const input of planTasks(w.id, resolveParams(w, {})).slice(0, 3)) {
+        const parsed: TaskInput = taskInputSchema.parse(input)
+        expect(parsed, w.id).toEqual(input)
+      }
+    }
+    expect(taskInputSchema.safeParse({ kind: 'range', lo: 0 }).success).toBe(false)
   })
 
   it('refuses an unknown workload', () => {

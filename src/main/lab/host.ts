@@ -20,6 +20,7 @@ import {
 import { ChildRegistry } from './children'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
+import { unmetNeedsReason } from './python/capabilities'
 import { chooseInterpreter, discoverInterpreters, noInterpreterReason, runtimeInfo } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, WRITTEN_BY, readSessionFile, writeSessionFile, type SessionStoreOptions } from './sessions'
@@ -64,12 +65,13 @@ export class LabHost implements LabApi, SessionApi {
   async catalog(): Promise<Catalog> {
     const pythons = await discoverInterpreters(this.options.pythonPaths)
     const usable = pythons.filter((p) => !p.unavailable)
-    const freeThreaded = usable.some((p) => p.freeThreaded)
-    // Python strategies stay listed (disabled, with the reason) when no interpreter fits;
-    // "threads, no GIL" is offered only where a free-threaded build exists.
-    const strategies = STRATEGIES.filter((s) => s.id !== 'py-threads-nogil' || freeThreaded).map((s) =>
-      s.runtime === 'python' && usable.length === 0 ? { ...s, unavailable: noInterpreterReason(pythons, false) } : s,
-    )
+    // Python strategies stay listed (disabled, with the reason) when no interpreter fits them:
+    // none at all, or none that meets the strategy's needs (a free-threaded build, gevent…).
+    const strategies = STRATEGIES.map((s) => {
+      if (s.runtime !== 'python') return s
+      const unavailable = usable.length === 0 ? noInterpreterReason(pythons) : unmetNeedsReason(s, usable)
+      return unavailable ? { ...s, unavailable } : s
+    })
     return {
       workloads: WORKLOADS,
       strategies,

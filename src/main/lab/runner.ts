@@ -11,25 +11,18 @@ import {
   type StrategySpec,
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
-import type { ExecutionMode, PythonInit } from '../../shared/protocol'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { deriveGroupStats } from '../../shared/stats'
-import { ChildRegistry, ProcessChild, ThreadChild, type Child } from './children'
+import type { ChildRegistry } from './children'
+import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
-import { PythonChild, defaultPythonRunner, pythonStrategy } from './python/child'
-import { chooseInterpreter, type PythonInterpreter } from './python/interpreters'
+import { chooseInterpreter, discoverInterpreters, type PythonInterpreter } from './python/interpreters'
 import { Sampler, machineBusyMs, readCoreTimes, residentBytes } from './sampler'
 
-/** Paths of the built worker entry files. */
-export interface WorkerEntries {
-  thread: string
-  process: string
-  /** The Python runner script; found beside the sources when left out (see defaultPythonRunner). */
-  python?: string
-}
+export type { WorkerEntries } from './executors'
 
 export interface RunnerDeps {
   entries: WorkerEntries
@@ -42,6 +35,8 @@ export interface RunnerDeps {
 
 const TASK_EVENT_INTERVAL_MS = 200
 const STOP_GRACE_MS = 200
+/** CPython's sys.getswitchinterval() until a run sets another: 5 ms. */
+const DEFAULT_SWITCH_INTERVAL_MS = 5
 
 /** Assigns overlapping slices to the fewest lanes so that no lane runs two tasks at once. */
 export function assignLanes(slices: TimelineSlice[]): void {
@@ -60,6 +55,9 @@ export class RunController {
   private readonly abort = new AbortController()
   private pool: WorkerPool | null = null
   private interpreter: Promise<PythonInterpreter> | null = null
+  /** Set once a Python runner described the interpreter it really is (run.python is then its word). */
+  private pythonDescribed = false
+  private readonly executorDeps: ExecutorDeps
 
   constructor(
     id: string,
@@ -79,6 +77,13 @@ export class RunController {
       stats: [],
       checksum: null,
       errors: [],
+    }
+    this.executorDeps = {
+      entries: deps.entries,
+      launcher: deps.launcher,
+      registry: deps.registry,
+      interpreter: () => this.pythonInterpreter(),
+      interpreters: () => discoverInterpreters(deps.pythonPaths),
     }
     this.done = this.execute()
   }
@@ -108,6 +113,8 @@ export class RunController {
       },
     })
     const fixtures = new RunFixtures()
+    // The run says which Python it runs on from its first event, so the live and saved runs agree.
+    if (config.strategies.some((id) => findStrategy(id)?.runtime === 'python')) await this.stampPython()
     this.emit({ type: 'run-start', runId, run })
     try {
       sampler.start()
@@ -178,73 +185,51 @@ export class RunController {
   ): Promise<WorkerPool> {
     if (this.pool && !this.pool.broken) return this.pool
     await this.closePool()
-    const { registry, launcher, entries } = this.deps
-    const children: Child[] = []
-    let python: PythonInit | undefined
-    const pythonMode = pythonStrategy(strategy.id)
-    if (pythonMode) {
-      // One runner process is the pool's one child; it runs its own threads or processes.
-      const interpreter = await this.pythonInterpreter()
-      if (pythonMode.gil === 'off' && !interpreter.freeThreaded) {
-        throw new Error(
-          `${strategy.id} needs a free-threaded Python (3.13t or newer); Python ${interpreter.version} at ${interpreter.executable} always runs with the GIL`,
-        )
-      }
-      const env: Record<string, string> = {}
-      if (interpreter.freeThreaded && pythonMode.gil) env.PYTHON_GIL = pythonMode.gil === 'on' ? '1' : '0'
-      children.push(
-        new PythonChild(registry, {
-          executable: interpreter.executable,
-          runner: entries.python ?? defaultPythonRunner(),
-          env,
-        }),
-      )
-      python = {
-        mode: pythonMode.mode,
-        workers: pythonMode.pooled ? workers : 1,
-        switchIntervalMs: this.config.switchIntervalMs ?? null,
-      }
-    } else {
-      for (let i = 0; i < workers; i++) {
-        children.push(
-          strategy.id === 'processes'
-            ? new ProcessChild(registry, launcher, entries.process)
-            : new ThreadChild(registry, entries.thread),
-        )
-      }
-    }
-    // The Python runner is sent every task at once and schedules them itself.
-    const mode: ExecutionMode = strategy.id === 'async' || python ? 'concurrent' : 'serial'
-    this.pool = await WorkerPool.start(
-      children,
-      {
-        workload: this.config.workload,
-        mode,
-        clockOrigin: this.run.clockOrigin,
-        fixtures,
-        ...(python ? { python } : {}),
-      },
-      30_000,
-      this.abort.signal,
+    const { children, init } = await EXECUTORS[strategy.executor].launch(
+      { spec: strategy, workers, config: this.config, clockOrigin: this.run.clockOrigin, fixtures },
+      this.executorDeps,
     )
+    this.pool = await WorkerPool.start(children, init, 30_000, this.abort.signal)
+    // A Python runner knows what the probe could not: the GIL as started, the real switch interval.
     const described = this.pool.ready[0]?.runtime
-    if (python && described && !this.run.python) {
-      const interpreter = await this.pythonInterpreter()
-      this.run.python = { ...described, freeThreaded: interpreter.freeThreaded }
+    if (described && this.run.python && !this.pythonDescribed) {
+      this.pythonDescribed = true
+      Object.assign(this.run.python, described)
     }
     return this.pool
   }
 
-  /** The run's Python interpreter, chosen once: the one the config names, else the first usable one. */
+  /** Sets run.machine.python and run.python from the run's interpreter; a run without one leaves them unset. */
+  private async stampPython(): Promise<void> {
+    let interpreter: PythonInterpreter
+    try {
+      interpreter = await this.pythonInterpreter()
+    } catch {
+      return // Each Python trial fails with the reason.
+    }
+    const { run, config } = this
+    run.machine.python = interpreter.version
+    run.python = {
+      executable: interpreter.executable,
+      version: interpreter.version,
+      freeThreaded: interpreter.freeThreaded,
+      gil: interpreter.gil,
+      switchIntervalMs: config.switchIntervalMs ?? DEFAULT_SWITCH_INTERVAL_MS,
+    }
+  }
+
+  /**
+   * The run's Python interpreter, chosen once: the one the config names, else the first usable
+   * one that meets the needs of every strategy in the run, else the first usable one.
+   */
   private pythonInterpreter(): Promise<PythonInterpreter> {
     if (!this.interpreter) {
-      const { python } = this.config
+      const { python, strategies } = this.config
       const extra = this.deps.pythonPaths ?? []
+      const needs = [...new Set(strategies.flatMap((id) => findStrategy(id)?.needs ?? []))]
       this.interpreter =
-        python === undefined && this.config.strategies.includes('py-threads-nogil')
-          ? chooseInterpreter(undefined, { extra, freeThreaded: true }).catch(() =>
-              chooseInterpreter(undefined, { extra }),
-            )
+        python === undefined && needs.length > 0
+          ? chooseInterpreter(undefined, { extra, needs }).catch(() => chooseInterpreter(undefined, { extra }))
           : chooseInterpreter(python, { extra })
     }
     return this.interpreter
@@ -291,9 +276,8 @@ export class RunController {
       trial.error = error instanceof Error ? error.message : String(error)
       return trial
     }
-    // Tasks that share one event loop get lanes by overlap; everything else by its worker.
-    const concurrent = pool.init.mode === 'concurrent' && (!pool.init.python || pool.init.python.mode === 'asyncio')
-    const pythonCpu = pool.init.python !== undefined
+    // Tasks in flight on one thread get lanes by overlap; parallel workers by their worker.
+    const concurrent = strategy.lanes === 'in-flight'
     let unsent: TimelineSlice[] = []
     let lastTaskEvent = Date.now()
     const toSlice = (r: WorkerResult): TimelineSlice => ({
@@ -310,7 +294,7 @@ export class RunController {
       lastTaskEvent = Date.now()
     }
 
-    const childUsageBefore = strategy.id === 'processes' || pythonCpu ? await pool.cpuUsage().catch(() => null) : null
+    const childUsageBefore = strategy.cpu !== 'lab' ? await pool.cpuUsage().catch(() => null) : null
     const cpuBefore = process.cpuUsage()
     const coresBefore = readCoreTimes()
     const coresReadAt = performance.now()
@@ -329,7 +313,7 @@ export class RunController {
     const machineMs = machineBusyMs(coresBefore, readCoreTimes(), performance.now() - coresReadAt)
     let childCpuUs = 0
     // Threads are counted in this process; processes report their own CPU before and after.
-    let childCpuKnown = !(strategy.id === 'processes' || pythonCpu)
+    let childCpuKnown = strategy.cpu === 'lab'
     if (childUsageBefore && !outcome.error) {
       const after = await pool.cpuUsage().catch(() => null)
       if (after) {
@@ -342,7 +326,7 @@ export class RunController {
     trial.wallMs = outcome.wallUs / 1000
     // A Python trial counts the interpreter's CPU alone (runner and pool processes), so that
     // CPU ÷ wall reads as "cores kept busy" by Python: about 1 for CPU-bound threads under the GIL.
-    trial.cpuMs = (pythonCpu ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    trial.cpuMs = (strategy.cpu === 'interpreter' ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
     // Everything the machine did beyond the lab itself (this process and its children).
     const labCpuMs = (cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
     trial.otherCpuMs = outcome.error || !childCpuKnown ? null : Math.max(0, machineMs - labCpuMs)

@@ -1,11 +1,14 @@
 // Finds the Python interpreters on this machine: `python3` and `python3.X` on PATH, pyenv's
 // versions, and paths the user adds. Each candidate is asked (by running it) for its version,
-// its real executable and whether it is a free-threaded build; answers are cached per path.
+// its real executable, whether it is a free-threaded build and which optional modules of
+// CAPABILITIES it can import; answers are cached per path.
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import type { RuntimeInfo } from '../../../shared/api'
+import type { Capability } from '../../../shared/catalog'
+import { PROBED_MODULES } from './capabilities'
 
 /** The oldest Python the runner supports. */
 export const MIN_PYTHON: readonly [number, number] = [3, 8]
@@ -14,8 +17,18 @@ const PROBE_TIMEOUT_MS = 10_000
 const PROBE_CONCURRENCY = 4
 
 // Runs on Python 2.7 too, so that an old interpreter is reported as old rather than broken.
+// find_spec locates a module without importing it, so asking costs no extra process or import.
 const PROBE = [
   'import sys, json, sysconfig',
+  'try:',
+  '    from importlib.util import find_spec',
+  'except ImportError:',
+  '    find_spec = None',
+  'def importable(name):',
+  '    try:',
+  '        return find_spec is not None and find_spec(name) is not None',
+  '    except Exception:',
+  '        return False',
   "check = getattr(sys, '_is_gil_enabled', None)",
   'print(json.dumps({',
   "  'version': list(sys.version_info[:3]),",
@@ -23,6 +36,7 @@ const PROBE = [
   "  'implementation': getattr(getattr(sys, 'implementation', None), 'name', 'cpython'),",
   "  'freeThreaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED')),",
   "  'gil': bool(check()) if check else True,",
+  `  'modules': [m for m in ${JSON.stringify(PROBED_MODULES.map((m) => m.module))} if importable(m)],`,
   '}))',
 ].join('\n')
 
@@ -36,6 +50,8 @@ export interface PythonInterpreter {
   freeThreaded: boolean
   /** Whether the GIL is on when the interpreter starts with default settings. */
   gil: boolean
+  /** What it offers of what strategies may need (StrategySpec.needs): a free-threaded build, importable modules. */
+  capabilities: Capability[]
   /** Where it was found: on PATH, under pyenv, or given by the user. */
   source: 'path' | 'pyenv' | 'user'
   /** Why the lab cannot use it (too old, not CPython 3); absent when it can. */
@@ -48,6 +64,8 @@ interface Probe {
   implementation: string
   freeThreaded: boolean
   gil: boolean
+  /** The probed modules it can import (absent from a probe that predates them). */
+  modules?: string[]
 }
 
 const probes = new Map<string, Promise<Probe | null>>()
@@ -154,6 +172,10 @@ function describe(command: string, answer: Probe, source: PythonInterpreter['sou
     implementation: answer.implementation,
     freeThreaded: answer.freeThreaded,
     gil: answer.gil,
+    capabilities: [
+      ...(answer.freeThreaded ? (['free-threaded'] as const) : []),
+      ...PROBED_MODULES.filter((m) => answer.modules?.includes(m.module)).map((m) => m.capability),
+    ],
     source,
     ...(unavailable ? { unavailable } : {}),
   }
@@ -207,15 +229,19 @@ export function runtimeInfo(p: PythonInterpreter, isDefault: boolean): RuntimeIn
     executable: p.executable,
     gil: p.gil,
     freeThreaded: p.freeThreaded,
+    capabilities: p.capabilities,
     ...(isDefault ? { default: true } : {}),
     ...(p.unavailable ? { unavailable: p.unavailable } : {}),
   }
 }
 
-/** The interpreter a run uses: the one it names (id or path), else the first usable one found. */
+/**
+ * The interpreter a run uses: the one it names (id or path), else the first usable one found
+ * that has every capability in `needs`.
+ */
 export async function chooseInterpreter(
   choice: string | undefined,
-  options: { extra?: readonly string[]; freeThreaded?: boolean } = {},
+  options: { extra?: readonly string[]; needs?: readonly Capability[] } = {},
 ): Promise<PythonInterpreter> {
   const extra = options.extra ?? []
   if (choice !== undefined) {
@@ -240,7 +266,8 @@ export async function chooseInterpreter(
     return chosen
   }
   // The usual case first, without probing every interpreter: the user's paths, then python3.
-  const fits = (p: PythonInterpreter): boolean => !p.unavailable && (!options.freeThreaded || p.freeThreaded)
+  const needs = options.needs ?? []
+  const fits = (p: PythonInterpreter): boolean => !p.unavailable && needs.every((n) => p.capabilities.includes(n))
   const first = pythonOnPath()
   for (const [path, source] of [
     ...extra.map((p) => [p, 'user'] as const),
@@ -254,14 +281,14 @@ export async function chooseInterpreter(
   const found = await discoverInterpreters(extra)
   const usable = found.filter(fits)
   if (usable[0]) return usable[0]
-  throw new Error(noInterpreterReason(found, options.freeThreaded ?? false))
+  throw new Error(noInterpreterReason(found, needs))
 }
 
 /** Why no interpreter fits, naming what was found. */
-export function noInterpreterReason(found: readonly PythonInterpreter[], freeThreaded: boolean): string {
+export function noInterpreterReason(found: readonly PythonInterpreter[], needs: readonly Capability[] = []): string {
   const seen = found.length > 0 ? ` (found ${found.map((p) => `${p.version} at ${p.executable}`).join(', ')})` : ''
-  if (freeThreaded && found.some((p) => !p.unavailable)) {
-    return `no free-threaded Python (3.13t or newer) was found${seen}`
+  if (needs.length > 0 && found.some((p) => !p.unavailable)) {
+    return `no Python with ${needs.join(' and ')} was found${seen}`
   }
   return `no Python ${MIN_TEXT} or newer was found on PATH or under pyenv${seen}; install one or name its path`
 }

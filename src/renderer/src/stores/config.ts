@@ -174,8 +174,13 @@ export const useConfigStore = defineStore('config', () => {
       else if (chosen?.unavailable) out['python'] ??= `python cannot be used: ${chosen.unavailable}`
       else if (!chosen)
         out['python'] ??= `python cannot be used: ${pythonUnavailable.value ?? 'no Python interpreter was found'}`
-      else if (pythonId.value !== null && strategies.value.includes('py-threads-nogil') && !chosen.freeThreaded) {
-        out['python'] ??= `python must be a free-threaded build for Python threads, no GIL; ${chosen.id} has the GIL on`
+      else if (pythonId.value !== null && !chosen.freeThreaded) {
+        const needsFreeThreaded = strategies.value
+          .map((id) => catalog.strategy(id))
+          .find((s) => s?.needs.includes('free-threaded'))
+        if (needsFreeThreaded)
+          out['python'] ??=
+            `python must be a free-threaded build for ${needsFreeThreaded.title}; ${chosen.id} has the GIL on`
       }
     }
     return out

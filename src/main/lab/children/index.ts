@@ -2,8 +2,8 @@
 // detection, and stop(timeout) that asks politely and then kills. Nothing else ends a child, and
 // every live child is tracked in a registry, so "no orphans" is a property of this file.
 import { Worker } from 'node:worker_threads'
-import { childToLabSchema, type ChildToLab, type LabToChild } from '../../shared/protocol'
-import type { LaunchedProcess, ProcessLauncher } from './launcher'
+import { childToLabSchema, type ChildToLab, type LabToChild } from '../../../shared/protocol'
+import type { LaunchedProcess, ProcessLauncher } from '../launcher'
 
 export type ChildKind = 'thread' | 'process'
 

@@ -6,8 +6,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { LabToChild, PythonMode } from '../../../shared/protocol'
-import { Child, type ChildRegistry } from '../children'
+import type { LabToChild } from '../../../shared/protocol'
+import { Child, type ChildRegistry } from './index'
 
 const STDERR_KEEP = 8 * 1024
 const MAX_LINE = 64 * 1024 * 1024
@@ -27,25 +27,6 @@ export function defaultPythonRunner(from: string = import.meta.url): string {
     if (parent === dir)
       throw new Error(`cannot find src/workers/python/runner.py above ${dirname(fileURLToPath(from))}`)
     dir = parent
-  }
-}
-
-/** The runner mode and the GIL setting behind each py-* strategy. */
-export function pythonStrategy(id: string): { mode: PythonMode; pooled: boolean; gil?: 'on' | 'off' } | null {
-  switch (id) {
-    case 'py-sequential':
-      return { mode: 'sequential', pooled: false }
-    case 'py-threads':
-      // On a free-threaded build, "threads" means threads with the GIL, so the two differ.
-      return { mode: 'threads', pooled: true, gil: 'on' }
-    case 'py-threads-nogil':
-      return { mode: 'threads', pooled: true, gil: 'off' }
-    case 'py-processes':
-      return { mode: 'processes', pooled: true }
-    case 'py-asyncio':
-      return { mode: 'asyncio', pooled: false }
-    default:
-      return null
   }
 }
 

@@ -1,0 +1,33 @@
+// The Python executor: one runner process (src/workers/python/runner.py) is the pool's one
+// child; it runs its own threads or processes, in the mode the strategy's spec names.
+import { PythonChild, defaultPythonRunner } from '../children/python'
+import { lackingNeedsReason, meetsNeeds } from '../python/capabilities'
+import { poolInit, type Executor } from './executor'
+
+export const pythonRunner: Executor = {
+  async launch(request, deps) {
+    const { spec, workers, config } = request
+    if (!spec.python) throw new Error(`${spec.id} runs on the Python runner, but its spec names no Python mode`)
+    const interpreter = await deps.interpreter()
+    if (!meetsNeeds(spec, interpreter)) {
+      const usable = (await deps.interpreters()).filter((p) => !p.unavailable)
+      throw new Error(lackingNeedsReason(spec, interpreter, usable))
+    }
+    const env: Record<string, string> = {}
+    // On a free-threaded build the GIL is a start-up setting: "threads" keep it, "no GIL" turn it off.
+    if (interpreter.freeThreaded && spec.python.gil) env.PYTHON_GIL = spec.python.gil === 'on' ? '1' : '0'
+    const child = new PythonChild(deps.registry, {
+      executable: interpreter.executable,
+      runner: deps.entries.python ?? defaultPythonRunner(),
+      env,
+    })
+    return {
+      children: [child],
+      init: poolInit(request, {
+        mode: spec.python.mode,
+        workers: spec.takesWorkers ? workers : 1,
+        switchIntervalMs: config.switchIntervalMs ?? null,
+      }),
+    }
+  },
+}
