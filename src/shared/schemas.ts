@@ -149,10 +149,10 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
     '',
   )
 
-/** Turns zod's issues into "field must be …" sentences. */
-export function describeIssues(error: z.ZodError): string[] {
+/** Turns zod's issues into "field must be …" sentences; `under` names where the checked value sits. */
+export function describeIssues(error: z.ZodError, under: ReadonlyArray<PropertyKey> = []): string[] {
   return error.issues.map((issue) => {
-    const where = formatPath(issue.path)
+    const where = formatPath([...under, ...issue.path])
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.join(', ')
       return `${where ? `${where}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`
