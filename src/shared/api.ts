@@ -107,13 +107,11 @@ const returns =
 
 const runIdSchema = z.string().min(1).max(100)
 /** A session's name and notes, as sessions hold them. */
-export const sessionNameSchema = sessionSchema.shape.name
-export const sessionNotesSchema = sessionSchema.shape.notes
+const sessionNameSchema = sessionSchema.shape.name
+const sessionNotesSchema = sessionSchema.shape.notes
 /** A session file's text (Open in browser mode, drag-and-drop); the host decodes and validates it. */
-export const sessionTextSchema = z
-  .string()
-  .max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
-export const fileNameSchema = z.string().max(1000)
+const sessionTextSchema = z.string().max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
+const fileNameSchema = z.string().max(1000)
 
 /**
  * Every LabApi call: name → schema of its positional arguments (validated once, where a call
