@@ -42,6 +42,15 @@ export default tseslint.config(
     },
   },
   {
+    // Any file of src/ outside the layers below (say src/main/x.ts): only the Electron shell and
+    // the preload may import electron. The layer rules that follow replace this one for their folders.
+    files: ['src/**'],
+    ignores: [`${layer('main/electron')}**`, `${layer('preload')}**`],
+    rules: forbid('only src/main/electron and src/preload may import electron, see ARCHITECTURE.md "Layers".', {
+      names: ['electron'],
+    }),
+  },
+  {
     files: [`${layer('shared')}**`],
     rules: forbid(
       'src/shared runs everywhere: it may import only itself (and the schema library), see ARCHITECTURE.md "Layers".',

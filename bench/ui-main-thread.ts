@@ -165,7 +165,8 @@ class SyntheticLab implements LabApi {
   async deleteSession(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }
-  // The rest of SessionApi: the synthetic lab has no session library.
+  // The rest of the session calls: the synthetic lab has no session library.
+  getSession = this.noSessions
   currentSession = this.noSessions
   newSession = this.noSessions
   renameSession = this.noSessions

@@ -1,8 +1,22 @@
-// LabApi: the only way a UI (desktop, browser, CLI) talks to the lab.
+// LabApi: the only way a UI (desktop, browser, CLI) talks to the lab, as one method table. Every
+// transport derives what it needs from LAB_METHOD_TABLE: IPC channels and handlers, the preload's
+// window.lab, the WebSocket server's dispatch and the page's WebSocket client.
+import { z } from 'zod'
 import type { StrategySpec, WorkloadSpec } from './catalog'
-import type { ExportFormat } from './export'
-import type { GroupStats, MachineInfo, Run, RunConfigInput, Sample, TimelineSlice, Trial } from './schemas'
-import type { Session, SessionSummary } from './session'
+import { EXPORT_FORMATS } from './export'
+import type { LabMethod } from './methods'
+import {
+  ValidationError,
+  describeIssues,
+  runConfigSchema,
+  type GroupStats,
+  type MachineInfo,
+  type Run,
+  type Sample,
+  type TimelineSlice,
+  type Trial,
+} from './schemas'
+import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema, type Session, type SessionSummary } from './session'
 
 export type { ExportFormat } from './export'
 export type { Session, SessionSummary } from './session'
@@ -57,47 +71,124 @@ export type LabEvent =
     }
   | { type: 'run-end'; runId: string; run: Run }
   | { type: 'error'; runId: string | null; message: string }
-  /** A run was saved into the current session (autosave), or the current session changed. */
+  /**
+   * A session was written to the library: `runId` was autosaved into the current session (null:
+   * a Save). `session` is the library's summary of it as saved, so a page need not re-read it.
+   */
   | { type: 'session-saved'; runId: string | null; session: SessionSummary }
 
 export type LabEventListener = (event: LabEvent) => void
 
-export interface LabApi extends SessionApi {
-  /** Workloads, strategies, runtimes found and facts about this machine. */
-  catalog(): Promise<Catalog>
-  /** Validates the configuration and starts a run; resolves to its id once it has started. */
-  startRun(config: RunConfigInput): Promise<string>
-  /** Stops a run: every worker thread and process it started is ended. */
-  stopRun(id: string): Promise<void>
-  /** Subscribes to the events of every run; returns the unsubscribe function. */
-  onEvent(listener: LabEventListener): () => void
-  /** The run as it stands (finished or in progress). */
-  getRun(id: string): Promise<Run>
-  /** The sessions of the library, newest first; a file that cannot be opened is listed with its problem. */
-  listSessions(): Promise<SessionSummary[]>
-  /** Opens a library session and makes it the current one, into which finished runs are saved. */
-  openSession(id: string): Promise<Session>
-  /** Writes a Session into the library; the host validates it (transports pass it through); resolves to its id. */
-  saveSession(session: unknown): Promise<string>
-  /** Moves a session to the library's trash (see SessionApi.restoreSession). */
-  deleteSession(id: string): Promise<void>
-  /** A run (live, or in the current session) as JSON, CSV (one row per trial) or a Markdown report. */
-  exportRun(runId: string, format: ExportFormat): Promise<string>
+// ---- The method table --------------------------------------------------------------------
+
+type ArgsSchema = z.ZodType<readonly unknown[], readonly unknown[]>
+
+/** A row of the method table: the schema of the call's positional arguments, and its result type. */
+export interface MethodRow<Args extends ArgsSchema, Result> {
+  readonly args: Args
+  /**
+   * Validates the positional arguments; throws a ValidationError naming the argument and field
+   * ("args[0].workers[0] must be …").
+   */
+  readonly parse: (args: unknown) => z.output<Args>
+  /** Never set: it carries the result type for the derived LabApi. */
+  readonly result?: Result
 }
 
-/** The rest of the session calls, served by LabHost and carried by every transport (LabApi extends it). */
-export interface SessionApi {
+/** A row whose call resolves to `Result`: `returns<Session>()(z.tuple([sessionIdSchema]))`. */
+const returns =
+  <Result>() =>
+  <Args extends ArgsSchema>(args: Args): MethodRow<Args, Result> => ({
+    args,
+    parse: (value) => {
+      const result = args.safeParse(value)
+      if (!result.success) throw new ValidationError(describeIssues(result.error, ['args']))
+      return result.data
+    },
+  })
+
+const runIdSchema = z.string().min(1).max(100)
+/** A session's name and notes, as sessions hold them. */
+const sessionNameSchema = sessionSchema.shape.name
+const sessionNotesSchema = sessionSchema.shape.notes
+/** A session file's text (Open in browser mode, drag-and-drop); the host decodes and validates it. */
+const sessionTextSchema = z.string().max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
+const fileNameSchema = z.string().max(1000)
+
+/**
+ * Every LabApi call: name → schema of its positional arguments (validated once, where a call
+ * enters the lab from another process) and result type. Adding a call = a row here (and its
+ * name in LAB_METHODS) + its code in LabHost; every transport serves it from then on.
+ */
+export const LAB_METHOD_TABLE = {
+  /** Workloads, strategies, runtimes found and facts about this machine. */
+  catalog: returns<Catalog>()(z.tuple([])),
+  /** Validates the configuration and starts a run; resolves to its id once it has started. */
+  startRun: returns<string>()(z.tuple([runConfigSchema])),
+  /** Stops a run: every worker thread and process it started is ended. */
+  stopRun: returns<void>()(z.tuple([runIdSchema])),
+  /** The run as it stands (finished or in progress). */
+  getRun: returns<Run>()(z.tuple([runIdSchema])),
+  /** A run (live, or in the current session) as JSON, CSV (one row per trial) or a Markdown report. */
+  exportRun: returns<string>()(z.tuple([runIdSchema, z.enum(EXPORT_FORMATS)])),
+  /** The sessions of the library, newest first; a file that cannot be opened is listed with its problem. */
+  listSessions: returns<SessionSummary[]>()(z.tuple([])),
+  /** Opens a library session and makes it the current one, into which finished runs are saved. */
+  openSession: returns<Session>()(z.tuple([sessionIdSchema])),
+  /** Reads a library session (or the current one) without making it current (Compare). */
+  getSession: returns<Session>()(z.tuple([sessionIdSchema])),
+  /** Writes a Session into the library; resolves to its id. */
+  saveSession: returns<string>()(z.tuple([sessionSchema])),
+  /** Moves a session to the library's trash (see restoreSession). */
+  deleteSession: returns<void>()(z.tuple([sessionIdSchema])),
   /** The session finished runs are saved into, or null before the first run or New Session. */
-  currentSession(): Promise<Session | null>
+  currentSession: returns<Session | null>()(z.tuple([])),
   /** Starts a new, empty current session (written to the library with its first run or save). */
-  newSession(name?: string): Promise<Session>
-  renameSession(id: string, name: string): Promise<Session>
-  setSessionNotes(id: string, notes: string): Promise<Session>
+  newSession: returns<Session>()(z.tuple([sessionNameSchema.optional()])),
+  renameSession: returns<Session>()(z.tuple([sessionIdSchema, sessionNameSchema])),
+  setSessionNotes: returns<Session>()(z.tuple([sessionIdSchema, sessionNotesSchema])),
   /** Undoes deleteSession: moves the session back from the trash. */
-  restoreSession(id: string): Promise<SessionSummary>
-  listTrash(): Promise<SessionSummary[]>
+  restoreSession: returns<SessionSummary>()(z.tuple([sessionIdSchema])),
+  listTrash: returns<SessionSummary[]>()(z.tuple([])),
   /** Opens a session file's text (a file picker or drag-and-drop): adds it to the library and makes it current. */
-  importSession(text: string, fileName: string): Promise<Session>
+  importSession: returns<Session>()(z.tuple([sessionTextSchema, fileNameSchema])),
   /** The library session as session-file text (Save As… in browser mode is a download of it). */
-  exportSession(id: string): Promise<string>
+  exportSession: returns<string>()(z.tuple([sessionIdSchema])),
+} satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
+
+type MethodTable = typeof LAB_METHOD_TABLE
+/** What a caller passes to call `K`. */
+export type LabArgs<K extends LabMethod> = z.input<MethodTable[K]['args']>
+/** The arguments of `K` once the table's schema has validated them (defaults filled, params numbers). */
+export type LabParsedArgs<K extends LabMethod> = z.output<MethodTable[K]['args']>
+/** What call `K` resolves to. */
+export type LabResult<K extends LabMethod> = MethodTable[K] extends { readonly result?: infer R } ? R : never
+
+/** Every call of the table as a method: what a client of any transport can call. */
+export type LabCalls = { [K in keyof MethodTable]: (...args: LabArgs<K>) => Promise<LabResult<K>> }
+/** Every call with its arguments already validated: what a transport's server side calls. */
+export type LabHandlers = { [K in keyof MethodTable]: (...args: LabParsedArgs<K>) => Promise<LabResult<K>> }
+
+/** The table seen one name at a time, so that for a generic `K` TypeScript keeps that row's own types. */
+type MethodRows = {
+  [K in LabMethod]: { args: MethodTable[K]['args']; parse: (args: unknown) => LabParsedArgs<K> }
+}
+const rows: MethodRows = LAB_METHOD_TABLE
+
+export interface LabApi extends LabCalls {
+  /** Subscribes to the events of every run; returns the unsubscribe function. Not a call: each transport pushes events. */
+  onEvent(listener: LabEventListener): () => void
+}
+
+/**
+ * Validates a call's positional arguments against its row; throws a ValidationError naming the
+ * argument and field ("args[0].workers[0] must be …"). The one check at every transport boundary.
+ */
+export function parseLabArgs<K extends LabMethod>(name: K, args: unknown): LabParsedArgs<K> {
+  return rows[name].parse(args)
+}
+
+/** Calls `name` on `lab` with arguments parseLabArgs validated. */
+export function callLab<K extends LabMethod>(lab: LabHandlers, name: K, args: LabParsedArgs<K>): Promise<LabResult<K>> {
+  return lab[name](...args)
 }

@@ -24,6 +24,17 @@ const numberIn = (min: number, max: number) => {
   return z.number({ error: message }).min(min, { error: message }).max(max, { error: message })
 }
 
+/** A workload parameter as a number: a number, or numeric text ("2000"); anything else is NaN. */
+const paramNumber = (value: unknown): number =>
+  typeof value === 'number'
+    ? value
+    : typeof value === 'string' && /^\s*[+-]?\d+(\.\d*)?(e[+-]?\d+)?\s*$/i.test(value)
+      ? Number(value)
+      : NaN
+
+const isIntegerIn = (value: number, min: number, max: number): boolean =>
+  Number.isInteger(value) && value >= min && value <= max
+
 export const LIMITS = {
   workers: { min: 1, max: 256 },
   repetitions: { min: 1, max: 1000 },
@@ -41,7 +52,8 @@ export const runConfigSchema = z
   .object(
     {
       workload: z.string({ error: (iss) => `must be one of ${workloadIds.join(', ')}, got ${show(iss.input)}` }),
-      // Checked against the workload's own parameter specs below, so the message can name its range.
+      // Checked against the workload's own parameter specs below, so the message can name its range;
+      // numbers or numeric text (a page's input field), which come out as numbers.
       params: z.record(z.string(), z.unknown()).default({}),
       strategies: z
         .array(z.string({ error: (iss) => `must be a strategy name, got ${show(iss.input)}` }), {
@@ -87,7 +99,7 @@ export const runConfigSchema = z
             path: ['params', name],
             message: `is not a parameter of ${workload.id} (it has ${workload.params.map((p) => p.name).join(', ')})`,
           })
-        } else if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+        } else if (!isIntegerIn(paramNumber(value), spec.min, spec.max)) {
           ctx.addIssue({
             code: 'custom',
             path: ['params', name],
@@ -113,11 +125,15 @@ export const runConfigSchema = z
       }
     })
   })
+  .transform((config) => ({
+    ...config,
+    params: Object.fromEntries(Object.entries(config.params).map(([name, value]) => [name, paramNumber(value)])),
+  }))
 
 /** What a caller may pass (defaults still missing). */
 export type RunConfigInput = z.input<typeof runConfigSchema>
-/** A validated configuration with every default filled in (params checked to be numbers). */
-export type RunConfig = Omit<z.output<typeof runConfigSchema>, 'params'> & { params: Record<string, number> }
+/** A validated configuration with every default filled in and every parameter a number. */
+export type RunConfig = z.output<typeof runConfigSchema>
 
 /** Raised for input the lab refuses; its message names the field and what is allowed. */
 export class ValidationError extends Error {
@@ -133,10 +149,10 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
     '',
   )
 
-/** Turns zod's issues into "field must be …" sentences. */
-export function describeIssues(error: z.ZodError): string[] {
+/** Turns zod's issues into "field must be …" sentences; `under` names where the checked value sits. */
+export function describeIssues(error: z.ZodError, under: ReadonlyArray<PropertyKey> = []): string[] {
   return error.issues.map((issue) => {
-    const where = formatPath(issue.path)
+    const where = formatPath([...under, ...issue.path])
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.join(', ')
       return `${where ? `${where}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`
@@ -153,7 +169,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
 }
 
 export function parseRunConfig(value: unknown): RunConfig {
-  return parseOrThrow(runConfigSchema, value) as RunConfig
+  return parseOrThrow(runConfigSchema, value)
 }
 
 // ---- Run data model ----------------------------------------------------------------------
@@ -277,4 +293,4 @@ export const runSchema = z.object({
     .nullable()
     .optional(),
 })
-export type Run = Omit<z.infer<typeof runSchema>, 'config'> & { config: RunConfig }
+export type Run = z.infer<typeof runSchema>

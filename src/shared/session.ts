@@ -49,7 +49,7 @@ export const sessionSchema = z
     runs: z.array(runSchema),
   })
   .strict()
-export type Session = Omit<z.infer<typeof sessionSchema>, 'runs'> & { runs: Run[] }
+export type Session = z.infer<typeof sessionSchema>
 
 /** What the library lists for a session without loading its runs. */
 export interface SessionSummary {
@@ -180,7 +180,7 @@ function decodeRun(file: RunFile): Run {
   for (let i = 0; i < samples.length; i++)
     samples[i] = { t: file.samples.t[i]!, cores: file.samples.cores[i]!, rss: file.samples.rss[i]! }
   const trials: Trial[] = file.trials.map((trial) => ({ ...trial, timeline: decodeTimeline(trial.timeline) }))
-  return { ...file, trials, samples } as Run
+  return { ...file, trials, samples }
 }
 
 /** The file text of a session (compact JSON, columnar timelines and samples). */
@@ -221,7 +221,7 @@ export const MIGRATIONS: Readonly<Record<number, (doc: JsonObject) => JsonObject
   0: (doc) => {
     const run = runSchema.safeParse(doc)
     if (!run.success) throw new SessionError('invalid', `is an old run file that is damaged: ${firstIssues(run.error)}`)
-    const value = run.data as Run
+    const value = run.data
     const session: Session = {
       schemaVersion: SESSION_SCHEMA_VERSION,
       id: `run-${value.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 90) || 'imported'}`,
@@ -363,7 +363,7 @@ function jsonError(error: unknown, text: string, source: string): SessionError {
 export function parseSession(value: unknown): Session {
   const result = sessionSchema.safeParse(value)
   if (!result.success) throw new SessionError('invalid', `the session is not valid: ${firstIssues(result.error)}`)
-  return result.data as Session
+  return result.data
 }
 
 // ---- Making sessions ------------------------------------------------------------------------

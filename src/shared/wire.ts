@@ -1,47 +1,24 @@
 // The WebSocket protocol of browser mode: LabApi calls as JSON messages, and batches of
 // LabEvents. The server validates every client message here before anything acts on it.
 import { z } from 'zod'
-import { EXPORT_FORMATS } from './export'
-import { runConfigSchema } from './schemas'
-import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema } from './session'
+import { LAB_METHODS } from './methods'
 
 const callId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
-const runId = z.string().min(1).max(100)
 
-/** Arguments of the session calls, shared by both transports (WebSocket here, IPC in src/main/electron). */
-export const sessionNameSchema = sessionSchema.shape.name
-export const sessionNotesSchema = sessionSchema.shape.notes
-/** A session file's text (Open in browser mode, drag-and-drop); the host decodes and validates it. */
-export const sessionTextSchema = z
-  .string()
-  .max(SESSION_FILE_LIMIT_BYTES, { error: 'the session file is over the size limit' })
-export const fileNameSchema = z.string().max(1000)
-
-const call = <M extends string, A extends z.ZodTypeAny>(method: M, args: A) =>
-  z.object({ type: z.literal('call'), id: callId, method: z.literal(method), args }).strict()
-
-/** client → server: one LabApi method call with its arguments. */
-export const clientMessageSchema = z.discriminatedUnion('method', [
-  call('catalog', z.tuple([])),
-  call('startRun', z.tuple([runConfigSchema])),
-  call('stopRun', z.tuple([runId])),
-  call('getRun', z.tuple([runId])),
-  call('exportRun', z.tuple([runId, z.enum(EXPORT_FORMATS)])),
-  call('listSessions', z.tuple([])),
-  call('openSession', z.tuple([sessionIdSchema])),
-  call('saveSession', z.tuple([sessionSchema])),
-  call('deleteSession', z.tuple([sessionIdSchema])),
-  call('currentSession', z.tuple([])),
-  call('newSession', z.union([z.tuple([]), z.tuple([sessionNameSchema])])),
-  call('renameSession', z.tuple([sessionIdSchema, sessionNameSchema])),
-  call('setSessionNotes', z.tuple([sessionIdSchema, sessionNotesSchema])),
-  call('restoreSession', z.tuple([sessionIdSchema])),
-  call('listTrash', z.tuple([])),
-  call('importSession', z.tuple([sessionTextSchema, fileNameSchema])),
-  call('exportSession', z.tuple([sessionIdSchema])),
-])
+/**
+ * client → server: one LabApi call, by name, with its positional arguments. The server checks
+ * `args` against the call's row of LAB_METHOD_TABLE (parseLabArgs) before anything acts on it.
+ */
+export const clientMessageSchema = z
+  .object({
+    type: z.literal('call'),
+    id: callId,
+    method: z.enum(LAB_METHODS),
+    // No call takes more than a few arguments; each is bounded by its own schema.
+    args: z.array(z.unknown()).max(8),
+  })
+  .strict()
 export type ClientMessage = z.infer<typeof clientMessageSchema>
-export type CallMethod = ClientMessage['method']
 
 /** server → client: a call's result, or a batch of events. Events are not re-validated here. */
 export const serverMessageSchema = z.union([

@@ -33,6 +33,23 @@ export class FakeIpcMain {
   }
 }
 
+/** The preload's side: invoke reaches FakeIpcMain as if sent by `sender` (the lab window by default). */
+export class FakeIpcRenderer {
+  sender: unknown = { id: 'preload window' }
+  listeners = new Map<string, Listener[]>()
+  constructor(private readonly main: FakeIpcMain) {}
+  invoke(channel: string, payload?: unknown): Promise<unknown> {
+    // Electron copies the payload across processes (structured clone); so does this fake.
+    return this.main.invoke(channel, this.sender, structuredClone(payload))
+  }
+  send(channel: string, payload?: unknown): void {
+    this.main.send(channel, this.sender, structuredClone(payload))
+  }
+  on(channel: string, listener: Listener): void {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener])
+  }
+}
+
 export class FakeWebContents {
   handlers = new Map<string, Listener>()
   windowOpenHandler: Listener | null = null
@@ -76,8 +93,14 @@ export class FakeBrowserWindow {
 }
 
 export function makeFakeElectron() {
+  const ipcMain = new FakeIpcMain()
+  const exposed = new Map<string, unknown>()
   return {
-    ipcMain: new FakeIpcMain(),
+    ipcMain,
+    ipcRenderer: new FakeIpcRenderer(ipcMain),
+    /** What the preload exposed to the page, by key (window.lab, window.labShell). */
+    exposed,
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
     BrowserWindow: FakeBrowserWindow,
     shell: { openExternal: vi.fn(() => Promise.resolve()) },
     dialog: {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LabApi, LabEvent } from '../../src/shared/api'
-import { IPC } from '../../src/shared/ipc'
+import { IPC, labChannel } from '../../src/shared/ipc'
 import { INITIAL_MENU_STATE } from '../../src/shared/menu'
 import { makeFakeElectron } from './fake-electron'
 
@@ -28,6 +28,7 @@ function fakeLab(): LabApi & { started: unknown[] } {
     onEvent: () => () => undefined,
     listSessions: vi.fn(async () => []),
     openSession: vi.fn(async () => ({}) as never),
+    getSession: vi.fn(async () => ({}) as never),
     saveSession: vi.fn(async () => 'id'),
     deleteSession: vi.fn(async () => undefined),
     currentSession: vi.fn(async () => null),
@@ -58,10 +59,9 @@ describe('the IPC wrapper', () => {
   afterEach(() => dispose())
 
   it('passes a valid call from our window to the lab', async () => {
-    const id = await fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, {
-      workload: 'primes',
-      strategies: ['sequential'],
-    })
+    const id = await fake.electron.ipcMain.invoke(labChannel('startRun'), ourWindow, [
+      { workload: 'primes', strategies: ['sequential'] },
+    ])
     expect(id).toBe('run-1')
     expect(lab.started).toHaveLength(1)
     // Validated and with defaults filled in before the lab sees it.
@@ -70,23 +70,24 @@ describe('the IPC wrapper', () => {
 
   it('refuses a call from any other sender, without reaching the lab', async () => {
     await expect(
-      fake.electron.ipcMain.invoke(IPC.startRun, { id: 'evil' }, { workload: 'primes', strategies: ['sequential'] }),
+      fake.electron.ipcMain.invoke(labChannel('startRun'), { id: 'evil' }, [
+        { workload: 'primes', strategies: ['sequential'] },
+      ]),
     ).rejects.toThrow(/sender is not the lab window/)
     expect(lab.startRun).not.toHaveBeenCalled()
   })
 
   it('refuses an invalid payload with a message naming the field', async () => {
     await expect(
-      fake.electron.ipcMain.invoke(IPC.startRun, ourWindow, {
-        workload: 'primes',
-        strategies: ['sequential'],
-        workers: [0],
-      }),
-    ).rejects.toThrow(/workers\[0\] must be an integer from 1 to 256, got 0/)
-    await expect(fake.electron.ipcMain.invoke(IPC.stopRun, ourWindow, 42)).rejects.toThrow()
-    await expect(
-      fake.electron.ipcMain.invoke(IPC.exportRun, ourWindow, { runId: 'r', format: 'xml' }),
-    ).rejects.toThrow()
+      fake.electron.ipcMain.invoke(labChannel('startRun'), ourWindow, [
+        { workload: 'primes', strategies: ['sequential'], workers: [0] },
+      ]),
+    ).rejects.toThrow(/args\[0\]\.workers\[0\] must be an integer from 1 to 256, got 0/)
+    await expect(fake.electron.ipcMain.invoke(labChannel('stopRun'), ourWindow, [42])).rejects.toThrow()
+    await expect(fake.electron.ipcMain.invoke(labChannel('stopRun'), ourWindow, 'r')).rejects.toThrow()
+    await expect(fake.electron.ipcMain.invoke(labChannel('exportRun'), ourWindow, ['r', 'xml'])).rejects.toThrow(
+      /args\[1\]/,
+    )
     expect(lab.startRun).not.toHaveBeenCalled()
     expect(lab.stopRun).not.toHaveBeenCalled()
   })

@@ -61,6 +61,13 @@ export class FakeLab implements LabApi {
     this.current = session
     return session
   }
+  getSessionCalls: string[] = []
+  async getSession(id: string): Promise<Session> {
+    this.getSessionCalls.push(id)
+    const session = this.current?.id === id ? this.current : this.sessions.get(id)
+    if (!session) throw new Error(`no session ${id}`)
+    return session
+  }
   async saveSession(session: unknown): Promise<string> {
     const s = session as Session
     this.sessions.set(s.id, s)

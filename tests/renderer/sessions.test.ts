@@ -280,16 +280,76 @@ describe('the Compare view', () => {
     await useSessionsStore(pinia).open('one')
     await tab('Compare')
     await flushPromises()
+    const exports = vi.spyOn(lab, 'exportSession')
     await wrapper.find('[data-testid="compare-session-b"]').setValue('two')
     await flushPromises()
     expect((wrapper.find('[data-testid="compare-run-b"]').element as HTMLSelectElement).value).toBe('run-c')
-    // Reading another session for Compare does not change the current one.
+    // Reading another session for Compare does not change the current one, nor go through the file format.
     expect(lab.current?.id).toBe('one')
+    expect(lab.getSessionCalls).toContain('two')
+    expect(exports).not.toHaveBeenCalled()
     const differing = wrapper
       .findAll('[data-testid="machine-row"]')
       .filter((r) => r.attributes('data-differs') === 'true')
     expect(differing.map((r) => r.find('th').text())).toEqual(['CPU', 'logical cores'])
     expect(wrapper.findAll('[data-testid="difference-row"]')).toHaveLength(2)
+  })
+})
+
+describe('autosave on the page', () => {
+  const summaryOf = (id: string, runs: number, updatedAt: string) => ({
+    id,
+    name: lab.sessions.get(id)?.name ?? id,
+    notes: '',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt,
+    machine: 'Test CPU · 4 cores · TestOS',
+    runs,
+    sizeBytes: 100,
+  })
+
+  async function runToTheEnd(): Promise<string> {
+    const run = useRunStore(pinia)
+    await run.start({ workload: 'primes', strategies: ['sequential'] })
+    const id = run.runId!
+    lab.emit({ type: 'run-start', runId: id, run: makeRun(id) })
+    lab.emit({ type: 'run-end', runId: id, run: finished(id) })
+    await flushPromises()
+    return id
+  }
+
+  it('adds the run it followed and the saved summary to the current session, without reading the session again', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    const id = await runToTheEnd()
+    const reads = vi.spyOn(lab, 'currentSession')
+    const gets = vi.spyOn(lab, 'getSession')
+    const updatedAt = '2026-02-01T00:00:00.000Z'
+    lab.emit({ type: 'session-saved', runId: id, session: summaryOf('one', 3, updatedAt) })
+    await flushPromises()
+    expect(reads).not.toHaveBeenCalled()
+    expect(gets).not.toHaveBeenCalled()
+    expect(sessions.current!.runs.map((r) => r.id)).toEqual(['run-a', 'run-b', id])
+    expect(sessions.current!.updatedAt).toBe(updatedAt)
+    expect(sessions.list.map((s) => [s.id, s.runs])).toEqual([
+      ['one', 3],
+      ['two', 1],
+    ])
+  })
+
+  it('reads the current session once when the autosave started a new one', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    const id = await runToTheEnd()
+    lab.current = makeSession('new-1', [finished(id)])
+    lab.sessions.set('new-1', lab.current)
+    const reads = vi.spyOn(lab, 'currentSession')
+    lab.emit({ type: 'session-saved', runId: id, session: summaryOf('new-1', 1, '2026-02-01T00:00:00.000Z') })
+    await flushPromises()
+    expect(reads).toHaveBeenCalledTimes(1)
+    expect(sessions.current!.id).toBe('new-1')
+    expect(sessions.current!.runs.map((r) => r.id)).toEqual([id])
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LabEvent } from '@shared/api'
+import { LAB_METHOD_TABLE, type LabApi, type LabEvent } from '@shared/api'
 import { chooseTransport } from '../../src/renderer/src/transport'
 import { WebSocketLabApi, type SocketLike } from '../../src/renderer/src/transport/websocket'
 
@@ -50,6 +50,22 @@ describe('WebSocket transport', () => {
     socket.reply({ type: 'result', id: socket.sent[0]!.id, ok: true, value: 'run-9' })
     await expect(started).resolves.toBe('run-9')
     await expect(catalog).resolves.toEqual({ workloads: [] })
+  })
+
+  it('has every call of the method table, each sent as its name and positional arguments', async () => {
+    const socket = new FakeSocket()
+    const api: LabApi = new WebSocketLabApi(socket)
+    socket.open()
+    const names = Object.keys(LAB_METHOD_TABLE) as Array<keyof typeof LAB_METHOD_TABLE>
+    for (const [i, name] of names.entries()) {
+      const call = api[name] as unknown as (...args: unknown[]) => Promise<unknown>
+      expect(typeof call, name).toBe('function')
+      void call(`argument of ${name}`, i)
+    }
+    await tick()
+    expect(socket.sent.map((m) => [m.method, m.args])).toEqual(
+      names.map((name, i) => [name, [`argument of ${name}`, i]]),
+    )
   })
 
   it('rejects a refused call with the server message', async () => {

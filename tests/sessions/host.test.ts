@@ -125,6 +125,29 @@ describe('LabHost sessions', () => {
     expect(saved.runs.map((r) => r.id)).toEqual([id])
   })
 
+  it('getSession reads a library session without making it current, and the current one from memory', async () => {
+    const { id } = await runOnce()
+    const current = (await host.currentSession())!
+    const other = makeSession([makeRun()], 'other-session', 'Server')
+    await host.saveSession(other)
+    expect(await host.getSession('other-session')).toEqual(other)
+    expect((await host.currentSession())!.id).toBe(current.id)
+    expect((await host.getSession(current.id)).runs.map((r) => r.id)).toEqual([id])
+    await expect(host.getSession('no-such-session')).rejects.toThrow(SessionError)
+  })
+
+  it('session-saved carries the summary the library lists for the saved session', async () => {
+    const { id } = await runOnce()
+    await host.saveSession(makeSession([makeRun()], 'other-session', 'Server'))
+    const saved = events.filter((e) => e.type === 'session-saved')
+    expect(saved.map((e) => e.runId)).toEqual([id, null])
+    const listed = await host.listSessions()
+    for (const event of saved) {
+      if (event.type !== 'session-saved') continue
+      expect(event.session).toEqual(listed.find((s) => s.id === event.session.id))
+    }
+  })
+
   it('refuses an invalid session with a clear error and keeps the library as it was', async () => {
     await runOnce()
     const before = await host.listSessions()

@@ -19,6 +19,15 @@ describe('run configuration validation', () => {
     expect(config).toMatchObject({ repetitions: 3, warmups: 1, chunkSize: 1, samplerHz: 10, params: {} })
   })
 
+  it('takes workload parameters as numbers or numeric text and gives numbers back', () => {
+    const config = parseRunConfig({ ...valid, params: { size: '2000', tasks: 8 } })
+    expect(config.params).toEqual({ size: 2000, tasks: 8 })
+    expect(messageFor({ ...valid, params: { tasks: '2.5' } })).toContain(
+      'params.tasks must be an integer from 1 to 100000 tasks, got "2.5"',
+    )
+    expect(messageFor({ ...valid, params: { tasks: '' } })).toContain('params.tasks must be an integer')
+  })
+
   it.each([
     [{ ...valid, workers: [0] }, 'workers[0] must be an integer from 1 to 256, got 0'],
     [{ ...valid, workers: [1, 257] }, 'workers[1] must be an integer from 1 to 256, got 257'],

@@ -3,25 +3,30 @@
 // acts on it.
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { z } from 'zod'
-import type { LabApi, LabEvent } from '../../shared/api'
+import { callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
 import { createBatcher, type Batcher } from '../../shared/batch'
-import { IPC } from '../../shared/ipc'
+import { IPC, labChannel } from '../../shared/ipc'
 import { menuStateSchema, type MenuState } from '../../shared/menu'
-import { EXPORT_FORMATS } from '../../shared/export'
-import { parseOrThrow, runConfigSchema } from '../../shared/schemas'
-import { sessionIdSchema, sessionSchema, type Session } from '../../shared/session'
-import { fileNameSchema, sessionNameSchema, sessionNotesSchema, sessionTextSchema } from '../../shared/wire'
+import { LAB_METHODS, type LabMethod } from '../../shared/methods'
+import { parseOrThrow } from '../../shared/schemas'
+import { sessionIdSchema, type Session } from '../../shared/session'
 
-type Handler<S extends z.ZodType> = (payload: z.output<S>) => Promise<unknown>
+/** Checks a payload and returns it typed, or throws an error naming the bad field. */
+type Check<T> = (payload: unknown) => T
+/** A zod schema as a Check. */
+const check =
+  <S extends z.ZodType>(schema: S): Check<z.output<S>> =>
+  (payload) =>
+    parseOrThrow(schema, payload)
 
 export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
   const handled: string[] = []
   const listened: Array<[string, (...args: never[]) => void]> = []
-  const handle = <S extends z.ZodType>(channel: string, schema: S, handler: Handler<S>): void => {
+  const handle = <T>(channel: string, check: Check<T>, handler: (payload: T) => Promise<unknown>): void => {
     handled.push(channel)
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
       if (!isOurWindow(event.sender)) throw new Error(`refused ${channel}: the sender is not the lab window`)
-      return handler(parseOrThrow(schema, payload))
+      return handler(check(payload))
     })
   }
   /** One-way messages from the page; a bad one is dropped with a line on stderr, never acted on. */
@@ -43,8 +48,6 @@ export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
   return { handle, on, dispose }
 }
 
-const runId = z.string().min(1).max(100)
-
 export interface LabIpcOptions {
   isOurWindow: (sender: WebContents) => boolean
   /** The page reports the state the native menu reflects. */
@@ -59,41 +62,23 @@ export interface LabIpcOptions {
 /** Wires every LabApi call to the lab, and the menu state back from the page. */
 export function registerLabIpc(lab: LabApi, options: LabIpcOptions): () => void {
   const { handle, on, dispose } = createIpc(options.isOurWindow)
-  handle(IPC.catalog, z.undefined(), () => lab.catalog())
-  handle(IPC.startRun, runConfigSchema, (config) => lab.startRun(config))
-  handle(IPC.stopRun, runId, (id) => lab.stopRun(id))
-  handle(IPC.getRun, runId, (id) => lab.getRun(id))
-  handle(IPC.exportRun, z.object({ runId, format: z.enum(EXPORT_FORMATS) }).strict(), ({ runId: id, format }) =>
-    lab.exportRun(id, format),
-  )
-  handle(IPC.listSessions, z.undefined(), () => lab.listSessions())
-  handle(IPC.openSession, sessionIdSchema, (id) => lab.openSession(id))
-  // Parsed runs are schema-checked Run objects (the schema's config type is the looser input one).
-  handle(IPC.saveSession, sessionSchema, (session) => lab.saveSession(session as Session))
-  handle(IPC.deleteSession, sessionIdSchema, (id) => lab.deleteSession(id))
-  handle(IPC.currentSession, z.undefined(), () => lab.currentSession())
-  handle(IPC.newSession, sessionNameSchema.optional(), (name) => lab.newSession(name))
-  handle(IPC.renameSession, z.object({ id: sessionIdSchema, name: sessionNameSchema }).strict(), ({ id, name }) =>
-    lab.renameSession(id, name),
-  )
-  handle(IPC.setSessionNotes, z.object({ id: sessionIdSchema, notes: sessionNotesSchema }).strict(), ({ id, notes }) =>
-    lab.setSessionNotes(id, notes),
-  )
-  handle(IPC.restoreSession, sessionIdSchema, (id) => lab.restoreSession(id))
-  handle(IPC.listTrash, z.undefined(), () => lab.listTrash())
-  handle(
-    IPC.importSession,
-    z.object({ text: sessionTextSchema, fileName: fileNameSchema }).strict(),
-    ({ text, fileName }) => lab.importSession(text, fileName),
-  )
-  handle(IPC.exportSession, sessionIdSchema, (id) => lab.exportSession(id))
+  for (const name of LAB_METHODS) serveCall(handle, lab, name)
   const files = options.sessionFiles
   if (files) {
-    handle(IPC.openSessionDialog, z.undefined(), () => files.openWithDialog())
-    handle(IPC.saveSessionAsDialog, sessionIdSchema, (id) => files.saveAsWithDialog(id))
+    handle(IPC.openSessionDialog, check(z.undefined()), () => files.openWithDialog())
+    handle(IPC.saveSessionAsDialog, check(sessionIdSchema), (id) => files.saveAsWithDialog(id))
   }
   if (options.onMenuState) on(IPC.menuState, menuStateSchema, options.onMenuState)
   return dispose
+}
+
+/** Serves one LabApi call on its channel: the payload is its positional arguments, checked against its row. */
+function serveCall<K extends LabMethod>(handle: ReturnType<typeof createIpc>['handle'], lab: LabApi, name: K): void {
+  handle(
+    labChannel(name),
+    (args) => parseLabArgs(name, args),
+    (args) => callLab(lab, name, args),
+  )
 }
 
 /** Sends LabEvents to the window in batches, at most `perSecond` messages a second. */

@@ -7,11 +7,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { LabApi, LabEvent } from '../../shared/api'
+import { callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
 import { createBatcher } from '../../shared/batch'
+import type { LabMethod } from '../../shared/methods'
 import { describeIssues } from '../../shared/schemas'
-import { SESSION_FILE_LIMIT_BYTES, type Session } from '../../shared/session'
-import { TOKEN_PARAM, clientMessageSchema, type ClientMessage, type ServerMessage } from '../../shared/wire'
+import { SESSION_FILE_LIMIT_BYTES } from '../../shared/session'
+import { TOKEN_PARAM, clientMessageSchema, type ServerMessage } from '../../shared/wire'
 
 export interface LabServerOptions {
   lab: LabApi
@@ -193,7 +194,14 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         return reply({ type: 'result', id, ok: false, error: `refused: ${describeIssues(parsed.error).join('; ')}` })
       }
       const message = parsed.data
-      void dispatch(options.lab, message).then(
+      let call: () => Promise<unknown>
+      try {
+        call = prepareCall(options.lab, message.method, message.args)
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error)
+        return reply({ type: 'result', id: message.id, ok: false, error: `refused: ${why}` })
+      }
+      void call().then(
         (value) => reply({ type: 'result', id: message.id, ok: true, value: value ?? null }),
         (error: unknown) =>
           reply({
@@ -244,42 +252,8 @@ async function resolveInside(root: string, relative: string): Promise<string | n
   }
 }
 
-function dispatch(lab: LabApi, message: ClientMessage): Promise<unknown> {
-  switch (message.method) {
-    case 'catalog':
-      return lab.catalog()
-    case 'startRun':
-      return lab.startRun(message.args[0])
-    case 'stopRun':
-      return lab.stopRun(message.args[0])
-    case 'getRun':
-      return lab.getRun(message.args[0])
-    case 'exportRun':
-      return lab.exportRun(message.args[0], message.args[1])
-    case 'listSessions':
-      return lab.listSessions()
-    case 'openSession':
-      return lab.openSession(message.args[0])
-    case 'saveSession':
-      // Validated against sessionSchema; its runs' config type is the schema's input shape.
-      return lab.saveSession(message.args[0] as Session)
-    case 'deleteSession':
-      return lab.deleteSession(message.args[0])
-    case 'currentSession':
-      return lab.currentSession()
-    case 'newSession':
-      return lab.newSession(...message.args)
-    case 'renameSession':
-      return lab.renameSession(...message.args)
-    case 'setSessionNotes':
-      return lab.setSessionNotes(...message.args)
-    case 'restoreSession':
-      return lab.restoreSession(message.args[0])
-    case 'listTrash':
-      return lab.listTrash()
-    case 'importSession':
-      return lab.importSession(...message.args)
-    case 'exportSession':
-      return lab.exportSession(message.args[0])
-  }
+/** Checks a call's arguments against its row of the method table (throws naming the field); the call, ready to go. */
+function prepareCall<K extends LabMethod>(lab: LabApi, name: K, args: unknown): () => Promise<unknown> {
+  const parsed = parseLabArgs(name, args)
+  return () => callLab(lab, name, parsed)
 }

@@ -60,6 +60,8 @@ export const useRunStore = defineStore('run', () => {
   const liveTasksVersion = ref(0)
   /** Where the run on screen comes from: streaming from the lab, or a saved run from a session. */
   const source = ref<'live' | 'saved'>('live')
+  /** The live run as it ended (run-end), whole: what its autosave wrote into the current session. */
+  const ended = shallowRef<Run | null>(null)
 
   // Non-reactive stores for high-rate data.
   let samples: Sample[] = []
@@ -78,6 +80,7 @@ export const useRunStore = defineStore('run', () => {
     runId.value = null
     config.value = null
     python.value = null
+    ended.value = null
     trials.value = []
     stats.value = []
     progress.value = null
@@ -197,6 +200,7 @@ export const useRunStore = defineStore('run', () => {
         errors.value = [...errors.value, event.message]
         break
       case 'run-end':
+        ended.value = event.run
         phase.value = event.run.status
         python.value = event.run.python ?? null
         endedAt.value = event.run.endedAt
@@ -236,6 +240,9 @@ export const useRunStore = defineStore('run', () => {
     for (const listener of sampleListeners) listener(samples, false)
   }
 
+  /** The run `id` as it ended, if it is the live run this page followed to its end. */
+  const endedRun = (id: string): Run | null => (ended.value?.id === id ? ended.value : null)
+
   function onSamples(listener: SampleListener): () => void {
     sampleListeners.add(listener)
     return () => sampleListeners.delete(listener)
@@ -274,6 +281,7 @@ export const useRunStore = defineStore('run', () => {
     stop,
     reset,
     handleEvent,
+    endedRun,
     onSamples,
     allSamples,
     allMarkers,

@@ -4,9 +4,9 @@ import type { LabEvent } from '@shared/api'
 import type { Run } from '@shared/schemas'
 import {
   SESSION_FILE_LIMIT_BYTES,
-  decodeSessionText,
   oneLine,
   tooLarge,
+  withRun,
   type Session,
   type SessionSummary,
 } from '@shared/session'
@@ -41,6 +41,13 @@ function readRecent(): string[] {
   }
 }
 
+/** The library list with `summary` in place of its old entry, newest first as the lab lists it. */
+function withSummary(list: readonly SessionSummary[], summary: SessionSummary): SessionSummary[] {
+  return [...list.filter((s) => s.id !== summary.id), summary].sort(
+    (a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name),
+  )
+}
+
 /**
  * The session library as the page sees it: the list, the trash, the current session (which
  * finished runs autosave into), recent sessions, and the last delete (so it can be undone).
@@ -61,7 +68,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   const available = ref(false)
   /** Why not, when it has none (e.g. a lab started without a data folder). */
   const unavailable = ref<string | null>(null)
-  // Sessions read for Compare (by exportSession, which does not change the current session).
+  // Sessions read for Compare (by getSession, which does not change the current session).
   const cache = new Map<string, Session>()
 
   const recent = computed(() => {
@@ -246,8 +253,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (current.value?.id === id) return current.value
     const cached = cache.get(id)
     if (cached) return cached
-    const summary = list.value.find((s) => s.id === id)
-    const session = decodeSessionText(await lab.requireApi().exportSession(id), summary?.name ?? id)
+    const session = await lab.requireApi().getSession(id)
     cache.set(id, session)
     return session
   }
@@ -259,12 +265,26 @@ export const useSessionsStore = defineStore('sessions', () => {
     return found
   }
 
-  /** Autosave: the list and the current session follow the lab. */
+  /**
+   * Autosave: the list and the current session follow the lab. The event's summary and the run
+   * this page followed to its end are enough; the session is read again only when the page does
+   * not hold it (an autosave that started a new session, a run from another page, a Save).
+   */
   function handleEvent(event: LabEvent): void {
     if (event.type !== 'session-saved') return
-    cache.delete(event.session.id)
-    remember(event.session.id)
-    void refresh()
+    const summary = event.session
+    cache.delete(summary.id)
+    remember(summary.id)
+    const saved = event.runId === null ? null : run.endedRun(event.runId)
+    const session = current.value
+    if (!saved || session?.id !== summary.id) return void refresh()
+    list.value = withSummary(list.value, summary)
+    current.value = {
+      ...withRun(session, saved),
+      name: summary.name,
+      notes: summary.notes,
+      updatedAt: summary.updatedAt,
+    }
   }
 
   return {

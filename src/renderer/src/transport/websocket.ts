@@ -1,9 +1,8 @@
 // LabApi over browser mode's WebSocket (see src/shared/wire.ts). Calls are JSON messages with an
 // id; the server answers each with a result and pushes batches of LabEvents.
-import type { Catalog, ExportFormat, LabApi, LabEvent, LabEventListener, SessionSummary } from '@shared/api'
-import type { Run, RunConfigInput } from '@shared/schemas'
-import type { Session } from '@shared/session'
-import { TOKEN_PARAM, serverMessageSchema, type CallMethod } from '@shared/wire'
+import type { LabApi, LabCalls, LabEvent, LabEventListener } from '@shared/api'
+import { forwardCalls, type LabMethod } from '@shared/methods'
+import { TOKEN_PARAM, serverMessageSchema, type ClientMessage } from '@shared/wire'
 
 /** The little of the DOM WebSocket this client uses, so tests can pass a fake. */
 export interface SocketLike {
@@ -20,6 +19,12 @@ export type ConnectionListener = (state: 'open' | 'closed', reason?: string) => 
 
 const OPEN = 1
 
+// The LabApi calls are made in the constructor, one per name of the method table (forwardCalls);
+// this declaration tells TypeScript they are there.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface WebSocketLabApi extends LabCalls {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class WebSocketLabApi implements LabApi {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
@@ -29,6 +34,10 @@ export class WebSocketLabApi implements LabApi {
   private closedReason: string | null = null
 
   constructor(private readonly socket: SocketLike) {
+    Object.assign(
+      this,
+      forwardCalls((method, args) => this.call(method, args)),
+    )
     this.opened = new Promise((resolve, reject) => {
       socket.onopen = () => {
         resolve()
@@ -65,71 +74,20 @@ export class WebSocketLabApi implements LabApi {
     return () => this.connectionListeners.delete(listener)
   }
 
-  catalog(): Promise<Catalog> {
-    return this.call('catalog', []) as Promise<Catalog>
-  }
-  startRun(config: RunConfigInput): Promise<string> {
-    return this.call('startRun', [config]) as Promise<string>
-  }
-  async stopRun(id: string): Promise<void> {
-    await this.call('stopRun', [id])
-  }
-  getRun(id: string): Promise<Run> {
-    return this.call('getRun', [id]) as Promise<Run>
-  }
-  exportRun(runId: string, format: ExportFormat): Promise<string> {
-    return this.call('exportRun', [runId, format]) as Promise<string>
-  }
-  listSessions(): Promise<SessionSummary[]> {
-    return this.call('listSessions', []) as Promise<SessionSummary[]>
-  }
-  openSession(id: string): Promise<Session> {
-    return this.call('openSession', [id]) as Promise<Session>
-  }
-  saveSession(session: Session): Promise<string> {
-    return this.call('saveSession', [session]) as Promise<string>
-  }
-  async deleteSession(id: string): Promise<void> {
-    await this.call('deleteSession', [id])
-  }
-  currentSession(): Promise<Session | null> {
-    return this.call('currentSession', []) as Promise<Session | null>
-  }
-  newSession(name?: string): Promise<Session> {
-    return this.call('newSession', name === undefined ? [] : [name]) as Promise<Session>
-  }
-  renameSession(id: string, name: string): Promise<Session> {
-    return this.call('renameSession', [id, name]) as Promise<Session>
-  }
-  setSessionNotes(id: string, notes: string): Promise<Session> {
-    return this.call('setSessionNotes', [id, notes]) as Promise<Session>
-  }
-  restoreSession(id: string): Promise<SessionSummary> {
-    return this.call('restoreSession', [id]) as Promise<SessionSummary>
-  }
-  listTrash(): Promise<SessionSummary[]> {
-    return this.call('listTrash', []) as Promise<SessionSummary[]>
-  }
-  importSession(text: string, fileName: string): Promise<Session> {
-    return this.call('importSession', [text, fileName]) as Promise<Session>
-  }
-  exportSession(id: string): Promise<string> {
-    return this.call('exportSession', [id]) as Promise<string>
-  }
-
   onEvent(listener: LabEventListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
-  private async call(method: CallMethod, args: unknown[]): Promise<unknown> {
+  private async call(method: LabMethod, args: unknown[]): Promise<unknown> {
     await this.opened
     if (this.closedReason || this.socket.readyState !== OPEN)
       throw new Error(this.closedReason ?? 'the lab server connection is not open')
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.socket.send(JSON.stringify({ type: 'call', id, method, args }))
+      const message: ClientMessage = { type: 'call', id, method, args }
+      this.socket.send(JSON.stringify(message))
     })
   }
 

@@ -1,0 +1,254 @@
+// The current-session service: the session finished runs are autosaved into, and every session
+// call of LabApi over the library (SessionStore). Changes to the current session happen one at a
+// time, in order (sessionStep), so an autosave never races an open, a rename or a save.
+import { randomUUID } from 'node:crypto'
+import type { LabCalls, LabEvent } from '../../shared/api'
+import type { MachineInfo, Run } from '../../shared/schemas'
+import {
+  SessionError,
+  decodeSessionText,
+  encodeSession,
+  newSession,
+  oneLine,
+  parseSession,
+  sessionSchema,
+  withRun,
+  type Session,
+  type SessionSummary,
+} from '../../shared/session'
+import { machineInfo } from './machine'
+import { chooseInterpreter } from './python/interpreters'
+import { SessionStore, WRITTEN_BY, readSessionFile, writeSessionFile } from './sessions'
+
+/** The LabApi calls this service serves (LabHost delegates them here). */
+export type SessionMethod =
+  | 'listSessions'
+  | 'openSession'
+  | 'getSession'
+  | 'saveSession'
+  | 'deleteSession'
+  | 'currentSession'
+  | 'newSession'
+  | 'renameSession'
+  | 'setSessionNotes'
+  | 'restoreSession'
+  | 'listTrash'
+  | 'importSession'
+  | 'exportSession'
+
+/** What became of a run's autosave. */
+export type AutosaveResult = { saved: true; sessionId: string; path: string } | { saved: false; reason: string }
+
+export interface CurrentSessionOptions {
+  /** The library, or null when the lab was started without a data folder (session calls then fail with why). */
+  store: SessionStore | null
+  /** Python interpreters the user added, for the machine fingerprint's Python version. */
+  pythonPaths?: readonly string[]
+  /** Where `session-saved` and autosave `error` events go. */
+  emit: (event: LabEvent) => void
+}
+
+const NO_LIBRARY = 'sessions are off: this lab was started without a data folder for its session library'
+
+export class CurrentSession implements Pick<LabCalls, SessionMethod> {
+  private current: Session | null = null
+  // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
+  private sessionWork: Promise<unknown> = Promise.resolve()
+  private pythonVersion: Promise<string | null> | null = null
+
+  constructor(private readonly options: CurrentSessionOptions) {}
+
+  /** The run with this id in the current session, and that session (for exportRun). */
+  findRun(runId: string): { run: Run; session: Session } | null {
+    const run = this.current?.runs.find((r) => r.id === runId)
+    return run && this.current ? { run, session: this.current } : null
+  }
+
+  async listSessions(): Promise<SessionSummary[]> {
+    return this.library().list()
+  }
+
+  async openSession(id: string): Promise<Session> {
+    const store = this.library()
+    return this.sessionStep(async () => {
+      // A file that cannot be opened throws here, leaving the current session as it was.
+      const session = await store.open(id)
+      this.current = session
+      return session
+    })
+  }
+
+  async getSession(id: string): Promise<Session> {
+    const store = this.library()
+    // The current session may hold runs whose autosave failed: it, not its file, is the truth.
+    const current = await this.sessionStep(async () => (this.current?.id === id ? this.current : null))
+    return current ?? store.open(id)
+  }
+
+  async saveSession(input: unknown): Promise<string> {
+    const store = this.library()
+    // In-process callers (the CLI, tests) reach here without a transport's check.
+    const session = parseSession(input)
+    return this.sessionStep(async () => {
+      // The caller's copy may predate an autosave: never drop a run the current session holds.
+      const toSave = this.current?.id === session.id ? keepRuns(session, this.current) : session
+      const summary = await store.save(toSave)
+      if (this.current?.id === session.id) this.current = toSave
+      this.options.emit({ type: 'session-saved', runId: null, session: summary })
+      return toSave.id
+    })
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    const store = this.library()
+    await this.sessionStep(async () => {
+      await store.delete(id)
+      if (this.current?.id === id) this.current = null
+    })
+  }
+
+  async currentSession(): Promise<Session | null> {
+    return this.sessionStep(async () => this.current)
+  }
+
+  async newSession(name?: string): Promise<Session> {
+    this.library()
+    const checkedName = name === undefined ? undefined : sessionSchema.shape.name.parse(name)
+    return this.sessionStep(async () => {
+      this.current = await this.freshSession(null, checkedName)
+      return this.current
+    })
+  }
+
+  async renameSession(id: string, name: string): Promise<Session> {
+    const checked = sessionSchema.shape.name.safeParse(name)
+    if (!checked.success) throw new SessionError('invalid', `a session name must be text of at most 200 characters`)
+    return this.changeSession(
+      id,
+      (s) => ({ ...s, name: checked.data }),
+      (store) => store.rename(id, checked.data),
+    )
+  }
+
+  async setSessionNotes(id: string, notes: string): Promise<Session> {
+    const checked = sessionSchema.shape.notes.safeParse(notes)
+    if (!checked.success) throw new SessionError('invalid', `session notes must be text of at most 100,000 characters`)
+    return this.changeSession(
+      id,
+      (s) => ({ ...s, notes: checked.data }),
+      (store) => store.setNotes(id, checked.data),
+    )
+  }
+
+  async restoreSession(id: string): Promise<SessionSummary> {
+    return this.library().restore(id)
+  }
+
+  async listTrash(): Promise<SessionSummary[]> {
+    return this.library().listTrash()
+  }
+
+  async importSession(text: string, fileName: string): Promise<Session> {
+    const store = this.library()
+    const read = decodeSessionText(text, oneLine(fileName, 200) || 'the file')
+    return this.adopt(store, read)
+  }
+
+  async exportSession(id: string): Promise<string> {
+    return encodeSession(await this.getSession(id), WRITTEN_BY)
+  }
+
+  /** Main process only (the path comes from its Open dialog): opens a session file from anywhere. */
+  async openSessionFile(path: string): Promise<Session> {
+    const store = this.library()
+    const { session } = await readSessionFile(path)
+    return this.adopt(store, session)
+  }
+
+  /** Main process only (the path comes from its Save dialog): writes a library session to `path`. */
+  async saveSessionAs(id: string, path: string): Promise<void> {
+    await writeSessionFile(path, await this.getSession(id))
+  }
+
+  /** Saves a run into the current session (starting one if there is none). Failures are reported, never thrown. */
+  autosave(run: Run): Promise<AutosaveResult> {
+    const store = this.options.store
+    if (!store) return Promise.resolve({ saved: false, reason: NO_LIBRARY })
+    return this.sessionStep(async (): Promise<AutosaveResult> => {
+      // The run joins the session in memory first, so a failed write loses nothing.
+      const session = this.current ?? (await this.freshSession(run))
+      this.current = withRun(session, run)
+      try {
+        const summary = await store.save(this.current)
+        this.options.emit({ type: 'session-saved', runId: run.id, session: summary })
+        return { saved: true, sessionId: this.current.id, path: store.pathOf(this.current.id) }
+      } catch (error) {
+        const reason = `autosave failed: ${error instanceof Error ? error.message : String(error)}; the run is kept in memory, save the session elsewhere`
+        this.options.emit({ type: 'error', runId: run.id, message: reason })
+        return { saved: false, reason }
+      }
+    })
+  }
+
+  /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
+  private adopt(store: SessionStore, read: Session): Promise<Session> {
+    return this.sessionStep(async () => {
+      const taken = (await store.list()).some((s) => s.id === read.id)
+      const session = taken ? { ...read, id: randomUUID() } : read
+      await store.save(session)
+      this.current = session
+      return session
+    })
+  }
+
+  private changeSession(
+    id: string,
+    change: (s: Session) => Session,
+    inLibrary: (store: SessionStore) => Promise<Session>,
+  ): Promise<Session> {
+    const store = this.library()
+    return this.sessionStep(async () => {
+      if (this.current?.id !== id) return inLibrary(store)
+      // The current session may hold runs not yet on disk (a failed autosave): save all of it.
+      const changed = { ...change(this.current), updatedAt: new Date().toISOString() }
+      await store.save(changed)
+      this.current = changed
+      return changed
+    })
+  }
+
+  private async freshSession(run: Run | null, name?: string): Promise<Session> {
+    const now = new Date()
+    const pad = (n: number): string => String(n).padStart(2, '0')
+    const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`
+    return newSession({ id: randomUUID(), name: name ?? `Session ${stamp}`, machine: await this.fingerprint(run), now })
+  }
+
+  /** This machine's facts plus the Python version the py-* strategies use, where one is found. */
+  private async fingerprint(run: Run | null): Promise<MachineInfo> {
+    if (run?.python) return { ...machineInfo(), python: run.python.version }
+    this.pythonVersion ??= chooseInterpreter(undefined, { extra: this.options.pythonPaths }).then(
+      (p) => p.version,
+      () => null,
+    )
+    return { ...machineInfo(), python: await this.pythonVersion }
+  }
+
+  private sessionStep<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.sessionWork.then(work, work)
+    this.sessionWork = next.catch(() => undefined)
+    return next
+  }
+
+  private library(): SessionStore {
+    if (!this.options.store) throw new SessionError('not-found', NO_LIBRARY)
+    return this.options.store
+  }
+}
+
+/** `session` with every run of `current` it lacks (a caller's copy may predate an autosave). */
+function keepRuns(session: Session, current: Session): Session {
+  const ids = new Set(session.runs.map((r) => r.id))
+  const missing = current.runs.filter((r) => !ids.has(r.id))
+  return missing.length === 0 ? session : { ...session, runs: [...session.runs, ...missing] }
+}
