@@ -108,7 +108,7 @@ describe('the lab page in browser mode', () => {
     expect(rows.map((r) => r.find('[data-testid="speedup"]').text())).toEqual(['1.00×', '2.00×'])
     expect(rows[1]!.text()).toContain('400 ms ± 4.00 ms')
     expect(wrapper.find('[data-testid="verdict"]').text()).toContain(
-      'Worker threads × 2 won: 400 ms, 2.00× faster than sequential.',
+      'Worker threads × 2 won: 400 ms, 2.00× faster than Sequential.',
     )
     expect(wrapper.find('[data-testid="run-status"]').text()).toBe('Finished')
 
