@@ -8,16 +8,20 @@ import vueParser from 'vue-eslint-parser'
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`])
 
 const layer = (name) => `src/${name}/`
-const forbid = (message, { names = [], folders = [], node = false } = {}) => ({
+const forbid = (message, { names = [], folders = [], node = false, aliases = [] } = {}) => ({
   'no-restricted-imports': [
     'error',
     {
       paths: [...names, ...(node ? nodeBuiltins : [])].map((n) => ({ name: n, message })),
-      patterns: folders.map((folder) => ({
-        // Relative imports that reach into a forbidden layer, from anywhere in src/.
-        regex: `^(\\.\\.?/)+(?:.*/)?${folder.replace(/\//g, '\\/')}(/|$)`,
-        message,
-      })),
+      patterns: [
+        ...folders.map((folder) => ({
+          // Relative imports that reach into a forbidden layer, from anywhere in src/.
+          regex: `^(\\.\\.?/)+(?:.*/)?${folder.replace(/\//g, '\\/')}(/|$)`,
+          message,
+        })),
+        // Path aliases that only some builds resolve (`@shared` exists for the renderer and tests).
+        ...aliases.map((alias) => ({ regex: `^${alias}(/|$)`, message })),
+      ],
     },
   ],
 })
@@ -53,11 +57,12 @@ export default tseslint.config(
   {
     files: [`${layer('shared')}**`],
     rules: forbid(
-      'src/shared runs everywhere: it may import only itself (and the schema library), see ARCHITECTURE.md "Layers".',
+      'src/shared runs everywhere: it may import only itself, by relative path (and the schema library), see ARCHITECTURE.md "Layers".',
       {
         names: ['electron', ...ui],
         folders: ['main', 'workers', 'preload', 'renderer'],
         node: true,
+        aliases: ['@shared'],
       },
     ),
   },

@@ -1,11 +1,10 @@
 // Exports of one run: JSON (the run as the lab holds it), CSV (one row per trial) and a Markdown
-// report in the manner of hyperfine's --export-markdown, with a verdict in plain words.
+// report in the manner of hyperfine's --export-markdown, with the analysis's verdict in plain words.
 import { findStrategy, findWorkload, resolveParams } from './catalog'
-import { backgroundLoadWarning, formatDuration } from './format'
 import { formatRatio, timeRatio } from './compare'
-import type { GroupStats, Run } from './schemas'
+import type { Run } from './schemas'
 import { describeMachine, type Session } from './session'
-import { BASELINE_STRATEGY } from './stats'
+import { verdict } from './analysis/verdict'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'md'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -63,65 +62,7 @@ export function exportRunCsv(run: Run): string {
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`
 }
 
-const label = (g: Pick<GroupStats, 'strategy' | 'workers'>): string =>
-  findStrategy(g.strategy)?.takesWorkers === false ? g.strategy : `${g.strategy} × ${g.workers}`
-
 const mdCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-
-/** The verdict of a run in plain sentences: the fastest, its speedup, and any reason for doubt. */
-export function verdict(run: Run): string[] {
-  const out: string[] = []
-  const ok = run.stats.filter((g) => g.n > 0)
-  if (ok.length === 0) {
-    out.push('No trial finished, so there is nothing to compare.')
-  } else {
-    const sorted = [...ok].sort((x, y) => x.meanMs - y.meanMs)
-    const fastest = sorted[0]!
-    out.push(
-      `${label(fastest)} was the fastest, at ${formatDuration(fastest.meanMs)} ± ${formatDuration(fastest.stdevMs)} on average.`,
-    )
-    const runtime = findStrategy(fastest.strategy)?.runtime ?? 'node'
-    const baseline = ok.find((g) => g.strategy === BASELINE_STRATEGY[runtime])
-    if (baseline && baseline !== fastest) {
-      const r = timeRatio(baseline, fastest)
-      const eff =
-        fastest.efficiency === null
-          ? ''
-          : `, a parallel efficiency of ${(fastest.efficiency * 100).toFixed(0)}% on ${fastest.workers} worker${fastest.workers === 1 ? '' : 's'}`
-      out.push(`It ran ${formatRatio(r)} times faster than ${label(baseline)}${eff}.`)
-    } else if (baseline === fastest && sorted.length > 1) {
-      out.push(
-        `No concurrent strategy beat running the tasks one after another here: the work is too small, too short, or serialised.`,
-      )
-    }
-    if (sorted.length > 1) {
-      const slowest = sorted[sorted.length - 1]!
-      out.push(
-        `${label(slowest)} was the slowest, ${formatRatio(timeRatio(slowest, fastest))} times slower than the fastest.`,
-      )
-    }
-    const noisy = ok.filter((g) => g.noisy)
-    if (noisy.length > 0) {
-      out.push(
-        `Noisy: ${noisy.map(label).join(', ')} varied by more than 10% between repetitions; rerun with more repetitions on a quieter machine before trusting small differences.`,
-      )
-    }
-    const load = backgroundLoadWarning(ok)
-    if (load) out.push(load)
-  }
-  if (run.stats.some((g) => !g.checksumOk) || run.errors.some((e) => e.includes('checksum mismatch'))) {
-    out.push('The strategies did not all compute the same result (checksum mismatch): a race condition or a bug.')
-  }
-  const failed = run.trials.filter((t) => t.error !== null).length
-  if (failed > 0)
-    out.push(
-      `${failed} trial${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of the statistics.`,
-    )
-  if (run.status === 'stopped')
-    out.push('The run was stopped before the end: the results cover the trials that finished.')
-  if (run.status === 'failed') out.push('The run failed before the end.')
-  return out
-}
 
 /** A Markdown report: configuration, machine, results table (hyperfine's columns) and verdict. */
 export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): string {
@@ -178,7 +119,10 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
     }
     lines.push('')
   }
-  lines.push('## Verdict', '', ...verdict(run).map(mdCell), '')
+  // The verdict's own sentences, as the app shows them: the headline, then the reasons as a list.
+  const { headline, reasons } = verdict(run)
+  lines.push('## Verdict', '', mdCell(headline), '')
+  if (reasons.length > 0) lines.push(...reasons.map((r) => `- ${mdCell(r)}`), '')
   return lines.join('\n')
 }
 

@@ -1,17 +1,24 @@
 // How numbers read, in the terminal, in reports and on screen: one place, so they agree.
 import { BACKGROUND_CORES } from './stats'
 
-/** A time with about three significant figures: "850 µs", "4.00 ms", "12.3 ms", "412 ms", "3.20 s", "1 min 04 s". */
+/**
+ * A time with about three significant figures: "850 µs", "4.00 ms", "12.3 ms", "412 ms", "3.20 s",
+ * "1 min 04 s", "1 h 05 min". Each unit is chosen after rounding, so 999.6 µs reads "1.00 ms", not "1000 µs".
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—'
-  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`
-  if (ms < 10) return `${ms.toFixed(2)} ms`
-  if (ms < 100) return `${ms.toFixed(1)} ms`
-  if (ms < 1000) return `${ms.toFixed(0)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms % 60_000) / 1000)
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`
+  const us = (ms * 1000).toFixed(0)
+  if (Number(us) < 1000) return `${us} µs`
+  if (Number(ms.toFixed(2)) < 10) return `${ms.toFixed(2)} ms`
+  if (Number(ms.toFixed(1)) < 100) return `${ms.toFixed(1)} ms`
+  if (Number(ms.toFixed(0)) < 1000) return `${ms.toFixed(0)} ms`
+  const seconds = (ms / 1000).toFixed(2)
+  if (Number(seconds) < 60) return `${seconds} s`
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  const wholeSeconds = Math.round(ms / 1000)
+  if (wholeSeconds < 3600) return `${Math.floor(wholeSeconds / 60)} min ${pad(wholeSeconds % 60)} s`
+  const wholeMinutes = Math.round(ms / 60_000)
+  return `${Math.floor(wholeMinutes / 60)} h ${pad(wholeMinutes % 60)} min`
 }
 
 interface GroupLoad {

@@ -1,4 +1,5 @@
 // Pure statistics over repetitions. No I/O, no clocks.
+import { findStrategy } from './catalog'
 
 export interface Summary {
   n: number
@@ -66,9 +67,6 @@ export function amdahl(parallel: number, workers: number): number {
   return 1 / (1 - parallel + parallel / workers)
 }
 
-/** The strategy each runtime's speedups are measured against. */
-export const BASELINE_STRATEGY: Readonly<Record<string, string>> = { node: 'sequential', python: 'py-sequential' }
-
 export interface TrialLike {
   strategy: string
   workers: number
@@ -103,12 +101,14 @@ export const BACKGROUND_CORES = 0.25
 
 /**
  * Statistics per (strategy, workers) group over the measured (non-warm-up) trials that
- * succeeded, in the order the groups first ran. `runtimeOf` maps a strategy to its runtime.
+ * succeeded, in the order the groups first ran. Speedups are against each strategy's
+ * `baseline` in the catalog; a strategy the catalog does not know gets none.
  */
 export function deriveGroupStats(
   trials: readonly TrialLike[],
   logicalCores: number,
-  runtimeOf: (strategy: string) => string = () => 'node',
+  /** @deprecated Ignored: the baseline comes from the strategy's spec. Kept while src/main/lab still passes it. */
+  _runtimeOf?: (strategy: string) => string,
 ): DerivedGroup[] {
   const groups = new Map<string, TrialLike[]>()
   for (const t of trials) {
@@ -150,7 +150,7 @@ export function deriveGroupStats(
     })
   }
   for (const g of out) {
-    const baselineId = BASELINE_STRATEGY[runtimeOf(g.strategy)]
+    const baselineId = findStrategy(g.strategy)?.baseline
     const baseline = out.find((b) => b.strategy === baselineId)
     if (!baseline) continue
     g.speedup = speedup(baseline.meanMs, g.meanMs)

@@ -97,10 +97,21 @@ describe('concurrency-lab CLI', () => {
   })
 
   it.each([
-    [['run', '--workload', 'primes', '--workers', '0'], 'workers[0] must be an integer from 1 to 256, got 0'],
+    [
+      ['run', '--workload', 'primes', '--workers', '0'],
+      '--workers must be a list of integers from 1 to 256; it is too small',
+    ],
+    [
+      ['run', '--workload', 'primes', '--repeat', '0x10'],
+      '--repeat must be an integer from 1 to 1,000; it is not a number',
+    ],
+    [['run', '--workload', 'primes', '--workers', '1,2,2'], 'workers[2] names 2 twice'],
     [['run', '--workload', 'primes', '--strategies', 'fibers'], 'strategies[0] must be one of'],
     [['run', '--workload', 'nope'], 'workload must be one of'],
-    [['run', '--workload', 'primes', '--param', 'size=-1'], 'params.size must be an integer from 10 to'],
+    [
+      ['run', '--workload', 'primes', '--param', 'size=-1'],
+      '--param size must be an integer from 10 to 100,000,000 numbers; it is too small',
+    ],
     [['run', '--workload', 'primes', '--param', 'colour=red'], 'params.colour is not a parameter of primes'],
     [['run', '--workload', 'primes', '--param', 'size'], '--param takes name=value'],
     [['run'], "required option '-w, --workload <id>' not specified"],

@@ -15,6 +15,7 @@ describe('layer rule', () => {
     ['src/shared/x.ts', "import { readFileSync } from 'node:fs'\nexport const a = readFileSync"],
     ['src/shared/x.ts', "import { app } from 'electron'\nexport const a = app"],
     ['src/shared/x.ts', "import { LabHost } from '../main/lab/host'\nexport const a = LabHost"],
+    ['src/shared/analysis/x.ts', "import { WORKLOADS } from '@shared/catalog'\nexport const a = WORKLOADS"],
     ['src/main/lab/x.ts', "import { app } from 'electron'\nexport const a = app"],
     ['src/main/lab/x.ts', "import { runKernel } from '../../workers/kernels'\nexport const a = runKernel"],
     ['src/main/cli/x.ts', "import { app } from 'electron'\nexport const a = app"],
@@ -31,6 +32,7 @@ describe('layer rule', () => {
   })
 
   it.each([
+    ['src/shared/analysis/x.ts', "import { WORKLOADS } from '../catalog'\nexport const a = WORKLOADS"],
     [
       'src/main/lab/x.ts',
       "import { readFileSync } from 'node:fs'\nimport { WORKLOADS } from '../../shared/catalog'\nexport const a = [readFileSync, WORKLOADS]",

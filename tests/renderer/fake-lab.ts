@@ -2,7 +2,10 @@
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
 import type { Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
 import { decodeSessionText, encodeSession } from '@shared/session'
-import type { GroupStats, Run, RunConfigInput, Trial } from '@shared/schemas'
+import type { Run, RunConfigInput, Trial } from '@shared/schemas'
+
+/** Groups of statistics as the lab derives them, with the figures a test names. */
+export { makeStats } from '../shared/analysis/runs'
 
 export const MACHINE = {
   cpuModel: 'Test CPU',
@@ -176,33 +179,6 @@ export function makeTrial(strategy: string, workers: number, wallMs: number, ext
     ],
     samples: [0, 0],
     error: null,
-    ...extra,
-  }
-}
-
-export function makeStats(
-  strategy: string,
-  workers: number,
-  meanMs: number,
-  speedup: number | null,
-  extra: Partial<GroupStats> = {},
-): GroupStats {
-  return {
-    strategy,
-    workers,
-    n: 2,
-    meanMs,
-    medianMs: meanMs,
-    stdevMs: meanMs * 0.01,
-    minMs: meanMs * 0.99,
-    maxMs: meanMs * 1.01,
-    ci95Ms: [meanMs * 0.98, meanMs * 1.02],
-    cpuMs: meanMs,
-    cpuUtilisation: 0.5,
-    speedup,
-    efficiency: speedup === null ? null : speedup / workers,
-    noisy: false,
-    checksumOk: true,
     ...extra,
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareRuns, formatP, machineDifferences, timeRatio } from '../../src/shared/compare'
-import { CSV_COLUMNS, csvField, exportRun, exportRunCsv, exportRunMarkdown, verdict } from '../../src/shared/export'
+import { CSV_COLUMNS, csvField, exportRun, exportRunCsv, exportRunMarkdown } from '../../src/shared/export'
 import { logGamma, regularizedIncompleteBeta, studentTCdf, welchTTest } from '../../src/shared/stats'
 import { machine, makeRun } from './fixtures'
 
@@ -143,17 +143,17 @@ describe('exports', () => {
     )
     expect(md).toMatch(/\| `threads` \| 2 \| [\d.]+ ± [\d.]+ \| [\d.]+ \| [\d.]+ \| \d\.\d\d× \| 1\.00 \|/)
     expect(md).toMatch(
-      /## Verdict\n\nthreads × 2 was the fastest, at [\d.]+ ms ± [\d.]+ (ms|µs) on average\.\nIt ran [12]\.\d\d ± \d\.\d\d times faster than sequential, a parallel efficiency of \d+% on 2 workers\./,
+      /## Verdict\n\nWorker threads × 2 won: [\d.]+ ms, [12]\.\d\d× faster than Sequential\.\n\n- Count primes is CPU-bound: /,
     )
   })
 
-  it('the verdict says when a run was stopped, trials failed or checksums disagree', () => {
+  it("the report's verdict says when a run was stopped, trials failed or checksums disagree", () => {
     const stopped = makeRun({ status: 'stopped' })
     stopped.trials[0]!.error = 'checksum 1 differs from 2262'
     stopped.stats[0]!.checksumOk = false
-    const words = verdict(stopped).join(' ')
-    expect(words).toContain('did not all compute the same result (checksum mismatch)')
-    expect(words).toContain('1 trial failed and is left out of the statistics.')
-    expect(words).toContain('The run was stopped before the end')
+    const md = exportRunMarkdown(stopped)
+    expect(md).toContain('- Checksums disagree between strategies: a result is wrong, so its time does not count.')
+    expect(md).toContain('- 1 trial failed and is left out of the statistics.')
+    expect(md).toContain('- The run was stopped: this covers only the trials that finished.')
   })
 })

@@ -202,7 +202,7 @@ describe('LabHost sessions', () => {
     const { id, run } = await runOnce()
     expect(JSON.parse(await host.exportRun(id, 'json'))).toEqual(run)
     expect((await host.exportRun(id, 'csv')).trimEnd().split('\r\n')).toHaveLength(1 + run.trials.length)
-    expect(await host.exportRun(id, 'md')).toMatch(/^# Sleep[\s\S]*## Verdict\n\nasync was the fastest/)
+    expect(await host.exportRun(id, 'md')).toMatch(/^# Sleep[\s\S]*## Verdict\n\nOnly Async event loop finished: /)
     await expect(host.exportRun(id, 'xml' as never)).rejects.toThrow(
       'cannot export as "xml": the formats are json, csv, md',
     )

@@ -13,6 +13,29 @@ describe('formatDuration', () => {
   ])('%d ms reads %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
   })
+
+  // Rounding that reaches the next unit reads in that unit: never "1000 µs" or "1 min 60 s".
+  it.each([
+    [0.9994, '999 µs'],
+    [0.9996, '1.00 ms'],
+    [9.994, '9.99 ms'],
+    [9.996, '10.0 ms'],
+    [99.94, '99.9 ms'],
+    [99.96, '100 ms'],
+    [999.4, '999 ms'],
+    [999.6, '1.00 s'],
+    [999.96, '1.00 s'],
+    [59_994, '59.99 s'],
+    [59_996, '1 min 00 s'],
+    [119_400, '1 min 59 s'],
+    [119_600, '2 min 00 s'],
+    [3_599_400, '59 min 59 s'],
+    [3_599_600, '1 h 00 min'],
+    [5_429_000, '1 h 30 min'],
+    [86_370_000, '24 h 00 min'],
+  ])('carries the rounding of %d ms into the next unit: %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
 })
 
 describe('backgroundLoadWarning', () => {

@@ -78,6 +78,25 @@ describe('deriveGroupStats', () => {
     expect(deriveGroupStats([trial('threads', 2, 10)], 2)[0]!.otherCores).toBeNull()
   })
 
+  it("measures each strategy against its spec's baseline: Python rows against py-sequential", () => {
+    const stats = deriveGroupStats(
+      [
+        trial('sequential', 1, 100),
+        trial('threads', 2, 50),
+        trial('py-sequential', 1, 400),
+        trial('py-threads', 2, 200),
+      ],
+      4,
+    )
+    expect(stats.map((g) => [g.strategy, g.speedup])).toEqual([
+      ['sequential', 1],
+      ['threads', 2],
+      ['py-sequential', 1],
+      ['py-threads', 2],
+    ])
+    expect(deriveGroupStats([trial('no-such-strategy', 1, 10)], 2)[0]!.speedup).toBeNull()
+  })
+
   it('leaves speedup empty without a sequential baseline', () => {
     const [g] = deriveGroupStats([trial('threads', 2, 10)], 2)
     expect(g!.speedup).toBeNull()

@@ -1,7 +1,9 @@
-// Plain-text rendering of runs for the terminal: a results table in the manner of hyperfine.
-import { backgroundLoadWarning, formatDuration } from '../../shared/format'
-import { findStrategy, findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
-import { BASELINE_STRATEGY } from '../../shared/stats'
+// Plain-text rendering of runs for the terminal: a results table in the manner of hyperfine, then
+// the verdict's sentences from src/shared/analysis (the same the app and the Markdown report show).
+import { formatDuration } from '../../shared/format'
+import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
+import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
+import { verdict, verdictSentences } from '../../shared/analysis/verdict'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
 import { formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
@@ -81,7 +83,7 @@ export function formatRun(run: Run): string {
     formatMs(g.cpuMs),
     `${(g.cpuUtilisation * 100).toFixed(0)}%`,
     // CPU time over wall time: how many cores the strategy kept busy (the GIL holds threads near 1).
-    g.meanMs > 0 ? (g.cpuMs / g.meanMs).toFixed(2) : '—',
+    formatBusyCores(busyCores(g)),
     speedupCell(g),
     g.efficiency === null ? '—' : `${(g.efficiency * 100).toFixed(0)}%`,
     [g.checksumOk ? '' : 'checksum ✗', g.noisy ? 'noisy (σ/mean > 10%)' : ''].filter(Boolean).join(', '),
@@ -104,30 +106,11 @@ export function formatRun(run: Run): string {
         rows,
         new Set([1, 2, 3, 4, 5, 6, 7, 8]),
       ),
+      '',
     )
-  } else {
-    lines.push('No trial finished.')
   }
-  lines.push('')
-  for (const g of run.stats) {
-    if (!['py-threads', 'py-threads-nogil'].includes(g.strategy) || g.workers < 2 || g.meanMs <= 0) continue
-    const busy = g.cpuMs / g.meanMs
-    const why =
-      workload?.kind === 'cpu' && busy < 1.5
-        ? ': the GIL lets one thread at a time run Python bytecode'
-        : workload?.kind === 'cpu'
-          ? ': these threads ran in parallel'
-          : ''
-    lines.push(`${g.strategy} × ${g.workers}: ${g.workers} threads kept ${busy.toFixed(1)} cores busy${why}.`)
-  }
-  const load = backgroundLoadWarning(run.stats)
-  if (load) lines.push(load)
-  const runtimes = new Set(run.stats.map((g) => findStrategy(g.strategy)?.runtime ?? 'node'))
-  for (const runtime of runtimes) {
-    const baseline = BASELINE_STRATEGY[runtime]
-    if (baseline && !run.stats.some((g) => g.strategy === baseline))
-      lines.push(`Speedups of ${runtime} strategies need ${baseline} in the run.`)
-  }
+  // The verdict's own sentences, as the app shows them: the headline, then one reason a line.
+  lines.push(...verdictSentences(verdict(run)))
   if (run.checksum !== null) {
     lines.push(
       run.errors.some((e) => e.includes('checksum mismatch'))
@@ -135,7 +118,6 @@ export function formatRun(run: Run): string {
         : `checksum ${run.checksum} (every trial agrees)`,
     )
   }
-  if (run.status === 'stopped') lines.push('Stopped before the end: results cover the trials that finished.')
   return lines.join('\n')
 }
 

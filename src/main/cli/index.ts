@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
 import { compareRuns } from '../../shared/compare'
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../shared/export'
-import { ValidationError, type Run, type RunConfigInput } from '../../shared/schemas'
+import { LIMITS, ValidationError, type Run } from '../../shared/schemas'
 import { SessionError, newSession, sessionIdSchema, withRun, type Session } from '../../shared/session'
 import { defaultDataDir } from '../lab/data-dir'
 import { LabHost } from '../lab/host'
@@ -17,64 +17,8 @@ import { machineInfo } from '../lab/machine'
 import { Sampler } from '../lab/sampler'
 import { SessionStore, readSessionFile, writeSessionFile } from '../lab/sessions'
 import { formatCatalog, formatComparison, formatRun, formatSession, formatSessionList } from './format'
+import { buildConfig, collectParam, numberOption, UsageError, type RunOptions } from './config'
 import { ProgressBar } from './progress'
-
-class UsageError extends Error {}
-
-/** Keeps what is not a plain number as text, so the schema's message can show it. */
-function numberOrText(text: string): number | string {
-  return /^[-+]?\d+(\.\d+)?(e\d+)?$/i.test(text.trim()) ? Number(text) : text
-}
-
-function list(text: string): Array<number | string> {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(numberOrText)
-}
-
-function collectParam(text: string, previous: Record<string, number | string>): Record<string, number | string> {
-  const eq = text.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--param takes name=value, got ${JSON.stringify(text)}`)
-  return { ...previous, [text.slice(0, eq).trim()]: numberOrText(text.slice(eq + 1)) }
-}
-
-interface RunOptions {
-  workload: string
-  strategies: string
-  workers: string
-  repeat: string
-  warmup: string
-  param: Record<string, number | string>
-  chunk: string
-  timeout: string
-  samplerHz: string
-  python?: string
-  switchInterval?: string
-  json?: boolean
-  out?: string
-  name?: string
-  dataDir: string
-  autosave: boolean
-  progress: boolean
-}
-
-export function buildConfig(options: RunOptions): RunConfigInput {
-  return {
-    workload: options.workload,
-    strategies: list(options.strategies).map(String),
-    workers: list(options.workers),
-    repetitions: numberOrText(options.repeat),
-    warmups: numberOrText(options.warmup),
-    chunkSize: numberOrText(options.chunk),
-    timeoutMs: numberOrText(options.timeout),
-    samplerHz: numberOrText(options.samplerHz),
-    params: options.param,
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.switchInterval !== undefined ? { switchIntervalMs: numberOrText(options.switchInterval) } : {}),
-  } as RunConfigInput
-}
 
 function workerEntries() {
   return {
@@ -84,6 +28,8 @@ function workerEntries() {
 }
 
 async function runCommand(options: RunOptions): Promise<number> {
+  // Options are read before anything starts, so a bad one leaves nothing to clean up.
+  const config = buildConfig(options)
   const host = new LabHost({
     entries: workerEntries(),
     launcher: new NodeProcessLauncher(),
@@ -96,7 +42,7 @@ async function runCommand(options: RunOptions): Promise<number> {
     if (event.type === 'trial-end') lastWall = event.trial.error ? null : event.trial.wallMs
     if (event.type === 'progress' && options.progress) bar.update(event, lastWall)
   })
-  const runId = await host.startRun(buildConfig(options))
+  const runId = await host.startRun(config)
   let interrupted = false
   const onSigint = (): void => {
     if (interrupted) return
@@ -229,12 +175,11 @@ interface SampleOptions {
 
 /** Watches every core like `mpstat -P ALL`: a line per sample, or only the averages at the end. */
 async function sampleCommand(options: SampleOptions): Promise<number> {
-  const hz = Number(options.hz)
-  const seconds = options.seconds === undefined ? Number.POSITIVE_INFINITY : Number(options.seconds)
-  if (!Number.isFinite(hz) || hz < 1 || hz > 100)
-    throw new UsageError(`--hz must be a number from 1 to 100, got ${JSON.stringify(options.hz)}`)
-  if (!(seconds > 0))
-    throw new UsageError(`--seconds must be a positive number, got ${JSON.stringify(options.seconds)}`)
+  const hz = numberOption(options.hz, { field: '--hz', ...LIMITS.samplerHz })
+  const seconds =
+    options.seconds === undefined
+      ? Number.POSITIVE_INFINITY
+      : numberOption(options.seconds, { field: '--seconds', min: 0.001, max: 365 * 24 * 3600 })
   const sums: number[] = []
   let count = 0
   const sampler = new Sampler({

@@ -3,23 +3,9 @@ import { computed, ref } from 'vue'
 import type { RuntimeInfo } from '@shared/api'
 import type { WorkloadSpec } from '@shared/catalog'
 import type { ExperimentPreset } from '@shared/menu'
+import { parseList, parseNumber, type Parsed } from '@shared/parse'
 import { describeIssues, LIMITS, runConfigSchema, type RunConfigInput } from '@shared/schemas'
 import { useCatalogStore } from './catalog'
-
-/** Text typed into a numeric field becomes a number only when it is one, so the schema can say what is wrong. */
-export function parseNumber(text: string): number | string {
-  const trimmed = text.trim()
-  return trimmed !== '' && /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : trimmed
-}
-
-/** "1, 2,4" → [1, 2, 4]; pieces that are not numbers stay text for the schema to name. */
-export function parseList(text: string): Array<number | string> {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(parseNumber)
-}
 
 /** The run configuration being edited, and what is wrong with it, field by field. */
 export const useConfigStore = defineStore('config', () => {
@@ -125,21 +111,59 @@ export const useConfigStore = defineStore('config', () => {
     switchIntervalText.value = config.switchIntervalMs !== undefined ? String(config.switchIntervalMs) : ''
   }
 
+  /**
+   * Each numeric field read by the shared rules (src/shared/parse, as the CLI reads its options),
+   * keyed by its path in the configuration. A field that does not parse keeps its text, so the
+   * configuration stays invalid, and shows the parser's reason.
+   */
+  const parsed = computed(() => {
+    const fields: Record<string, Parsed<number | number[]>> = {}
+    for (const spec of workload.value?.params ?? []) {
+      const field = `params.${spec.name}`
+      fields[field] = parseNumber(params.value[spec.name] ?? '', {
+        field,
+        min: spec.min,
+        max: spec.max,
+        unit: spec.unit,
+        integer: true,
+      })
+    }
+    fields['workers'] = parseList(workersText.value, { field: 'workers', ...LIMITS.workers, integer: true })
+    fields['repetitions'] = parseNumber(repetitionsText.value, {
+      field: 'repetitions',
+      ...LIMITS.repetitions,
+      integer: true,
+    })
+    fields['warmups'] = parseNumber(warmupsText.value, { field: 'warmups', ...LIMITS.warmups, integer: true })
+    fields['chunkSize'] = parseNumber(chunkSizeText.value, { field: 'chunkSize', ...LIMITS.chunkSize, integer: true })
+    if (usesPython.value && switchIntervalText.value.trim() !== '')
+      fields['switchIntervalMs'] = parseNumber(switchIntervalText.value, {
+        field: 'switchIntervalMs',
+        ...LIMITS.switchIntervalMs,
+        unit: 'ms',
+      })
+    return fields
+  })
+  const valueOf = (field: string, text: string): number | number[] | string => {
+    const result = parsed.value[field]
+    return result?.ok ? result.value : text
+  }
+
   const input = computed(
     () =>
       ({
         workload: workloadId.value ?? '',
-        params: Object.fromEntries(Object.entries(params.value).map(([k, v]) => [k, parseNumber(v)])),
+        params: Object.fromEntries(Object.entries(params.value).map(([k, v]) => [k, valueOf(`params.${k}`, v)])),
         strategies: strategies.value,
-        workers: parseList(workersText.value),
-        repetitions: parseNumber(repetitionsText.value),
-        warmups: parseNumber(warmupsText.value),
-        chunkSize: parseNumber(chunkSizeText.value),
+        workers: valueOf('workers', workersText.value),
+        repetitions: valueOf('repetitions', repetitionsText.value),
+        warmups: valueOf('warmups', warmupsText.value),
+        chunkSize: valueOf('chunkSize', chunkSizeText.value),
         // Only a run with Python strategies names an interpreter; the default is left to the lab,
         // which then also picks a free-threaded build for "threads, no GIL".
         ...(usesPython.value && pythonId.value !== null ? { python: pythonId.value } : {}),
         ...(usesPython.value && switchIntervalText.value.trim() !== ''
-          ? { switchIntervalMs: parseNumber(switchIntervalText.value) }
+          ? { switchIntervalMs: valueOf('switchIntervalMs', switchIntervalText.value) }
           : {}),
       }) as RunConfigInput,
   )
@@ -147,6 +171,8 @@ export const useConfigStore = defineStore('config', () => {
   /** Field path ("params.size", "workers", "strategies") → what is wrong there. */
   const errors = computed<Record<string, string>>(() => {
     const out: Record<string, string> = {}
+    // The parser's reasons first: they say what is wrong with the text as typed.
+    for (const [field, result] of Object.entries(parsed.value)) if (!result.ok) out[field] = result.error
     const collect = (value: unknown, only?: (path: string) => boolean): void => {
       const result = runConfigSchema.safeParse(value)
       if (result.success) return

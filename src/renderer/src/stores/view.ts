@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { ConceptId } from '@shared/analysis/verdict'
 
 /** The page's views: the lab itself, the session library, and Compare. */
 export type Page = 'lab' | 'sessions' | 'compare'
 
-export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 'event-loop' | 'gil' | 'amdahl'
+export type { ConceptId } from '@shared/analysis/verdict'
 
 /** What is on screen: which panels show, which dialog is open, which menu is dropped down. */
 export const useViewStore = defineStore('view', () => {

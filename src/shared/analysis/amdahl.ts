@@ -1,4 +1,4 @@
-import { amdahl } from '@shared/stats'
+import { amdahl } from '../stats'
 
 export interface AmdahlFit {
   /** Fraction of the work that ran in parallel, 0–1. */

@@ -1,28 +1,29 @@
 // The verdict's Python reasons, from constructed stats: it names the GIL only when the measured
 // figures say so, and quotes the busy cores it was given.
 import { describe, expect, it } from 'vitest'
-import { STRATEGIES } from '@shared/catalog'
-import { busyCores, busyReading } from '../../src/renderer/src/analysis/busy'
-import { verdict, type VerdictInput } from '../../src/renderer/src/analysis/verdict'
-import { makeStats } from './fake-lab'
+import { findStrategy } from '../../../src/shared/catalog'
+import { busyCores, busyReading } from '../../../src/shared/analysis/busy'
+import { verdict } from '../../../src/shared/analysis/verdict'
+import { makeStats, runOf, type RunOf } from './runs'
 
-const base = { strategies: STRATEGIES, logicalCores: 2, status: 'finished' as const, errors: [] }
-const countdown = { id: 'countdown', title: 'Countdown', kind: 'cpu' as const }
-const said = (
-  input: Omit<VerdictInput, 'strategies' | 'logicalCores' | 'status' | 'errors'> & Partial<VerdictInput>,
-) => {
-  const v = verdict({ ...base, ...input })!
+const countdown = 'countdown'
+const said = (shape: RunOf) => {
+  const v = verdict(runOf(shape))
   return { ...v, text: v.reasons.join(' ') }
 }
+const reading = (strategy: string, workers: number, meanMs: number, cpuMs: number) =>
+  busyReading(makeStats(strategy, workers, meanMs, 1, { cpuMs }), findStrategy(strategy))
 
 describe('busy cores', () => {
   it('is CPU time over wall time, and reads as threads, processes or a loop for Python rows', () => {
     expect(busyCores({ meanMs: 500, cpuMs: 950 })).toBeCloseTo(1.9)
     expect(busyCores({ meanMs: 0, cpuMs: 10 })).toBeNull()
-    expect(busyReading(makeStats('py-threads', 4, 1000, 1, { cpuMs: 1020 }))).toBe('4 threads kept 1.0 cores busy')
-    expect(busyReading(makeStats('py-processes', 2, 500, 1.9, { cpuMs: 940 }))).toBe('2 processes kept 1.9 cores busy')
-    expect(busyReading(makeStats('py-asyncio', 1, 500, 1, { cpuMs: 20 }))).toBe('one event loop kept 0.0 cores busy')
-    expect(busyReading(makeStats('threads', 2, 500, 1.9))).toBeNull()
+    expect(reading('py-threads', 4, 1000, 1020)).toBe('4 threads kept 1.0 cores busy')
+    expect(reading('py-processes', 2, 500, 940)).toBe('2 processes kept 1.9 cores busy')
+    expect(reading('py-asyncio', 1, 500, 20)).toBe('one event loop kept 0.0 cores busy')
+    expect(reading('py-sequential', 1, 500, 500)).toBe('1 thread kept 1.0 cores busy')
+    expect(reading('threads', 2, 500, 950)).toBeNull()
+    expect(reading('no-such-strategy', 2, 500, 950)).toBeNull()
   })
 })
 
@@ -42,6 +43,7 @@ describe('verdict on Python runs', () => {
       'Python processes × 2 did gain (1.79×; 2 processes kept 1.9 cores busy): each process has its own interpreter and its own GIL',
     )
     expect(v.concepts).toContain('gil')
+    expect(v.headline).toBe('Python processes × 2 won: 560 ms, 1.79× faster than Python sequential.')
   })
 
   it('takes the figures from the stats, not from a script', () => {
@@ -80,6 +82,50 @@ describe('verdict on Python runs', () => {
     expect(v.text).toContain('That is the GIL')
     expect(v.text).toContain('Python processes × 2 gained little too (1.03×')
     expect(v.text).not.toContain('did gain')
+    expect(v.text).not.toContain('Add Python processes')
+  })
+
+  it('reads threads with the GIL off by their own gain', () => {
+    const nogil = (meanMs: number, cpuMs: number) =>
+      said({
+        workload: countdown,
+        stats: [
+          makeStats('py-sequential', 1, 1000, 1),
+          makeStats('py-threads-nogil', 2, meanMs, 1000 / meanMs, { cpuMs }),
+        ],
+      })
+    const parallel = nogil(520, 1030)
+    expect(parallel.text).toContain(
+      'Python threads, no GIL × 2 gained (1.92×; 2 threads kept 2.0 cores busy): on a free-threaded build with the GIL off',
+    )
+    expect(parallel.text).not.toContain('That is the GIL')
+    expect(parallel.concepts).toContain('gil')
+    const flat = nogil(980, 1000)
+    expect(flat.text).toContain('gained little (1.02×; 2 threads kept 1.0 cores busy) even with the GIL off')
+    expect(flat.text).not.toContain('on a free-threaded build with the GIL off, threads run')
+  })
+
+  it('says CPU-bound asyncio tasks run inline, only when asyncio ran', () => {
+    const v = said({
+      workload: countdown,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-asyncio', 1, 1010, 0.99)],
+    })
+    expect(v.text).toContain('Python asyncio gave 0.99×: its CPU-bound tasks run inline on the one event loop')
+    expect(v.concepts).toContain('event-loop')
+    const without = said({
+      workload: countdown,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-processes', 2, 520, 1.92)],
+    })
+    expect(without.text).not.toContain('run inline')
+  })
+
+  it('says when I/O-bound threads overlapped little, and does not credit them with overlap', () => {
+    const v = said({
+      workload: 'sleep',
+      stats: [makeStats('py-sequential', 1, 100, 1, { cpuMs: 5 }), makeStats('py-threads', 2, 95, 1.05, { cpuMs: 6 })],
+    })
+    expect(v.text).toContain('Python threads × 2 overlapped little here (1.05×; 2 threads kept 0.1 cores busy)')
+    expect(v.text).not.toContain('overlapped the waits')
   })
 
   it('judges by busy cores when there is no Python sequential to compare with', () => {
@@ -89,7 +135,7 @@ describe('verdict on Python runs', () => {
   })
 
   it('credits hashlib when sha256 threads gain, and explains small buffers when they do not', () => {
-    const sha = { id: 'sha256', title: 'SHA-256', kind: 'cpu' as const }
+    const sha = 'sha256'
     const gains = said({
       workload: sha,
       stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-threads', 2, 560, 1.79, { cpuMs: 1100 })],
@@ -109,7 +155,7 @@ describe('verdict on Python runs', () => {
 
   it('explains I/O-bound Python threads and asyncio by overlapped waits', () => {
     const v = said({
-      workload: { id: 'http', title: 'HTTP requests', kind: 'io' },
+      workload: 'http',
       stats: [
         makeStats('py-sequential', 1, 2600, 1, { cpuMs: 120 }),
         makeStats('py-threads', 10, 300, 8.67, { cpuMs: 150 }),
@@ -154,7 +200,7 @@ describe('verdict on Python runs', () => {
         makeStats('py-processes', 2, 540, 1.85, { cpuMs: 1050 }),
       ],
     })
-    expect(v.headline).toBe('Worker threads × 2 won: 160 ms, 1.88× faster than sequential.')
+    expect(v.headline).toBe('Worker threads × 2 won: 160 ms, 1.88× faster than Sequential.')
     expect(v.text).toContain('That is the GIL')
     expect(v.text).toContain('Python processes × 2 did gain (1.85×')
   })

@@ -1,0 +1,317 @@
+// A short, plain-language verdict on a run: which strategy won, by how much, and why, in terms of
+// CPU-bound vs I/O-bound work and the cores this machine has. Pure: a run in, sentences out. The
+// screen, the CLI and the Markdown report all print these sentences; none of them words its own.
+import { STRATEGIES, WORKLOADS, type StrategySpec, type WorkloadSpec } from '../catalog'
+import { backgroundLoadWarning } from '../format'
+import type { GroupStats, Run, RunStatus, Trial } from '../schemas'
+import { busyCores, busyReading } from './busy'
+import { formatMs, formatSpeedup, groupLabel } from './format'
+
+/** Concepts a verdict can point to for "read more". */
+export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 'event-loop' | 'gil' | 'amdahl'
+
+/** What the verdict reads of a run: a Run has it all; the screen builds it from its run store. */
+export interface VerdictRun {
+  config: Pick<Run['config'], 'workload'>
+  machine: Pick<Run['machine'], 'logicalCores'>
+  stats: readonly GroupStats[]
+  trials: ReadonlyArray<Pick<Trial, 'error'>>
+  errors: readonly string[]
+  status: RunStatus
+}
+
+/** The facts of a strategy the verdict reads (ids as plain strings, so a new strategy needs no change here). */
+type Spec = Pick<
+  StrategySpec,
+  'title' | 'runtime' | 'takesWorkers' | 'lanes' | 'unit' | 'gilBound' | 'python' | 'executor'
+> & {
+  id: string
+  baseline: string
+}
+
+export interface Verdict {
+  headline: string
+  reasons: string[]
+  /** Concepts the reasons lean on, for "read more" links. */
+  concepts: ConceptId[]
+}
+
+/**
+ * A speedup below this counts as "gained little". Wide on purpose: a busy machine moves speedups
+ * by tens of percent, and the GIL holds CPU-bound threads near 1×, processes near the core count.
+ */
+export const GAIN = 1.3
+/** Busy cores below this read as "about one core" when there is no speedup to go by. */
+const ONE_CORE = 1.5
+
+/** How a strategy runs its tasks, read from its spec: the analysis never asks for a strategy by id. */
+type Scheduling = 'one-at-a-time' | 'event-loop' | 'threads' | 'processes'
+
+function scheduling(spec: Spec): Scheduling {
+  if (spec.lanes === 'in-flight') return 'event-loop'
+  if (!spec.takesWorkers) return 'one-at-a-time'
+  return spec.python?.mode === 'processes' || spec.executor === 'node-processes' ? 'processes' : 'threads'
+}
+
+/** The fastest group, or null. */
+const fastest = (list: readonly GroupStats[]): GroupStats | null =>
+  list.reduce<GroupStats | null>((a, b) => (!a || b.meanMs < a.meanMs ? b : a), null)
+
+/** The group with the most workers (ties: the fastest); null when none has more than one. */
+const widest = (list: readonly GroupStats[]): GroupStats | null =>
+  list
+    .filter((g) => g.workers > 1)
+    .reduce<GroupStats | null>(
+      (a, b) => (!a || b.workers > a.workers || (b.workers === a.workers && b.meanMs < a.meanMs) ? b : a),
+      null,
+    )
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** The verdict on a run, from its statistics and the specs of its strategies (the catalog's by default). */
+export function verdict(
+  run: VerdictRun,
+  strategies: readonly Spec[] = STRATEGIES,
+  workloads: ReadonlyArray<Pick<WorkloadSpec, 'id' | 'title' | 'kind'>> = WORKLOADS,
+): Verdict {
+  const { stats } = run
+  const workload = workloads.find((w) => w.id === run.config.workload) ?? {
+    id: run.config.workload,
+    title: run.config.workload,
+    kind: undefined,
+  }
+  const specOf = (id: string): Spec | undefined => strategies.find((s) => s.id === id)
+  const titleOf = (id: string): string => specOf(id)?.title ?? id
+  const title = (g: GroupStats): string =>
+    groupLabel(titleOf(g.strategy), g.workers, specOf(g.strategy)?.takesWorkers ?? true)
+  const groupsWhere = (test: (spec: Spec) => boolean): GroupStats[] =>
+    stats.filter((g) => {
+      const spec = specOf(g.strategy)
+      return spec !== undefined && test(spec)
+    })
+  const reasons: string[] = []
+  const concepts: ConceptId[] = []
+
+  let headline: string
+  const winner = fastest(stats)
+  if (!winner) {
+    headline = 'No trial finished, so there is nothing to compare.'
+  } else {
+    const slowest = stats.reduce((a, b) => (b.meanMs > a.meanMs ? b : a))
+    const baseline = specOf(winner.strategy)?.baseline
+    if (stats.length === 1) {
+      headline = `Only ${title(winner)} finished: ${formatMs(winner.meanMs)} on average. Add strategies to compare.`
+    } else if (winner.strategy === baseline) {
+      headline = `${title(winner)} won (${formatMs(winner.meanMs)}): concurrency did not pay for its own overhead here.`
+      reasons.push(
+        'When each task is tiny, starting workers and passing messages costs more than the work. Try more work per task (a larger size or fewer tasks) or a larger chunk size.',
+      )
+    } else if (winner.speedup !== null && baseline) {
+      headline = `${title(winner)} won: ${formatMs(winner.meanMs)}, ${formatSpeedup(winner.speedup)} faster than ${titleOf(baseline)}.`
+    } else {
+      headline = `${title(winner)} won: ${formatMs(winner.meanMs)}, ${formatSpeedup(slowest.meanMs / winner.meanMs)} faster than ${title(slowest)}.`
+    }
+    const context: Context = { run, workload, specOf, groupsWhere, title, reasons, concepts }
+    workloadReasons(context)
+    pythonReasons(context)
+  }
+
+  const noisy = stats.filter((g) => g.noisy)
+  if (noisy.length > 0)
+    reasons.push(
+      `Some timings varied by more than 10% between repetitions (${noisy.map(title).join(', ')}): treat small differences as noise, or add repetitions.`,
+    )
+  const load = backgroundLoadWarning(stats)
+  if (load) reasons.push(load)
+  const missing = new Map<string, string[]>()
+  for (const g of stats) {
+    const baseline = specOf(g.strategy)?.baseline
+    if (!baseline || stats.some((b) => b.strategy === baseline)) continue
+    const titles = missing.get(baseline) ?? []
+    if (!titles.includes(titleOf(g.strategy))) titles.push(titleOf(g.strategy))
+    missing.set(baseline, titles)
+  }
+  for (const [baseline, titles] of missing)
+    reasons.push(`Speedups of ${titles.join(', ')} need ${titleOf(baseline)} in the run.`)
+  if (stats.some((g) => !g.checksumOk) || run.errors.some((e) => e.includes('checksum mismatch')))
+    reasons.push('Checksums disagree between strategies: a result is wrong, so its time does not count.')
+  const failed = run.trials.filter((t) => t.error !== null).length
+  if (failed > 0)
+    reasons.push(`${plural(failed, 'trial')} failed and ${failed === 1 ? 'is' : 'are'} left out of the statistics.`)
+  if (run.status === 'stopped') reasons.push('The run was stopped: this covers only the trials that finished.')
+  if (run.status === 'failed') reasons.push('The run failed: this covers only the trials that finished.')
+  return { headline, reasons, concepts }
+}
+
+/** The verdict as lines, headline first: what the CLI and the Markdown report print. */
+export function verdictSentences(v: Verdict): string[] {
+  return [v.headline, ...v.reasons]
+}
+
+/** What the reasons below read, and where they write. */
+interface Context {
+  run: VerdictRun
+  workload: { id: string; title: string; kind: WorkloadSpec['kind'] | undefined }
+  specOf: (id: string) => Spec | undefined
+  groupsWhere: (test: (spec: Spec) => boolean) => GroupStats[]
+  title: (g: GroupStats) => string
+  reasons: string[]
+  concepts: ConceptId[]
+}
+
+/** What the kind of work (CPU-bound, I/O-bound, both) says about the Node rows. Appends to `reasons`. */
+function workloadReasons({ run, workload, groupsWhere, reasons }: Context): void {
+  const { stats } = run
+  const logicalCores = run.machine.logicalCores
+  const cores = plural(logicalCores, 'core')
+  const node = (kind: Scheduling) => fastest(groupsWhere((s) => s.runtime === 'node' && scheduling(s) === kind))
+  const eventLoop = node('event-loop')
+  const threads = node('threads')
+  const processes = node('processes')
+  const maxWorkers = Math.max(...stats.map((g) => g.workers))
+
+  if (workload.kind === 'cpu') {
+    reasons.push(
+      `${workload.title} is CPU-bound: only separate cores run it at the same time. This machine has ${plural(logicalCores, 'logical core')}, so no strategy can be more than ${logicalCores}× faster than sequential, and the serial parts lower that bound further (Amdahl's law).`,
+    )
+    if (eventLoop?.speedup != null) {
+      reasons.push(
+        `The async event loop gave ${formatSpeedup(eventLoop.speedup)}: it runs every task on one thread, so CPU work takes turns. That is concurrency without parallelism.`,
+      )
+    }
+    if (maxWorkers > logicalCores && logicalCores > 0) {
+      reasons.push(
+        `Running ${maxWorkers} workers on ${cores} adds no speed for CPU-bound work: the extra workers only wait for a core.`,
+      )
+    }
+  } else if (workload.kind === 'io') {
+    reasons.push(
+      `${workload.title} is I/O-bound: tasks mostly wait, and waiting does not need a core. Overlapping the waits is what helps, so the speedup is not capped by the ${cores}.`,
+    )
+    if (eventLoop?.speedup != null) {
+      reasons.push(
+        `The async event loop reached ${formatSpeedup(eventLoop.speedup)} on a single thread: it starts every request and handles each reply as it arrives.`,
+      )
+    }
+    const utilisation = Math.max(...stats.map((g) => g.cpuUtilisation))
+    if (Number.isFinite(utilisation))
+      reasons.push(
+        `The CPU stayed mostly idle (at most ${(utilisation * 100).toFixed(0)}% of all cores): the time went to waiting.`,
+      )
+  } else if (workload.kind === 'mixed') {
+    reasons.push(
+      `${workload.title} both waits and computes: one event loop overlaps the waits but runs the computing on one core; threads and processes overlap both, up to the ${cores}.`,
+    )
+  }
+
+  if (threads && processes) {
+    const ratio = processes.meanMs / threads.meanMs
+    if (ratio > 1.05)
+      reasons.push(
+        `Processes were ${formatSpeedup(ratio)} slower than threads: each is a separate runtime to start, and data is copied between them rather than shared.`,
+      )
+    else if (ratio < 0.95)
+      reasons.push(
+        `Processes were ${formatSpeedup(1 / ratio)} faster than threads here: separate heaps do not compete for one runtime.`,
+      )
+    else
+      reasons.push(
+        'Threads and processes were within 5% of each other: start-up and messaging costs were small next to the work.',
+      )
+  }
+}
+
+/**
+ * What the Python rows say about the GIL, from their measured speedups and busy cores: CPU-bound
+ * threads that gain little while processes gain are the GIL; hashing threads that gain show C code
+ * releasing it; I/O-bound threads and asyncio overlap their waits. Appends to `reasons`.
+ */
+function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, concepts }: Context): void {
+  const logicalCores = run.machine.logicalCores
+  const python = (test: (spec: Spec) => boolean) => groupsWhere((s) => s.runtime === 'python' && test(s))
+  if (python(() => true).length === 0) return
+  // The most workers says most about the GIL: that is where parallel threads would show.
+  const threads = widest(python((s) => s.gilBound))
+  const nogil = widest(python((s) => s.python?.gil === 'off'))
+  const processes = fastest(python((s) => scheduling(s) === 'processes').filter((g) => g.workers > 1))
+  const asyncio = fastest(python((s) => scheduling(s) === 'event-loop'))
+  const gained = (g: GroupStats): boolean => (g.speedup !== null ? g.speedup >= GAIN : (busyCores(g) ?? 0) >= ONE_CORE)
+  const figure = (g: GroupStats): string =>
+    [g.speedup !== null ? formatSpeedup(g.speedup) : null, busyReading(g, specOf(g.strategy))]
+      .filter(Boolean)
+      .join('; ')
+  const push = (concept: ConceptId): void => {
+    if (!concepts.includes(concept)) concepts.push(concept)
+  }
+
+  if (workload.kind === 'cpu') {
+    if (logicalCores < 2) {
+      if (threads || nogil || processes)
+        reasons.push(
+          'With one logical core, neither Python threads nor processes can run in parallel here, so this run cannot show what the GIL does.',
+        )
+      return
+    }
+    if (threads && workload.id === 'sha256') {
+      reasons.push(
+        gained(threads)
+          ? `${title(threads)} gained (${figure(threads)}): hashlib releases the GIL while it hashes a large buffer, so the hashing itself runs in parallel. The GIL is about Python bytecode, not all code.`
+          : `${title(threads)} gained little (${figure(threads)}): hashlib releases the GIL only while it hashes a large buffer (2 KiB or more), so with small buffers or few rounds the Python code between hashes holds it.`,
+      )
+      push('gil')
+    } else if (threads) {
+      if (gained(threads)) {
+        reasons.push(
+          `${title(threads)} gained (${figure(threads)}): these threads ran in parallel, so the work ran outside the GIL (in C code that releases it, or on an interpreter without it).`,
+        )
+      } else {
+        reasons.push(
+          `${title(threads)} gained little (${figure(threads)}). That is the GIL: CPython lets one thread at a time run Python bytecode, so CPU-bound threads take turns on one core however many there are.`,
+        )
+        if (processes && gained(processes)) {
+          reasons.push(
+            `${title(processes)} did gain (${figure(processes)}): each process has its own interpreter and its own GIL, so they run Python in parallel.`,
+          )
+        } else if (processes) {
+          reasons.push(
+            `${title(processes)} gained little too (${figure(processes)}): with this little work per task, starting processes and handing them tasks costs about what the extra cores save. Give each task more work to see processes pull ahead.`,
+          )
+        } else {
+          reasons.push('Add Python processes to run the same work in parallel: each process has its own GIL.')
+        }
+      }
+      push('gil')
+    }
+    if (nogil) {
+      reasons.push(
+        gained(nogil)
+          ? `${title(nogil)} gained (${figure(nogil)}): on a free-threaded build with the GIL off, threads run Python bytecode in parallel.`
+          : `${title(nogil)} gained little (${figure(nogil)}) even with the GIL off: the threads contended for something else, or the tasks were too small.`,
+      )
+      push('gil')
+    }
+    if (asyncio?.speedup != null) {
+      reasons.push(
+        `${title(asyncio)} gave ${formatSpeedup(asyncio.speedup)}: its CPU-bound tasks run inline on the one event loop, one after another.`,
+      )
+      push('event-loop')
+    }
+  } else if (workload.kind === 'io') {
+    // Overlap shows in the speedup over the Python baseline; busy cores say nothing about waiting.
+    const overlapping = [threads, asyncio].filter((g): g is GroupStats => g !== null && g.speedup !== null)
+    const won = overlapping.filter(gained)
+    if (won.length > 0) {
+      const busiest = Math.max(...won.map((g) => busyCores(g) ?? 0))
+      reasons.push(
+        `${won.map((g) => `${title(g)} (${formatSpeedup(g.speedup)})`).join(' and ')} overlapped the waits: a waiting thread releases the GIL, and one asyncio loop keeps many waits in flight on one thread. They kept at most ${busiest.toFixed(1)} cores busy: waiting needs no core, so the GIL does not get in the way.`,
+      )
+      push('gil')
+      push('event-loop')
+    }
+    for (const g of overlapping.filter((g) => !gained(g))) {
+      reasons.push(
+        `${title(g)} overlapped little here (${figure(g)}): each task waits too briefly for the overlap to pay for itself.`,
+      )
+    }
+  }
+}

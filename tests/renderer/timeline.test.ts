@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { extentOf, thinSlices, zoomWindow } from '../../src/renderer/src/charts/timeline'
+
+describe('timeline thinning', () => {
+  it('draws one span per lane when tens of thousands of tasks are closer than a pixel', () => {
+    const slices = Array.from({ length: 50_000 }, (_, i) => ({
+      task: i,
+      worker: i % 2,
+      lane: i % 2,
+      start: i * 10,
+      end: i * 10 + 9,
+    }))
+    const lanes = thinSlices(slices, extentOf(slices)!, 800)
+    expect(lanes.map((l) => l.lane)).toEqual([0, 1])
+    expect(lanes.map((l) => l.tasks)).toEqual([25_000, 25_000])
+    for (const l of lanes) expect(l.spans.length).toBeLessThanOrEqual(800)
+    expect(lanes[0]!.spans).toHaveLength(1)
+  })
+
+  it('keeps gaps wider than a pixel, and each task at least a pixel wide', () => {
+    const slices = [
+      { task: 0, worker: 0, lane: 0, start: 0, end: 10 },
+      { task: 1, worker: 0, lane: 0, start: 500, end: 501 },
+    ]
+    const [lane] = thinSlices(slices, { from: 0, to: 1000 }, 100)
+    expect(lane!.spans).toEqual([
+      [0, 1],
+      [50, 51],
+    ])
+  })
+
+  it('zooms around a point and never leaves the trial', () => {
+    const bounds = { from: 0, to: 1000 }
+    expect(zoomWindow(bounds, 0.5, 0.5, bounds)).toEqual({ from: 250, to: 750 })
+    expect(zoomWindow(bounds, 0.5, 0, bounds)).toEqual({ from: 0, to: 500 })
+    expect(zoomWindow({ from: 0, to: 500 }, 4, 0.5, bounds)).toEqual(bounds)
+  })
+})
