@@ -104,12 +104,7 @@ export const BACKGROUND_CORES = 0.25
  * succeeded, in the order the groups first ran. Speedups are against each strategy's
  * `baseline` in the catalog; a strategy the catalog does not know gets none.
  */
-export function deriveGroupStats(
-  trials: readonly TrialLike[],
-  logicalCores: number,
-  /** @deprecated Ignored: the baseline comes from the strategy's spec. Kept while src/main/lab still passes it. */
-  _runtimeOf?: (strategy: string) => string,
-): DerivedGroup[] {
+export function deriveGroupStats(trials: readonly TrialLike[], logicalCores: number): DerivedGroup[] {
   const groups = new Map<string, TrialLike[]>()
   for (const t of trials) {
     if (t.warmup) continue

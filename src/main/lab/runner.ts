@@ -366,7 +366,7 @@ export class RunController {
       )
     }
     run.trials.push(trial)
-    run.stats = deriveGroupStats(run.trials, run.machine.logicalCores, (id) => findStrategy(id)?.runtime ?? 'node')
+    run.stats = deriveGroupStats(run.trials, run.machine.logicalCores)
     this.emit({ type: 'trial-end', runId: run.id, index: run.trials.length - 1, trial, stats: run.stats })
   }
 }
