@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LabEvent } from '@shared/api'
-import type { Run } from '@shared/schemas'
 import {
   SESSION_FILE_LIMIT_BYTES,
   oneLine,
@@ -258,13 +257,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     return session
   }
 
-  async function runOf(ref: RunRef): Promise<Run> {
-    const session = await sessionById(ref.sessionId)
-    const found = session.runs.find((r) => r.id === ref.runId)
-    if (!found) throw new Error(`session ${JSON.stringify(session.name)} has no run ${ref.runId}`)
-    return found
-  }
-
   /**
    * Autosave: the list and the current session follow the lab. The event's summary and the run
    * this page followed to its end are enough; the session is read again only when the page does
@@ -308,7 +300,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     remove,
     undo,
     sessionById,
-    runOf,
     handleEvent,
   }
 })
