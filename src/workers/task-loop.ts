@@ -1,7 +1,9 @@
 // The child side of the task protocol, shared by worker threads and processes.
 // Serial mode runs its queue one task at a time; concurrent mode starts each task on arrival.
 // Results are batched into one `done` message while tasks are short, flushed at the latest
-// every FLUSH_US or when the queue runs dry, so the lab sees progress promptly.
+// every FLUSH_US or once the queue runs dry, so the lab sees progress promptly. "Dry" is judged
+// after the messages already waiting have been read (setImmediate): tasks sent one per message
+// arrive back to back, and one reply per task would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
 import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, TaskResult } from '../shared/protocol'
@@ -31,10 +33,21 @@ export function startTaskLoop(port: ChildPort): void {
   let draining = false
   let stopping = false
 
+  let flushScheduled = false
+
   const flush = (): void => {
     if (pending.length === 0) return
     port.send({ type: 'done', results: pending })
     pending = []
+  }
+
+  const flushWhenIdle = (): void => {
+    if (flushScheduled || pending.length === 0) return
+    flushScheduled = true
+    setImmediate(() => {
+      flushScheduled = false
+      flush()
+    })
   }
 
   const finish = (id: number, start: number, checksum: number): void => {
@@ -78,7 +91,7 @@ export function startTaskLoop(port: ChildPort): void {
       if (outcome) await outcome
     }
     draining = false
-    flush()
+    flushWhenIdle()
   }
 
   let concurrentInFlight = 0
@@ -86,7 +99,7 @@ export function startTaskLoop(port: ChildPort): void {
     concurrentInFlight++
     const settle = (): void => {
       concurrentInFlight--
-      if (concurrentInFlight === 0) flush()
+      if (concurrentInFlight === 0) flushWhenIdle()
     }
     const outcome = runOne(task)
     if (outcome) void outcome.then(settle)

@@ -1,0 +1,40 @@
+import { setImmediate as turn } from 'node:timers/promises'
+import { describe, expect, it } from 'vitest'
+import type { ChildToLab, ExecutionMode, LabToChild } from '../../src/shared/protocol'
+import { startTaskLoop } from '../../src/workers/task-loop'
+
+/** A task loop on a fake port: `deliver` plays the lab's messages, `sent` collects the replies. */
+function fakeChild(mode: ExecutionMode) {
+  const sent: ChildToLab[] = []
+  let listener: (message: LabToChild) => void = () => {}
+  startTaskLoop({
+    send: (message) => sent.push(message),
+    onMessage: (l) => (listener = l),
+    usage: () => ({ cpu: 0, maxRss: 0 }),
+    exit: () => {},
+    pid: 1,
+    thread: 1,
+  })
+  listener({ type: 'init', workload: 'noop', mode, clockOrigin: 0, fixtures: {} })
+  return { sent, deliver: (message: LabToChild) => listener(message) }
+}
+
+const oneTaskMessages = (count: number): LabToChild[] =>
+  Array.from({ length: count }, (_, id) => ({ type: 'tasks', tasks: [{ id, input: { kind: 'noop', index: id } }] }))
+
+describe('the task loop', () => {
+  it.each<ExecutionMode>(['serial', 'concurrent'])(
+    'batches the results of tasks that arrive one per message together (%s)',
+    async (mode) => {
+      const { sent, deliver } = fakeChild(mode)
+      // Messages that are already queued when the child looks are delivered back to back.
+      for (const message of oneTaskMessages(100)) deliver(message)
+      await turn()
+      const done = sent.filter((m) => m.type === 'done')
+      const ids = done.flatMap((m) => m.results.map((r) => r.id))
+      expect(ids.sort((a, b) => a - b)).toEqual([...Array(100).keys()])
+      // One reply per task would cost the lab a message per task; 100 tiny tasks fit in one batch.
+      expect(done.length).toBeLessThanOrEqual(2)
+    },
+  )
+})
