@@ -1,13 +1,16 @@
 // The task protocol every executor speaks, whether it runs on a thread, a process or Python.
 //
 //   lab → child:  init {workload, mode, clockOrigin, fixtures}   child → lab: ready
-//   lab → child:  tasks {tasks: [{id, input}, …]}   (one chunk)   child → lab: done {results} | failed
+//   lab → child:  tasks {tasks: [{id, input}, …]}   (one chunk)   child → lab: done | failed
 //   lab → child:  usage                                           child → lab: usage {cpu, maxRss}
 //   lab → child:  stop                                            child exits
 //
 // `done` carries the results of one or more finished tasks: a child batches them when tasks are
-// short, so that reply messages do not dominate tiny tasks. Times are microseconds since
-// `clockOrigin` on the shared epoch clock (see clock.ts), so Python and Node agree.
+// short, so that reply messages do not dominate tiny tasks. It comes in two shapes: rows
+// {results: [{id, checksum, start, end, cpu, worker?}, …]} (the Python runner) and columns
+// {ids, starts, ends, checksums} (Node threads and processes), which cost the lab far less to
+// receive and check per task. Times are microseconds since `clockOrigin` on the shared epoch
+// clock (see clock.ts), so Python and Node agree.
 import { z } from 'zod'
 import type { PythonMode } from './catalog'
 
@@ -72,7 +75,50 @@ export const taskResultSchema = z.object({
 })
 export type TaskResult = z.infer<typeof taskResultSchema>
 
-export const childToLabSchema = z.discriminatedUnion('type', [
+/** Most results one columnar `done` may carry (the Node task loop sends at most 256). */
+export const MAX_DONE_COLUMNS = 65_536
+
+const uint32 = z.number().int().min(0).max(0xffffffff)
+
+/** A `done` batch as columns: entry k of each array belongs to the same task. */
+export const doneColumnsSchema = z
+  .object({
+    type: z.literal('done'),
+    ids: z.array(z.number().int()).max(MAX_DONE_COLUMNS),
+    starts: z.array(z.number()).max(MAX_DONE_COLUMNS),
+    ends: z.array(z.number()).max(MAX_DONE_COLUMNS),
+    checksums: z.array(uint32).max(MAX_DONE_COLUMNS),
+  })
+  .refine(
+    (m) => m.starts.length === m.ids.length && m.ends.length === m.ids.length && m.checksums.length === m.ids.length,
+    {
+      message: 'ids, starts, ends and checksums must have the same length',
+    },
+  )
+export type DoneColumns = z.infer<typeof doneColumnsSchema>
+
+/**
+ * True when `raw` is a columnar `done` that doneColumnsSchema accepts: the same checks, written
+ * out by hand, because a pool of threads delivers one per few hundred tasks and zod would walk
+ * every number through its generic machinery.
+ */
+export function isDoneColumns(raw: unknown): raw is DoneColumns {
+  if (typeof raw !== 'object' || raw === null) return false
+  const { type, ids, starts, ends, checksums } = raw as Record<string, unknown>
+  if (type !== 'done' || !Array.isArray(ids) || !Array.isArray(starts) || !Array.isArray(ends)) return false
+  if (!Array.isArray(checksums)) return false
+  const n = ids.length
+  if (n > MAX_DONE_COLUMNS || starts.length !== n || ends.length !== n || checksums.length !== n) return false
+  for (let k = 0; k < n; k++) {
+    const id: unknown = ids[k]
+    const checksum: unknown = checksums[k]
+    if (!Number.isSafeInteger(id) || !Number.isFinite(starts[k]) || !Number.isFinite(ends[k])) return false
+    if (!Number.isInteger(checksum) || (checksum as number) < 0 || (checksum as number) > 0xffffffff) return false
+  }
+  return true
+}
+
+const childToLabRowsSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ready'),
     pid: z.number().int(),
@@ -93,4 +139,13 @@ export const childToLabSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('fatal'), error: z.string() }),
 ])
+
+export const childToLabSchema = z.union([childToLabRowsSchema, doneColumnsSchema])
 export type ChildToLab = z.infer<typeof childToLabSchema>
+
+/** Checks a message from a child: the hot columnar `done` by hand, everything else with zod. */
+export function parseChildMessage(raw: unknown): ChildToLab | null {
+  if (isDoneColumns(raw)) return raw
+  const parsed = childToLabSchema.safeParse(raw)
+  return parsed.success ? parsed.data : null
+}

@@ -6,7 +6,7 @@
 // arrive back to back, and one reply per task would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
-import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, TaskResult } from '../shared/protocol'
+import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
 import { runKernel } from './kernels'
 
 const FLUSH_US = 2000
@@ -22,13 +22,16 @@ export interface ChildPort {
   thread: number
 }
 
+const emptyBatch = (): DoneColumns => ({ type: 'done', ids: [], starts: [], ends: [], checksums: [] })
+
 export function startTaskLoop(port: ChildPort): void {
   let workload = ''
   let mode: ExecutionMode = 'serial'
   let origin = 0
   let fixtures: Fixtures = {}
   const queue: Array<{ id: number; input: TaskInput }> = []
-  let pending: TaskResult[] = []
+  // Finished tasks not yet reported, as the columns of one `done` message.
+  let pending = emptyBatch()
   let pendingSince = 0
   let draining = false
   let stopping = false
@@ -36,13 +39,13 @@ export function startTaskLoop(port: ChildPort): void {
   let flushScheduled = false
 
   const flush = (): void => {
-    if (pending.length === 0) return
-    port.send({ type: 'done', results: pending })
-    pending = []
+    if (pending.ids.length === 0) return
+    port.send(pending)
+    pending = emptyBatch()
   }
 
   const flushWhenIdle = (): void => {
-    if (flushScheduled || pending.length === 0) return
+    if (flushScheduled || pending.ids.length === 0) return
     flushScheduled = true
     setImmediate(() => {
       flushScheduled = false
@@ -53,9 +56,12 @@ export function startTaskLoop(port: ChildPort): void {
   const finish = (id: number, start: number, checksum: number): void => {
     const end = epochMicros() - origin
     // A batch's age counts from its first task's start, so one slow task is reported at once.
-    if (pending.length === 0) pendingSince = start
-    pending.push({ id, checksum: checksum >>> 0, start, end, cpu: null })
-    if (pending.length >= MAX_BATCH || end - pendingSince >= FLUSH_US) flush()
+    if (pending.ids.length === 0) pendingSince = start
+    pending.ids.push(id)
+    pending.starts.push(start)
+    pending.ends.push(end)
+    pending.checksums.push(checksum >>> 0)
+    if (pending.ids.length >= MAX_BATCH || end - pendingSince >= FLUSH_US) flush()
   }
 
   const fail = (id: number, error: unknown): void => {

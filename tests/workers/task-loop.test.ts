@@ -1,5 +1,6 @@
 import { setImmediate as turn } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { childToLabSchema, parseChildMessage } from '../../src/shared/protocol'
 import type { ChildToLab, ExecutionMode, LabToChild } from '../../src/shared/protocol'
 import { startTaskLoop } from '../../src/workers/task-loop'
 
@@ -31,10 +32,30 @@ describe('the task loop', () => {
       for (const message of oneTaskMessages(100)) deliver(message)
       await turn()
       const done = sent.filter((m) => m.type === 'done')
-      const ids = done.flatMap((m) => m.results.map((r) => r.id))
+      const ids = done.flatMap((m) => ('ids' in m ? m.ids : m.results.map((r) => r.id)))
       expect(ids.sort((a, b) => a - b)).toEqual([...Array(100).keys()])
       // One reply per task would cost the lab a message per task; 100 tiny tasks fit in one batch.
       expect(done.length).toBeLessThanOrEqual(2)
     },
   )
+
+  it('reports every task once, start ≤ end, in messages the lab accepts', async () => {
+    const { sent, deliver } = fakeChild('serial')
+    for (const message of oneTaskMessages(300)) deliver(message)
+    await turn()
+    const done = sent.filter((m) => m.type === 'done')
+    expect(done.length).toBeGreaterThan(1) // more than one batch's worth
+    const seen: number[] = []
+    for (const message of done) {
+      expect(parseChildMessage(message)).toBe(message)
+      expect(childToLabSchema.safeParse(message).success).toBe(true)
+      if (!('ids' in message)) throw new Error('Node children report columns')
+      message.ids.forEach((id, k) => {
+        seen.push(id)
+        expect(message.checksums[k]).toBe(id) // noop's checksum is its index
+        expect(message.starts[k]).toBeLessThanOrEqual(message.ends[k]!)
+      })
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(300).keys()])
+  })
 })

@@ -184,13 +184,25 @@ export class WorkerPool {
       this.handler = (i, message) => {
         switch (message.type) {
           case 'done': {
+            // One object per result, of one shape whichever shape the batch came in.
             const batch: WorkerResult[] = []
-            for (const r of message.results) {
-              if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
-              const result = { ...r, worker: r.worker ?? i }
-              batch.push(result)
+            if ('ids' in message) {
+              const { ids, starts, ends, checksums } = message
+              for (let k = 0; k < ids.length; k++) {
+                const id = ids[k]!
+                if (id < 0 || id >= n) return finish(`worker ${i} reported an unknown task ${id}`)
+                batch.push({ id, checksum: checksums[k]!, start: starts[k]!, end: ends[k]!, cpu: null, worker: i })
+              }
+            } else {
+              for (const r of message.results) {
+                if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
+                const { id, checksum, start, end, cpu } = r
+                batch.push({ id, checksum, start, end, cpu, worker: r.worker ?? i })
+              }
+            }
+            for (const result of batch) {
               results.push(result)
-              busyUs += r.end - r.start
+              busyUs += result.end - result.start
             }
             outstanding[i]! -= batch.length
             onResults?.(batch)
