@@ -59,7 +59,12 @@ export type LabToChild =
       fixtures: Fixtures
       python?: PythonInit
     }
-  | { type: 'tasks'; tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }> }
+  | {
+      type: 'tasks'
+      tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }>
+      /** The lab is sending another chunk right away: a child that runs dry need not report yet. */
+      more?: true
+    }
   | { type: 'usage' }
   | { type: 'stop' }
 

@@ -2,8 +2,9 @@
 // Serial mode runs its queue one task at a time; concurrent mode starts each task on arrival.
 // Results are batched into one `done` message while tasks are short, flushed at the latest
 // every FLUSH_US or once the queue runs dry, so the lab sees progress promptly. "Dry" is judged
-// after the messages already waiting have been read (setImmediate): tasks sent one per message
-// arrive back to back, and one reply per task would cost the lab as much as the tasks themselves.
+// after the messages already waiting have been read (setImmediate), and not while the lab says
+// it is sending `more`: tasks sent one per message arrive one by one, and one reply per task
+// would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
 import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
@@ -37,6 +38,7 @@ export function startTaskLoop(port: ChildPort): void {
   let stopping = false
 
   let flushScheduled = false
+  let moreComing = false
 
   const flush = (): void => {
     if (pending.ids.length === 0) return
@@ -45,7 +47,7 @@ export function startTaskLoop(port: ChildPort): void {
   }
 
   const flushWhenIdle = (): void => {
-    if (flushScheduled || pending.ids.length === 0) return
+    if (flushScheduled || moreComing || pending.ids.length === 0) return
     flushScheduled = true
     setImmediate(() => {
       flushScheduled = false
@@ -122,6 +124,7 @@ export function startTaskLoop(port: ChildPort): void {
         port.send({ type: 'ready', pid: port.pid, thread: port.thread })
         break
       case 'tasks':
+        moreComing = message.more === true
         if (mode === 'concurrent') {
           for (const task of message.tasks) startConcurrent(task as { id: number; input: TaskInput })
         } else {

@@ -20,7 +20,7 @@ function fakeChild(mode: ExecutionMode) {
   return { sent, deliver: (message: LabToChild) => listener(message) }
 }
 
-const oneTaskMessages = (count: number): LabToChild[] =>
+const oneTaskMessages = (count: number): Array<Extract<LabToChild, { type: 'tasks' }>> =>
   Array.from({ length: count }, (_, id) => ({ type: 'tasks', tasks: [{ id, input: { kind: 'noop', index: id } }] }))
 
 describe('the task loop', () => {
@@ -38,6 +38,25 @@ describe('the task loop', () => {
       expect(done.length).toBeLessThanOrEqual(2)
     },
   )
+
+  it('waits for the chunks the lab says are coming, and reports at once when none are', async () => {
+    const { sent, deliver } = fakeChild('serial')
+    // A child faster than the lab runs dry between messages.
+    const messages = oneTaskMessages(50)
+    for (const [k, message] of messages.entries()) {
+      deliver(k < 49 ? { ...message, more: true } : message)
+      await turn()
+    }
+    await turn()
+    expect(sent.filter((m) => m.type === 'done')).toHaveLength(1)
+
+    const plain = fakeChild('serial')
+    for (const message of oneTaskMessages(5)) {
+      plain.deliver(message)
+      await turn()
+    }
+    expect(plain.sent.filter((m) => m.type === 'done')).toHaveLength(5)
+  })
 
   it('reports every task once, start ≤ end, in messages the lab accepts', async () => {
     const { sent, deliver } = fakeChild('serial')

@@ -160,7 +160,9 @@ export class WorkerPool {
         const chunk = []
         for (let k = 0; k < size; k++, next++) chunk.push({ id: next, input: tasks[next]! })
         outstanding[i]! += size
-        this.children[i]!.send({ type: 'tasks', tasks: chunk })
+        // Tell the child when another chunk follows, or a child faster than us replies to each.
+        const more = next < n && outstanding[i]! < limit
+        this.children[i]!.send(more ? { type: 'tasks', tasks: chunk, more } : { type: 'tasks', tasks: chunk })
       }
     }
 
