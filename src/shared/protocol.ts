@@ -2,6 +2,7 @@
 //
 //   lab → child:  init {workload, mode, clockOrigin, fixtures}   child → lab: ready
 //   lab → child:  tasks {tasks: [{id, input}, …]}   (one chunk)   child → lab: done | failed
+//   lab → child:  plan {inputs}, then range {first, count}        (children whose ready says plans)
 //   lab → child:  usage                                           child → lab: usage {cpu, maxRss}
 //   lab → child:  stop                                            child exits
 //
@@ -11,6 +12,10 @@
 // {ids, starts, ends, checksums} (Node threads and processes), which cost the lab far less to
 // receive and check per task. Times are microseconds since `clockOrigin` on the shared epoch
 // clock (see clock.ts), so Python and Node agree.
+//
+// A child whose `ready` carries `plans: true` (the Node task loop) is sent a trial's task inputs
+// once, as a `plan`, and then each chunk as a `range` of ids: still one message per chunk, but
+// one that costs the lab about half as much to send as a chunk with its inputs inline.
 import { z } from 'zod'
 import type { PythonMode } from './catalog'
 
@@ -63,6 +68,14 @@ export type LabToChild =
       type: 'tasks'
       tasks: Array<{ id: number; input: z.infer<typeof taskInputSchema> }>
       /** The lab is sending another chunk right away: a child that runs dry need not report yet. */
+      more?: true
+    }
+  | { type: 'plan'; inputs: Array<z.infer<typeof taskInputSchema>> }
+  | {
+      /** One chunk of planned tasks: ids first … first + count − 1. */
+      type: 'range'
+      first: number
+      count: number
       more?: true
     }
   | { type: 'usage' }
@@ -132,6 +145,8 @@ const childToLabRowsSchema = z.discriminatedUnion('type', [
     runtime: z
       .object({ version: z.string(), executable: z.string(), gil: z.boolean(), switchIntervalMs: z.number() })
       .optional(),
+    /** The child takes a `plan` and then `range` messages instead of inline `tasks`. */
+    plans: z.literal(true).optional(),
   }),
   z.object({ type: z.literal('done'), results: z.array(taskResultSchema) }),
   z.object({ type: z.literal('failed'), id: z.number().int(), error: z.string() }),

@@ -30,6 +30,7 @@ export function startTaskLoop(port: ChildPort): void {
   let mode: ExecutionMode = 'serial'
   let origin = 0
   let fixtures: Fixtures = {}
+  let plan: readonly TaskInput[] = []
   const queue: Array<{ id: number; input: TaskInput }> = []
   // Finished tasks not yet reported, as the columns of one `done` message.
   let pending = emptyBatch()
@@ -114,6 +115,15 @@ export function startTaskLoop(port: ChildPort): void {
     else settle()
   }
 
+  const accept = (tasks: Array<{ id: number; input: TaskInput }>): void => {
+    if (mode === 'concurrent') {
+      for (const task of tasks) startConcurrent(task)
+    } else {
+      for (const task of tasks) queue.push(task)
+      void drain()
+    }
+  }
+
   port.onMessage((message) => {
     switch (message.type) {
       case 'init':
@@ -121,17 +131,26 @@ export function startTaskLoop(port: ChildPort): void {
         mode = message.mode
         origin = message.clockOrigin
         fixtures = message.fixtures
-        port.send({ type: 'ready', pid: port.pid, thread: port.thread })
+        port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true })
+        break
+      case 'plan':
+        plan = message.inputs as TaskInput[]
         break
       case 'tasks':
         moreComing = message.more === true
-        if (mode === 'concurrent') {
-          for (const task of message.tasks) startConcurrent(task as { id: number; input: TaskInput })
-        } else {
-          for (const task of message.tasks) queue.push(task as { id: number; input: TaskInput })
-          void drain()
-        }
+        accept(message.tasks as Array<{ id: number; input: TaskInput }>)
         break
+      case 'range': {
+        moreComing = message.more === true
+        const chunk: Array<{ id: number; input: TaskInput }> = []
+        for (let id = message.first; id < message.first + message.count; id++) {
+          const input = plan[id]
+          if (input === undefined) return fail(id, `task ${id} is not in the plan of ${plan.length} tasks`)
+          chunk.push({ id, input })
+        }
+        accept(chunk)
+        break
+      }
       case 'usage':
         port.send({ type: 'usage', ...port.usage() })
         break

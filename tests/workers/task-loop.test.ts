@@ -58,6 +58,22 @@ describe('the task loop', () => {
     expect(plain.sent.filter((m) => m.type === 'done')).toHaveLength(5)
   })
 
+  it('runs planned tasks named by range, and fails a task outside the plan', async () => {
+    const { sent, deliver } = fakeChild('serial')
+    expect(sent[0]).toMatchObject({ type: 'ready', plans: true })
+    deliver({ type: 'plan', inputs: Array.from({ length: 10 }, (_, index) => ({ kind: 'noop', index: index * 3 })) })
+    deliver({ type: 'range', first: 0, count: 4, more: true })
+    deliver({ type: 'range', first: 4, count: 6 })
+    await turn()
+    const done = sent.filter((m) => m.type === 'done')
+    expect(done).toHaveLength(1)
+    expect(done[0]).toMatchObject({ ids: [...Array(10).keys()], checksums: [...Array(10).keys()].map((i) => i * 3) })
+
+    deliver({ type: 'range', first: 9, count: 2 })
+    await turn()
+    expect(sent.at(-1)).toEqual({ type: 'failed', id: 10, error: 'task 10 is not in the plan of 10 tasks' })
+  })
+
   it('reports every task once, start ≤ end, in messages the lab accepts', async () => {
     const { sent, deliver } = fakeChild('serial')
     for (const message of oneTaskMessages(300)) deliver(message)

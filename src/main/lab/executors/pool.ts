@@ -4,7 +4,7 @@
 // async strategy) hands every task over at once, so they all start on one event loop.
 import type { TaskInput } from '../../../shared/catalog'
 import { epochMicros } from '../../../shared/clock'
-import type { ChildToLab, ExecutionMode, Fixtures, PythonInit, TaskResult } from '../../../shared/protocol'
+import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, PythonInit, TaskResult } from '../../../shared/protocol'
 import type { Child } from '../children'
 
 const TARGET_AHEAD_US = 2000
@@ -49,6 +49,8 @@ export class WorkerPool {
   broken = false
   /** Each child's `ready` reply, in child order. */
   ready: Array<Extract<ChildToLab, { type: 'ready' }>> = []
+  /** The task inputs every child holds as its plan, when they all take plans. */
+  private planned: readonly TaskInput[] | null = null
 
   private constructor(
     readonly children: Child[],
@@ -153,16 +155,23 @@ export class WorkerPool {
       return Math.max(floor, Math.min(MAX_AHEAD_TASKS, Math.ceil(TARGET_AHEAD_US / meanUs)))
     }
 
+    const planned = n > 0 && this.ready.length > 0 && this.ready.every((r) => r.plans === true)
+    const chunkMessage = (first: number, size: number, more: boolean): LabToChild => {
+      if (planned) return more ? { type: 'range', first, count: size, more } : { type: 'range', first, count: size }
+      const chunk = []
+      for (let id = first; id < first + size; id++) chunk.push({ id, input: tasks[id]! })
+      return more ? { type: 'tasks', tasks: chunk, more } : { type: 'tasks', tasks: chunk }
+    }
+
     const refill = (i: number): void => {
       const limit = aheadLimit()
       while (next < n && outstanding[i]! < limit) {
+        const first = next
         const size = Math.min(chunkSize, n - next)
-        const chunk = []
-        for (let k = 0; k < size; k++, next++) chunk.push({ id: next, input: tasks[next]! })
+        next += size
         outstanding[i]! += size
         // Tell the child when another chunk follows, or a child faster than us replies to each.
-        const more = next < n && outstanding[i]! < limit
-        this.children[i]!.send(more ? { type: 'tasks', tasks: chunk, more } : { type: 'tasks', tasks: chunk })
+        this.children[i]!.send(chunkMessage(first, size, next < n && outstanding[i]! < limit))
       }
     }
 
@@ -225,6 +234,11 @@ export class WorkerPool {
       if (signal?.aborted) return finish('stopped')
       if (this.broken) return finish('a worker of this pool has already exited')
       if (n === 0) return finish(null)
+      if (planned && this.planned !== tasks) {
+        // Once per pool while the tasks stay the same, as they do for every trial of a run.
+        this.children.forEach((c) => c.send({ type: 'plan', inputs: tasks as TaskInput[] }))
+        this.planned = tasks
+      }
       this.children.forEach((_, i) => refill(i))
     })
   }
