@@ -1,5 +1,6 @@
 // npm run bench: prints each figure in words on stderr and, as the last line on stdout, one JSON
 // object with every figure. Timings are compared as ratios measured in the same run.
+// `npm run bench -- dispatch stop` runs only the figures named.
 // The renderer's main-thread figure needs Chromium and has its own command: npm run bench:ui.
 import { availableParallelism, cpus } from 'node:os'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
@@ -7,15 +8,24 @@ import { pythonFigures } from './python'
 import { sessions } from './sessions'
 import { say } from './support'
 
+const benchmarks: Record<string, () => Promise<unknown>> = {
+  dispatch,
+  efficiency,
+  sampler,
+  stop: stopLatency,
+  python: pythonFigures,
+  sessions,
+}
+const chosen = process.argv.slice(2)
+const unknown = chosen.filter((name) => !(name in benchmarks))
+if (unknown.length > 0) {
+  say(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(benchmarks).join(', ')}`)
+  process.exit(2)
+}
+
 say(
   `Concurrency Lab benchmarks · ${cpus()[0]?.model ?? 'unknown CPU'} · ${availableParallelism()} logical cores · Node ${process.versions.node}`,
 )
-const figures = {
-  dispatch: await dispatch(),
-  efficiency: await efficiency(),
-  sampler: await sampler(),
-  stop: await stopLatency(),
-  python: await pythonFigures(),
-  sessions: await sessions(),
-}
+const figures: Record<string, unknown> = {}
+for (const name of chosen.length > 0 ? chosen : Object.keys(benchmarks)) figures[name] = await benchmarks[name]!()
 process.stdout.write(`${JSON.stringify(figures)}\n`)

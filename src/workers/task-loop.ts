@@ -1,10 +1,13 @@
 // The child side of the task protocol, shared by worker threads and processes.
 // Serial mode runs its queue one task at a time; concurrent mode starts each task on arrival.
 // Results are batched into one `done` message while tasks are short, flushed at the latest
-// every FLUSH_US or when the queue runs dry, so the lab sees progress promptly.
+// every FLUSH_US or once the queue runs dry, so the lab sees progress promptly. "Dry" is judged
+// after the messages already waiting have been read (setImmediate), and not while the lab says
+// it is sending `more`: tasks sent one per message arrive one by one, and one reply per task
+// would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
-import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, TaskResult } from '../shared/protocol'
+import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
 import { runKernel } from './kernels'
 
 const FLUSH_US = 2000
@@ -20,29 +23,48 @@ export interface ChildPort {
   thread: number
 }
 
+const emptyBatch = (): DoneColumns => ({ type: 'done', ids: [], starts: [], ends: [], checksums: [] })
+
 export function startTaskLoop(port: ChildPort): void {
   let workload = ''
   let mode: ExecutionMode = 'serial'
   let origin = 0
   let fixtures: Fixtures = {}
+  let plan: readonly TaskInput[] = []
   const queue: Array<{ id: number; input: TaskInput }> = []
-  let pending: TaskResult[] = []
+  // Finished tasks not yet reported, as the columns of one `done` message.
+  let pending = emptyBatch()
   let pendingSince = 0
   let draining = false
   let stopping = false
 
+  let flushScheduled = false
+  let moreComing = false
+
   const flush = (): void => {
-    if (pending.length === 0) return
-    port.send({ type: 'done', results: pending })
-    pending = []
+    if (pending.ids.length === 0) return
+    port.send(pending)
+    pending = emptyBatch()
+  }
+
+  const flushWhenIdle = (): void => {
+    if (flushScheduled || moreComing || pending.ids.length === 0) return
+    flushScheduled = true
+    setImmediate(() => {
+      flushScheduled = false
+      flush()
+    })
   }
 
   const finish = (id: number, start: number, checksum: number): void => {
     const end = epochMicros() - origin
     // A batch's age counts from its first task's start, so one slow task is reported at once.
-    if (pending.length === 0) pendingSince = start
-    pending.push({ id, checksum: checksum >>> 0, start, end, cpu: null })
-    if (pending.length >= MAX_BATCH || end - pendingSince >= FLUSH_US) flush()
+    if (pending.ids.length === 0) pendingSince = start
+    pending.ids.push(id)
+    pending.starts.push(start)
+    pending.ends.push(end)
+    pending.checksums.push(checksum >>> 0)
+    if (pending.ids.length >= MAX_BATCH || end - pendingSince >= FLUSH_US) flush()
   }
 
   const fail = (id: number, error: unknown): void => {
@@ -78,7 +100,7 @@ export function startTaskLoop(port: ChildPort): void {
       if (outcome) await outcome
     }
     draining = false
-    flush()
+    flushWhenIdle()
   }
 
   let concurrentInFlight = 0
@@ -86,11 +108,20 @@ export function startTaskLoop(port: ChildPort): void {
     concurrentInFlight++
     const settle = (): void => {
       concurrentInFlight--
-      if (concurrentInFlight === 0) flush()
+      if (concurrentInFlight === 0) flushWhenIdle()
     }
     const outcome = runOne(task)
     if (outcome) void outcome.then(settle)
     else settle()
+  }
+
+  const accept = (tasks: Array<{ id: number; input: TaskInput }>): void => {
+    if (mode === 'concurrent') {
+      for (const task of tasks) startConcurrent(task)
+    } else {
+      for (const task of tasks) queue.push(task)
+      void drain()
+    }
   }
 
   port.onMessage((message) => {
@@ -100,16 +131,26 @@ export function startTaskLoop(port: ChildPort): void {
         mode = message.mode
         origin = message.clockOrigin
         fixtures = message.fixtures
-        port.send({ type: 'ready', pid: port.pid, thread: port.thread })
+        port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true })
+        break
+      case 'plan':
+        plan = message.inputs as TaskInput[]
         break
       case 'tasks':
-        if (mode === 'concurrent') {
-          for (const task of message.tasks) startConcurrent(task)
-        } else {
-          for (const task of message.tasks) queue.push(task)
-          void drain()
-        }
+        moreComing = message.more === true
+        accept(message.tasks)
         break
+      case 'range': {
+        moreComing = message.more === true
+        const chunk: Array<{ id: number; input: TaskInput }> = []
+        for (let id = message.first; id < message.first + message.count; id++) {
+          const input = plan[id]
+          if (input === undefined) return fail(id, `task ${id} is not in the plan of ${plan.length} tasks`)
+          chunk.push({ id, input })
+        }
+        accept(chunk)
+        break
+      }
       case 'usage':
         port.send({ type: 'usage', ...port.usage() })
         break

@@ -294,6 +294,13 @@ export class RunController {
       lastTaskEvent = Date.now()
     }
 
+    try {
+      await pool.prepare(tasks, config.timeoutMs)
+    } catch (error) {
+      trial.error = error instanceof Error ? error.message : String(error)
+      pool.broken = true
+      return trial
+    }
     const childUsageBefore = strategy.cpu !== 'lab' ? await pool.cpuUsage().catch(() => null) : null
     const cpuBefore = process.cpuUsage()
     const coresBefore = readCoreTimes()

@@ -2,7 +2,7 @@
 // detection, and stop(timeout) that asks politely and then kills. Nothing else ends a child, and
 // every live child is tracked in a registry, so "no orphans" is a property of this file.
 import { Worker } from 'node:worker_threads'
-import { childToLabSchema, type ChildToLab, type LabToChild } from '../../../shared/protocol'
+import { parseChildMessage, type ChildToLab, type LabToChild } from '../../../shared/protocol'
 import type { LaunchedProcess, ProcessLauncher } from '../launcher'
 
 export type ChildKind = 'thread' | 'process'
@@ -71,10 +71,10 @@ export abstract class Child {
   }
 
   protected received(raw: unknown): void {
-    const parsed = childToLabSchema.safeParse(raw)
-    const message: ChildToLab = parsed.success
-      ? parsed.data
-      : { type: 'fatal', error: `sent a message the lab does not understand: ${JSON.stringify(raw)?.slice(0, 200)}` }
+    const message: ChildToLab = parseChildMessage(raw) ?? {
+      type: 'fatal',
+      error: `sent a message the lab does not understand: ${JSON.stringify(raw)?.slice(0, 200)}`,
+    }
     for (const listener of this.messageListeners) listener(message)
   }
 

@@ -4,7 +4,7 @@
 // async strategy) hands every task over at once, so they all start on one event loop.
 import type { TaskInput } from '../../../shared/catalog'
 import { epochMicros } from '../../../shared/clock'
-import type { ChildToLab, ExecutionMode, Fixtures, PythonInit, TaskResult } from '../../../shared/protocol'
+import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, PythonInit, TaskResult } from '../../../shared/protocol'
 import type { Child } from '../children'
 
 const TARGET_AHEAD_US = 2000
@@ -49,6 +49,8 @@ export class WorkerPool {
   broken = false
   /** Each child's `ready` reply, in child order. */
   ready: Array<Extract<ChildToLab, { type: 'ready' }>> = []
+  /** The task inputs every child holds as its plan, when they all take plans. */
+  private planned: readonly TaskInput[] | null = null
 
   private constructor(
     readonly children: Child[],
@@ -136,6 +138,27 @@ export class WorkerPool {
     })
   }
 
+  private takesPlans(): boolean {
+    return this.ready.length > 0 && this.ready.every((r) => r.plans === true)
+  }
+
+  private sendPlan(tasks: readonly TaskInput[]): void {
+    this.children.forEach((c) => c.send({ type: 'plan', inputs: tasks as TaskInput[] }))
+    this.planned = tasks
+  }
+
+  /**
+   * Hands children that take plans the trial's inputs, once per pool while they stay the same (as
+   * they do for every trial of a run), and waits until every child has read them: copying the
+   * inputs is a cost of starting the pool, which no measured trial should pay.
+   */
+  async prepare(tasks: readonly TaskInput[], timeoutMs = 30_000): Promise<void> {
+    if (tasks.length === 0 || !this.takesPlans() || this.planned === tasks) return
+    this.sendPlan(tasks)
+    // Children read their messages in order, so a reply to `usage` means the plan is in.
+    await this.cpuUsage(timeoutMs)
+  }
+
   runTrial(tasks: readonly TaskInput[], options: TrialOptions): Promise<TrialOutcome> {
     const { chunkSize, timeoutMs, signal, onResults } = options
     const n = tasks.length
@@ -153,14 +176,23 @@ export class WorkerPool {
       return Math.max(floor, Math.min(MAX_AHEAD_TASKS, Math.ceil(TARGET_AHEAD_US / meanUs)))
     }
 
+    const planned = n > 0 && this.takesPlans()
+    const chunkMessage = (first: number, size: number, more: boolean): LabToChild => {
+      if (planned) return more ? { type: 'range', first, count: size, more } : { type: 'range', first, count: size }
+      const chunk = []
+      for (let id = first; id < first + size; id++) chunk.push({ id, input: tasks[id]! })
+      return more ? { type: 'tasks', tasks: chunk, more } : { type: 'tasks', tasks: chunk }
+    }
+
     const refill = (i: number): void => {
       const limit = aheadLimit()
       while (next < n && outstanding[i]! < limit) {
+        const first = next
         const size = Math.min(chunkSize, n - next)
-        const chunk = []
-        for (let k = 0; k < size; k++, next++) chunk.push({ id: next, input: tasks[next]! })
+        next += size
         outstanding[i]! += size
-        this.children[i]!.send({ type: 'tasks', tasks: chunk })
+        // Tell the child when another chunk follows, or a child faster than us replies to each.
+        this.children[i]!.send(chunkMessage(first, size, next < n && outstanding[i]! < limit))
       }
     }
 
@@ -184,13 +216,25 @@ export class WorkerPool {
       this.handler = (i, message) => {
         switch (message.type) {
           case 'done': {
+            // One object per result, of one shape whichever shape the batch came in.
             const batch: WorkerResult[] = []
-            for (const r of message.results) {
-              if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
-              const result = { ...r, worker: r.worker ?? i }
-              batch.push(result)
+            if ('ids' in message) {
+              const { ids, starts, ends, checksums } = message
+              for (let k = 0; k < ids.length; k++) {
+                const id = ids[k]!
+                if (id < 0 || id >= n) return finish(`worker ${i} reported an unknown task ${id}`)
+                batch.push({ id, checksum: checksums[k]!, start: starts[k]!, end: ends[k]!, cpu: null, worker: i })
+              }
+            } else {
+              for (const r of message.results) {
+                if (r.id < 0 || r.id >= n) return finish(`worker ${i} reported an unknown task ${r.id}`)
+                const { id, checksum, start, end, cpu } = r
+                batch.push({ id, checksum, start, end, cpu, worker: r.worker ?? i })
+              }
+            }
+            for (const result of batch) {
               results.push(result)
-              busyUs += r.end - r.start
+              busyUs += result.end - result.start
             }
             outstanding[i]! -= batch.length
             onResults?.(batch)
@@ -211,6 +255,8 @@ export class WorkerPool {
       if (signal?.aborted) return finish('stopped')
       if (this.broken) return finish('a worker of this pool has already exited')
       if (n === 0) return finish(null)
+      // Normally prepare() sent it already, outside the trial's time; this is the fallback.
+      if (planned && this.planned !== tasks) this.sendPlan(tasks)
       this.children.forEach((_, i) => refill(i))
     })
   }
