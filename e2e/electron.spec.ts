@@ -4,13 +4,10 @@ import { _electron as electron, expect, test } from '@playwright/test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { electronBinary, root } from './support'
+import { NO_ELECTRON, electronBinary, root } from './support'
 
 const binary = electronBinary()
-test.skip(
-  !binary,
-  'Electron binary not installed (node_modules/electron/dist is missing and cannot be downloaded here)',
-)
+test.skip(!binary, NO_ELECTRON)
 
 test('launches, runs from the menu and shows results', async () => {
   // Autosaves go to a throw-away library, never the user's userData/sessions.

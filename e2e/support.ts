@@ -62,6 +62,10 @@ export function startServer(options: { dataDir?: string } = {}): Promise<Running
 }
 
 /** The Electron executable if it is installed, else null (it cannot be downloaded here). */
+/** Why the Electron e2e skips on this machine (printed by the global setup), or null when it runs. */
+export const NO_ELECTRON =
+  'Electron binary not installed (node_modules/electron/dist is missing and cannot be downloaded here)'
+
 export function electronBinary(): string | null {
   const dir = join(root, 'node_modules/electron')
   const pathFile = join(dir, 'path.txt')
