@@ -281,6 +281,15 @@ export const runSchema = z.object({
   /** The checksum every strategy must produce, and a message when one did not. */
   checksum: z.number().nullable(),
   errors: z.array(z.string()),
+  /**
+   * Set when the run alone was too large for a session file and its timelines were thinned to
+   * fit: every `keepEvery`-th slice of each trial was kept, `kept` of `slices`. Statistics, CPU
+   * and samples are whole. Absent: the timelines are complete.
+   */
+  timelineThinned: z
+    .object({ keepEvery: z.number().int().min(2), slices: z.number().int().min(0), kept: z.number().int().min(0) })
+    .strict()
+    .optional(),
   /** The interpreter the py-* strategies ran on, as it described itself. */
   python: z
     .object({

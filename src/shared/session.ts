@@ -19,8 +19,13 @@ import {
 export const SESSION_FORMAT = 'concurrency-lab-session'
 /** The schema version this lab writes, and the newest it reads. */
 export const SESSION_SCHEMA_VERSION = 1
-/** Session files larger than this are refused before they are read. */
+/** Session files larger than this are refused before they are read, and never written. */
 export const SESSION_FILE_LIMIT_BYTES = 200 * 1024 * 1024
+/**
+ * Autosave starts a new session rather than let the current one's file pass this share of the
+ * limit: room for notes and renames, and a bound on what each autosave rewrites.
+ */
+export const ROLLOVER_SHARE = 0.5
 
 /** Session ids name files: letters, digits, '-' and '_' only, so an id can never leave the library folder. */
 export const sessionIdSchema = z
@@ -101,7 +106,8 @@ export function oneLine(text: string, max = 400): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-const formatBytes = (n: number): string =>
+/** 2048 → "2.0 KB", as the session messages write sizes. */
+export const formatBytes = (n: number): string =>
   n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`
 
 // ---- On-disk form (schema version 1) -------------------------------------------------------
@@ -388,6 +394,14 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
   const index = session.runs.findIndex((r) => r.id === run.id)
   const runs = index === -1 ? [...session.runs, run] : session.runs.map((r, i) => (i === index ? run : r))
   return { ...session, runs, updatedAt: now.toISOString() }
+}
+
+/** `run` with each trial's timeline cut to every `keepEvery`-th slice, and marked as thinned. */
+export function thinTimelines(run: Run, keepEvery: number): Run {
+  const slices = run.timelineThinned?.slices ?? run.trials.reduce((n, t) => n + t.timeline.length, 0)
+  const trials = run.trials.map((t) => ({ ...t, timeline: t.timeline.filter((_, i) => i % keepEvery === 0) }))
+  const kept = trials.reduce((n, t) => n + t.timeline.length, 0)
+  return { ...run, trials, timelineThinned: { keepEvery, slices, kept } }
 }
 
 /** One line about a machine: CPU model, cores and OS. */

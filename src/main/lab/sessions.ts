@@ -11,6 +11,7 @@ import {
   SessionError,
   decodeSessionBytes,
   encodeSession,
+  formatBytes,
   sessionIdSchema,
   summariseSession,
   tooLarge,
@@ -166,9 +167,28 @@ export async function readSessionFile(
   return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
 }
 
-/** Writes a session file anywhere on disk, atomically. */
-export async function writeSessionFile(path: string, session: Session, fs: SessionFs = nodeSessionFs): Promise<number> {
-  const bytes = Buffer.from(encodeSession(session, WRITTEN_BY), 'utf8')
+/** A session's file bytes, as writeSessionFile would write them. */
+export function encodeSessionFile(session: Session): Buffer {
+  return Buffer.from(encodeSession(session, WRITTEN_BY), 'utf8')
+}
+
+/**
+ * Writes a session file anywhere on disk, atomically; refuses (writing nothing) a file over
+ * `maxBytes`, which the lab could not open again. `encoded` spares encoding the session twice.
+ */
+export async function writeSessionFile(
+  path: string,
+  session: Session,
+  fs: SessionFs = nodeSessionFs,
+  maxBytes = SESSION_FILE_LIMIT_BYTES,
+  encoded?: Buffer,
+): Promise<number> {
+  const bytes = encoded ?? encodeSessionFile(session)
+  if (bytes.length > maxBytes)
+    throw new SessionError(
+      'too-large',
+      `cannot save ${path}: it would be ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for session files; nothing was written`,
+    )
   await writeFileAtomically(path, bytes, fs)
   return bytes.length
 }
@@ -176,7 +196,8 @@ export async function writeSessionFile(path: string, session: Session, fs: Sessi
 export class SessionStore {
   readonly dir: string
   readonly trashDir: string
-  private readonly maxBytes: number
+  /** The largest file this store reads or writes. */
+  readonly maxBytes: number
   private readonly fs: SessionFs
   // Writes to one file happen one at a time, in the order they were asked for.
   private readonly queues = new Map<string, Promise<unknown>>()
@@ -222,11 +243,14 @@ export class SessionStore {
     }
   }
 
-  /** Writes `session` into the library (creating or replacing its file); returns its summary. */
-  async save(session: Session): Promise<SessionSummary> {
+  /**
+   * Writes `session` into the library (creating or replacing its file); returns its summary.
+   * A file over the limit is refused, never written. `encoded`: its bytes, if already encoded.
+   */
+  async save(session: Session, encoded?: Buffer): Promise<SessionSummary> {
     const path = this.pathOf(session.id)
     return this.serialised(path, async () => {
-      const size = await writeSessionFile(path, session, this.fs)
+      const size = await writeSessionFile(path, session, this.fs, this.maxBytes, encoded)
       return summariseSession(session, size)
     })
   }
@@ -287,7 +311,7 @@ export class SessionStore {
       await this.recover(path)
       const { session } = await readSessionFile(path, this.maxBytes)
       const updated = { ...change(session), updatedAt: new Date().toISOString() }
-      await writeSessionFile(path, updated, this.fs)
+      await writeSessionFile(path, updated, this.fs, this.maxBytes)
       return updated
     })
   }
