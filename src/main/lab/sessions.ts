@@ -4,6 +4,7 @@
 // to .trash/, from where it can be restored. The list is served from an index (.index.json)
 // whose entries are trusted only while a file's size, mtime and inode are unchanged.
 import { randomUUID } from 'node:crypto'
+import { constants as fsConstants } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import {
@@ -150,21 +151,65 @@ export async function readSessionFile(
 ): Promise<{ session: Session; size: number }> {
   let bytes: Buffer
   try {
-    const stats = await fsp.stat(path)
-    if (stats.isDirectory()) throw new SessionError('read-failed', `${path} is a folder, not a session file`)
-    if (stats.size > maxBytes) throw tooLarge(path, stats.size, maxBytes)
-    bytes = await fsp.readFile(path)
+    bytes = await readRegularFile(path, maxBytes)
   } catch (error) {
     if (error instanceof SessionError) throw error
     const code = errnoOf(error)
     if (code === 'ENOENT') throw new SessionError('not-found', `${path} does not exist`)
     if (code === 'ENOTDIR') throw new SessionError('not-found', `${path} does not exist (a part of the path is a file)`)
+    if (code === 'EISDIR') throw new SessionError('read-failed', `${path} is a folder, not a session file`)
     throw new SessionError(
       'read-failed',
       `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
   return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
+}
+
+// Opening a FIFO without O_NONBLOCK waits for a writer; with it, the open returns at once and
+// fstat says what the handle is. (Windows has no such flag and no FIFOs to open.)
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0)
+
+/**
+ * The bytes of the regular file at `path` (symlinks followed), at most `maxBytes`: the handle is
+ * checked with fstat before any read, so a device, FIFO or socket is refused, and at most
+ * maxBytes + 1 bytes are ever read, however the file grows meanwhile.
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await fsp.open(path, OPEN_FLAGS)
+  try {
+    const stats = await handle.stat()
+    if (stats.isDirectory()) throw new SessionError('read-failed', `${path} is a folder, not a session file`)
+    if (!stats.isFile())
+      throw new SessionError('read-failed', `${path} is not a session file: it is ${kindOf(stats)}, not a regular file`)
+    if (stats.size > maxBytes) throw tooLarge(path, stats.size, maxBytes)
+    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1)
+    let filled = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+      if (filled === buffer.length) {
+        if (filled > maxBytes) throw tooLarge(path, filled, maxBytes)
+        break
+      }
+    }
+    return buffer.subarray(0, filled)
+  } finally {
+    await handle.close()
+  }
+}
+
+function kindOf(stats: {
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+  isBlockDevice(): boolean
+}): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device'
+  return 'a special file'
 }
 
 /** A session's file bytes, as writeSessionFile would write them. */
@@ -361,7 +406,8 @@ export class SessionStore {
       async (name): Promise<[string, IndexEntry] | null> => {
         const path = join(dir, name)
         const stats = await fsp.stat(path).catch(() => null)
-        if (!stats?.isFile()) return null
+        // Anything but a folder is listed: a FIFO or a device is read as nothing, and named with its problem.
+        if (!stats || stats.isDirectory()) return null
         const cached = index.get(name)
         if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino)
           return [name, cached]
