@@ -280,10 +280,44 @@ export function tooLarge(source: string, size: number, limitBytes: number): Sess
   )
 }
 
+/**
+ * Deepest nesting of arrays and objects a session file may have. A real one nests about 8 deep
+ * (session → runs → run → trials → trial → timeline → column); anything near this is not a
+ * session, and deeper input would overflow the stack of whatever recurses on it.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** How deep `text` nests arrays and objects, counted without recursion; stops once past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > deepest) deepest = depth
+      if (deepest > limit) return deepest
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return deepest
+}
+
 /** Reads a session from a file's text; every failure is a SessionError whose message starts with `source`. */
 export function decodeSessionText(input: string, source: string): Session {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   if (text.trim() === '') throw new SessionError('empty', `${source} is empty: it holds no session`)
+  // Checked before JSON.parse and zod, which recurse on what they read.
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new SessionError(
+      'malformed',
+      `${source} is not a session file: its JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    )
   let doc: unknown
   try {
     doc = JSON.parse(text)
