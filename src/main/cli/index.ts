@@ -252,6 +252,10 @@ export function makeProgram(): Command {
     .option('--sampler-hz <hz>', 'CPU samples per second', '10')
     .option('--python <id|path>', 'Python interpreter for the py-* strategies (default: python3 on PATH)')
     .option('--switch-interval <ms>', "Python's thread switch interval (sys.setswitchinterval) for the py-* strategies")
+    .option(
+      '--allow-many-workers',
+      'allow worker counts over 4 × the logical cores for threads and processes (they can stall the machine)',
+    )
     .option('--json', 'print the whole run (config, trials, stats, samples) as JSON')
     .option('-o, --out <file>', 'also write a session file holding the run (open it with `show`, `compare`, `export`)')
     .option('--name <name>', 'name of the new session the run is saved into')

@@ -1,10 +1,17 @@
 // LabHost: the lab behind LabApi, Electron-free. The desktop app, the browser-mode server, the
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import type { Catalog, LabApi, LabEvent, LabEventListener } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
-import { parseRunConfig, type Run, type RunConfigInput } from '../../shared/schemas'
+import {
+  ValidationError,
+  manyWorkersProblem,
+  parseRunConfig,
+  type Run,
+  type RunConfigInput,
+} from '../../shared/schemas'
 import type { Session, SessionSummary } from '../../shared/session'
 import { ChildRegistry } from './children'
 import { CurrentSession, type AutosaveResult } from './current-session'
@@ -77,6 +84,8 @@ export class LabHost implements LabApi {
   async startRun(input: RunConfigInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
     const config = parseRunConfig(input)
+    const tooMany = manyWorkersProblem(config, availableParallelism())
+    if (tooMany) throw new ValidationError([tooMany])
     const id = randomUUID()
     const controller = new RunController(id, config, {
       entries: this.options.entries,
