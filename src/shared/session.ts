@@ -393,10 +393,13 @@ function jsonError(error: unknown, text: string, source: string): SessionError {
     )
   }
   const where = at === null ? '' : ` at character ${at}`
-  return new SessionError(
-    'malformed',
-    `${source} is not valid JSON${where}: ${oneLine(message.replace(/,? ?".*" is not valid JSON$/s, ''), 120)}`,
-  )
+  // V8 quotes the text around the problem ("Unexpected token 'x', "…" is not valid JSON"): keep
+  // only its own words, never the file's.
+  const reason = message
+    .replace(/,? ?".*"(\.\.\.)? is not valid JSON$/s, '')
+    .replace(/^Unexpected token .*$/s, 'unexpected character')
+    .replace(/ in JSON at position.*$/s, '')
+  return new SessionError('malformed', `${source} is not valid JSON${where}: ${oneLine(reason, 120)}`)
 }
 
 /** Validates a session handed over by a UI (or any caller); throws a ValidationError naming each bad field. */

@@ -16,7 +16,7 @@ export function numberOption(text: string, field: NumberField): number {
 
 export function collectParam(text: string, previous: Record<string, string>): Record<string, string> {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--param takes name=value, got ${JSON.stringify(text)}`)
+  if (eq <= 0) throw new UsageError('--param takes name=value, e.g. --param size=2000000')
   return { ...previous, [text.slice(0, eq).trim()]: text.slice(eq + 1) }
 }
 
