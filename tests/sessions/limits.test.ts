@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src/shared/api'
 import { SessionError } from '../../src/shared/session'
 import { CurrentSession } from '../../src/main/lab/current-session'
-import { SessionStore } from '../../src/main/lab/sessions'
+import { SessionStore, nodeSessionFs, type SessionFs } from '../../src/main/lab/sessions'
 import { makeRun, makeSession } from './fixtures'
 
 const LIMIT = 200_000
@@ -74,6 +74,29 @@ describe('autosave and the session file limit', () => {
     if (!result.saved) expect(result.reason).toMatch(/over the .* limit/)
     for (const summary of await store.list())
       expect((await store.open(summary.id)).runs.map((r) => r.id)).toEqual(['run-1'])
+  })
+
+  it('does not roll over a session whose runs are not all on disk: a failed autosave loses nothing', async () => {
+    let full = false
+    const fs: SessionFs = {
+      writeNewFile: (path, data) =>
+        full
+          ? Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }))
+          : nodeSessionFs.writeNewFile(path, data),
+    }
+    const flaky = new CurrentSession({ store: new SessionStore(dir, { maxBytes: LIMIT, fs }), emit: () => undefined })
+    expect((await flaky.autosave(run(1))).saved).toBe(true)
+    full = true
+    for (let i = 2; i <= 6; i++) expect((await flaky.autosave(run(i))).saved).toBe(false)
+    // Every run is still in the current session in memory, to be saved elsewhere.
+    expect((await flaky.currentSession())!.runs.map((r) => r.id)).toEqual([
+      'run-1',
+      'run-2',
+      'run-3',
+      'run-4',
+      'run-5',
+      'run-6',
+    ])
   })
 
   it('never writes a file over the limit, whatever saves it', async () => {

@@ -56,6 +56,9 @@ const NO_LIBRARY = 'sessions are off: this lab was started without a data folder
 
 export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   private current: Session | null = null
+  // Whether every run of the current session is in its file (false after a failed save): only
+  // then may autosave roll over to a new session, leaving this one behind.
+  private currentOnDisk = true
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
   private sessionWork: Promise<unknown> = Promise.resolve()
   private pythonVersion: Promise<string | null> | null = null
@@ -78,6 +81,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       // A file that cannot be opened throws here, leaving the current session as it was.
       const session = await store.open(id)
       this.current = session
+      this.currentOnDisk = true
       return session
     })
   }
@@ -97,7 +101,10 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       // The caller's copy may predate an autosave: never drop a run the current session holds.
       const toSave = this.current?.id === session.id ? keepRuns(session, this.current) : session
       const summary = await store.save(toSave)
-      if (this.current?.id === session.id) this.current = toSave
+      if (this.current?.id === session.id) {
+        this.current = toSave
+        this.currentOnDisk = true
+      }
       this.options.emit({ type: 'session-saved', runId: null, session: summary })
       return toSave.id
     })
@@ -107,7 +114,10 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     await this.sessionStep(async () => {
       await store.delete(id)
-      if (this.current?.id === id) this.current = null
+      if (this.current?.id === id) {
+        this.current = null
+        this.currentOnDisk = true
+      }
     })
   }
 
@@ -120,6 +130,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const checkedName = name === undefined ? undefined : sessionSchema.shape.name.parse(name)
     return this.sessionStep(async () => {
       this.current = await this.freshSession(null, checkedName)
+      this.currentOnDisk = true
       return this.current
     })
   }
@@ -189,9 +200,11 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       for (const notice of placed.notices) this.options.emit({ type: 'error', runId: run.id, message: notice })
       try {
         const summary = await store.save(this.current, placed.bytes)
+        this.currentOnDisk = true
         this.options.emit({ type: 'session-saved', runId: run.id, session: summary })
         return { saved: true, sessionId: this.current.id, path: store.pathOf(this.current.id) }
       } catch (error) {
+        this.currentOnDisk = false
         const reason = `autosave failed: ${error instanceof Error ? error.message : String(error)}; the run is kept in memory, save the session elsewhere`
         this.options.emit({ type: 'error', runId: run.id, message: reason })
         return { saved: false, reason }
@@ -215,6 +228,10 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     let session = withRun(base, run)
     let bytes = encodeSessionFile(session)
     if (bytes.length <= threshold) return { session, bytes, notices }
+    if (!this.currentOnDisk && this.current) {
+      // Rolling over would drop runs that exist only here: keep them together, in memory.
+      return { session, bytes, notices }
+    }
     if (base.runs.some((r) => r.id !== run.id)) {
       const fresh = await this.freshSession(run, oneLine(`${base.name} (continued)`, 200))
       const full = `“${oneLine(base.name, 100)}” (${base.id}) reached ${formatBytes(threshold)}, the size at which the lab starts a new session (it cannot open session files over ${formatBytes(store.maxBytes)})`
@@ -253,6 +270,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       const session = taken ? { ...read, id: randomUUID() } : read
       await store.save(session)
       this.current = session
+      this.currentOnDisk = true
       return session
     })
   }
@@ -269,6 +287,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       const changed = { ...change(this.current), updatedAt: new Date().toISOString() }
       await store.save(changed)
       this.current = changed
+      this.currentOnDisk = true
       return changed
     })
   }
