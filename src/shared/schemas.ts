@@ -78,6 +78,8 @@ export const runConfigSchema = z
         .optional(),
       /** sys.setswitchinterval for the py-* strategies, in ms; left out, the interpreter's default. */
       switchIntervalMs: numberIn(LIMITS.switchIntervalMs.min, LIMITS.switchIntervalMs.max).optional(),
+      /** The user confirmed worker counts over MANY_WORKERS_PER_CORE × the logical cores (see manyWorkersProblem). */
+      allowManyWorkers: z.boolean({ error: (iss) => `must be true or false, got ${show(iss.input)}` }).optional(),
     },
     { error: (iss) => `a run configuration must be an object, got ${show(iss.input)}` },
   )
@@ -129,6 +131,35 @@ export const runConfigSchema = z
     ...config,
     params: Object.fromEntries(Object.entries(config.params).map(([name, value]) => [name, paramNumber(value)])),
   }))
+
+/** Worker counts above this many per logical core need the user's confirmation (allowManyWorkers). */
+export const MANY_WORKERS_PER_CORE = 4
+const MANY_WORKERS_FLAG = '--allow-many-workers'
+
+/**
+ * Why a run must be confirmed before it starts: a worker count over MANY_WORKERS_PER_CORE ×
+ * `logicalCores` for a strategy whose workers are threads or processes (it takes the worker
+ * counts and its lanes are workers); null when it may start.
+ */
+export function manyWorkersProblem(
+  config: { workers: readonly number[]; strategies: readonly string[]; allowManyWorkers?: boolean },
+  logicalCores: number,
+): string | null {
+  if (config.allowManyWorkers) return null
+  const bound = MANY_WORKERS_PER_CORE * Math.max(1, logicalCores)
+  if (!config.workers.some((w) => w > bound)) return null
+  const affected = config.strategies.filter((id) => {
+    const spec = findStrategy(id)
+    return spec !== undefined && spec.takesWorkers && spec.lanes === 'workers'
+  })
+  if (affected.length === 0) return null
+  const cores = `${logicalCores} logical core${logicalCores === 1 ? '' : 's'}`
+  return `workers over ${bound} (${MANY_WORKERS_PER_CORE} × this machine's ${cores}) need confirmation for ${affected.join(', ')}: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: ${MANY_WORKERS_FLAG})`
+}
+
+/** Whether an error message (as any transport passes it on) is manyWorkersProblem's refusal. */
+export const isManyWorkersRefusal = (message: string): boolean =>
+  message.includes('set allowManyWorkers (CLI: --allow-many-workers)')
 
 /** What a caller may pass (defaults still missing). */
 export type RunConfigInput = z.input<typeof runConfigSchema>
@@ -281,6 +312,15 @@ export const runSchema = z.object({
   /** The checksum every strategy must produce, and a message when one did not. */
   checksum: z.number().nullable(),
   errors: z.array(z.string()),
+  /**
+   * Set when the run alone was too large for a session file and its timelines were thinned to
+   * fit: every `keepEvery`-th slice of each trial was kept, `kept` of `slices`. Statistics, CPU
+   * and samples are whole. Absent: the timelines are complete.
+   */
+  timelineThinned: z
+    .object({ keepEvery: z.number().int().min(2), slices: z.number().int().min(0), kept: z.number().int().min(0) })
+    .strict()
+    .optional(),
   /** The interpreter the py-* strategies ran on, as it described itself. */
   python: z
     .object({

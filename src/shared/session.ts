@@ -19,8 +19,13 @@ import {
 export const SESSION_FORMAT = 'concurrency-lab-session'
 /** The schema version this lab writes, and the newest it reads. */
 export const SESSION_SCHEMA_VERSION = 1
-/** Session files larger than this are refused before they are read. */
+/** Session files larger than this are refused before they are read, and never written. */
 export const SESSION_FILE_LIMIT_BYTES = 200 * 1024 * 1024
+/**
+ * Autosave starts a new session rather than let the current one's file pass this share of the
+ * limit: room for notes and renames, and a bound on what each autosave rewrites.
+ */
+export const ROLLOVER_SHARE = 0.5
 
 /** Session ids name files: letters, digits, '-' and '_' only, so an id can never leave the library folder. */
 export const sessionIdSchema = z
@@ -101,7 +106,8 @@ export function oneLine(text: string, max = 400): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-const formatBytes = (n: number): string =>
+/** 2048 → "2.0 KB", as the session messages write sizes. */
+export const formatBytes = (n: number): string =>
   n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`
 
 // ---- On-disk form (schema version 1) -------------------------------------------------------
@@ -274,10 +280,44 @@ export function tooLarge(source: string, size: number, limitBytes: number): Sess
   )
 }
 
+/**
+ * Deepest nesting of arrays and objects a session file may have. A real one nests about 8 deep
+ * (session → runs → run → trials → trial → timeline → column); anything near this is not a
+ * session, and deeper input would overflow the stack of whatever recurses on it.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** How deep `text` nests arrays and objects, counted without recursion; stops once past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > deepest) deepest = depth
+      if (deepest > limit) return deepest
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return deepest
+}
+
 /** Reads a session from a file's text; every failure is a SessionError whose message starts with `source`. */
 export function decodeSessionText(input: string, source: string): Session {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   if (text.trim() === '') throw new SessionError('empty', `${source} is empty: it holds no session`)
+  // Checked before JSON.parse and zod, which recurse on what they read.
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new SessionError(
+      'malformed',
+      `${source} is not a session file: its JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    )
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -353,10 +393,13 @@ function jsonError(error: unknown, text: string, source: string): SessionError {
     )
   }
   const where = at === null ? '' : ` at character ${at}`
-  return new SessionError(
-    'malformed',
-    `${source} is not valid JSON${where}: ${oneLine(message.replace(/,? ?".*" is not valid JSON$/s, ''), 120)}`,
-  )
+  // V8 quotes the text around the problem ("Unexpected token 'x', "…" is not valid JSON"): keep
+  // only its own words, never the file's.
+  const reason = message
+    .replace(/,? ?".*"(\.\.\.)? is not valid JSON$/s, '')
+    .replace(/^Unexpected token .*$/s, 'unexpected character')
+    .replace(/ in JSON at position.*$/s, '')
+  return new SessionError('malformed', `${source} is not valid JSON${where}: ${oneLine(reason, 120)}`)
 }
 
 /** Validates a session handed over by a UI (or any caller); throws a ValidationError naming each bad field. */
@@ -388,6 +431,14 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
   const index = session.runs.findIndex((r) => r.id === run.id)
   const runs = index === -1 ? [...session.runs, run] : session.runs.map((r, i) => (i === index ? run : r))
   return { ...session, runs, updatedAt: now.toISOString() }
+}
+
+/** `run` with each trial's timeline cut to every `keepEvery`-th slice, and marked as thinned. */
+export function thinTimelines(run: Run, keepEvery: number): Run {
+  const slices = run.timelineThinned?.slices ?? run.trials.reduce((n, t) => n + t.timeline.length, 0)
+  const trials = run.trials.map((t) => ({ ...t, timeline: t.timeline.filter((_, i) => i % keepEvery === 0) }))
+  const kept = trials.reduce((n, t) => n + t.timeline.length, 0)
+  return { ...run, trials, timelineThinned: { keepEvery, slices, kept } }
 }
 
 /** One line about a machine: CPU model, cores and OS. */

@@ -41,6 +41,11 @@ describe('concurrency-lab run options', () => {
     }
   })
 
+  it('passes --allow-many-workers on as allowManyWorkers, and leaves it out otherwise', () => {
+    expect(buildConfig({ ...defaults, allowManyWorkers: true }).allowManyWorkers).toBe(true)
+    expect('allowManyWorkers' in buildConfig(defaults)).toBe(false)
+  })
+
   it('leaves parameters the workload does not have to the schema, which names them', () => {
     expect(buildConfig({ ...defaults, param: { colour: 'red' } }).params).toEqual({ colour: 'red' })
   })

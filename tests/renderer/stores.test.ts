@@ -144,4 +144,15 @@ describe('run store', () => {
     expect(run.phase).toBe('idle')
     expect(run.errors[0]).toMatch(/Could not start the run: workers\[0\]/)
   })
+
+  it('shows the lab refusing a second run (one started elsewhere) and stays ready', async () => {
+    const run = useRunStore()
+    lab.startRun = async () => {
+      throw new Error('a run is in progress: stop it first')
+    }
+    await expect(run.start(useConfigStore().input)).rejects.toThrow()
+    expect(run.phase).toBe('idle')
+    expect(run.running).toBe(false)
+    expect(run.errors).toEqual(['Could not start the run: a run is in progress: stop it first'])
+  })
 })

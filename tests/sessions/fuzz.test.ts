@@ -1,10 +1,12 @@
-// Fuzz: 10,000 mutated session files through the store's reader. Every one either opens (and is
+// Fuzz: 10,000 mutated session files through the store's reader (deep nesting among the mutations),
+// and the special files (devices, a FIFO, symlinks to them, a symlink loop). Every one either opens (and is
 // then a valid session) or fails with a SessionError on one line; nothing else may escape.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { SessionError, encodeSession, parseSession } from '../../src/shared/session'
+import { MAX_JSON_DEPTH, SessionError, encodeSession, jsonDepth, parseSession } from '../../src/shared/session'
 import { readSessionFile } from '../../src/main/lab/sessions'
 import { makeRun, makeSession, prng } from './fixtures'
 
@@ -46,7 +48,7 @@ const REPLACEMENTS: Json[] = [
 function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: string } {
   const pick = (n: number): number => Math.floor(random() * n)
   const at = pick(source.length)
-  switch (pick(9)) {
+  switch (pick(10)) {
     case 0: {
       const bytes = Buffer.from(source)
       const flips = 1 + pick(8)
@@ -85,9 +87,23 @@ function mutate(source: Buffer, random: () => number): { bytes: Buffer; how: str
         how: `digit to ${swap}`,
       }
     }
+    case 9: {
+      // Deep nesting where a value goes (the notes, else anywhere): refused before anything recurses.
+      const depth = pick(2) === 0 ? 1 + pick(100) : 60 + pick(1500)
+      const [open, close] = pick(2) === 0 ? ['[', ']'] : ['{"a":', '}']
+      const nested = `${open.repeat(depth)}0${close.repeat(depth)}`
+      const text = source.toString('utf8')
+      const replaced = text.replace(/"notes":"[^"]*"/, () => `"notes":${nested}`)
+      return {
+        bytes: Buffer.from(replaced !== text ? replaced : text.slice(0, at) + nested + text.slice(at)),
+        how: `nest ${depth} deep`,
+      }
+    }
     default: {
       // A structural change: parse, alter one value somewhere in the tree, write back.
       let doc: Json
+      // The test's own JSON.stringify recurses: leave an already deeply nested mutant as it is.
+      if (jsonDepth(source.toString('latin1')) > MAX_JSON_DEPTH) return { bytes: source, how: 'unchanged (deep)' }
       try {
         doc = JSON.parse(source.toString('utf8')) as Json
       } catch {
@@ -131,6 +147,7 @@ describe('fuzzing the session reader', () => {
     const escaped: string[] = []
     const problems = new Map<string, number>()
     let opened = 0
+    let tooDeep = 0
     for (let i = 0; i < MUTANTS; i++) {
       // Mutations stack now and then, and a tenth start from a version-0 run file (the migration path).
       let { bytes, how } = mutate(i % 10 === 0 ? legacy : base, random)
@@ -149,6 +166,7 @@ describe('fuzzing the session reader', () => {
       } catch (error) {
         if (error instanceof SessionError && error.message.length > 0 && !/\n/.test(error.message)) {
           problems.set(error.problem, (problems.get(error.problem) ?? 0) + 1)
+          if (/nests deeper than/.test(error.message)) tooDeep++
         } else {
           escaped.push(
             `mutant ${i} (${how}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
@@ -162,5 +180,20 @@ describe('fuzzing the session reader', () => {
       expect.arrayContaining(['binary', 'foreign', 'invalid', 'malformed', 'too-large', 'truncated']),
     )
     expect(opened).toBeGreaterThan(0)
+    expect(tooDeep).toBeGreaterThan(0)
+  })
+
+  it('refuses special files in one line, without reading them', async () => {
+    const fifo = join(dir, 'fifo.json')
+    spawnSync('mkfifo', [fifo])
+    symlinkSync('/dev/urandom', join(dir, 'random.json'))
+    symlinkSync(join(dir, 'loop.json'), join(dir, 'loop.json'))
+    mkdirSync(join(dir, 'folder.json'))
+    const paths = ['/dev/zero', '/dev/urandom', '/dev/null', fifo, join(dir, 'random.json'), join(dir, 'loop.json')]
+    for (const path of [...paths, join(dir, 'folder.json')]) {
+      const error = await readSessionFile(path, 1000).catch((e: unknown) => e)
+      expect(error, path).toBeInstanceOf(SessionError)
+      expect((error as SessionError).message).toContain(path)
+    }
   })
 })

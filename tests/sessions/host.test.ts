@@ -222,3 +222,40 @@ describe('LabHost sessions', () => {
     }
   })
 })
+
+describe('LabHost memory and one run at a time', () => {
+  it('holds at most the running run and the last finished one; older runs come from the current session', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 4; i++) ids.push((await runOnce()).id)
+    expect(host.runsInMemory).toBeLessThanOrEqual(2)
+    const session = (await host.currentSession())!
+    for (const id of ids) {
+      const run = await host.getRun(id)
+      expect(run).toEqual(session.runs.find((r) => r.id === id))
+      expect(JSON.parse(await host.exportRun(id, 'json'))).toEqual(run)
+    }
+  })
+
+  it('says in one line that an old run is gone when no session holds it', async () => {
+    const bare = new LabHost({ entries: builtEntries, launcher: new NodeProcessLauncher() })
+    try {
+      const first = await runOnce(bare)
+      for (let i = 0; i < 2; i++) await runOnce(bare)
+      expect(bare.runsInMemory).toBeLessThanOrEqual(2)
+      await expect(bare.getRun(first.id)).rejects.toThrow(
+        /^that run is no longer in memory and not in the current session/,
+      )
+    } finally {
+      await bare.shutdown()
+    }
+  })
+
+  it('refuses a second run while one is in progress, in one line, and starts one once it has ended', async () => {
+    const id = await host.startRun({ ...quick, params: { tasks: 2, duration: 5000 } } as never)
+    await expect(host.startRun(quick as never)).rejects.toThrow(/^a run is in progress: stop it first$/)
+    await host.stopRun(id)
+    await host.waitForRun(id)
+    const next = await runOnce()
+    expect(next.run.status).toBe('finished')
+  })
+})

@@ -16,7 +16,7 @@ export function numberOption(text: string, field: NumberField): number {
 
 export function collectParam(text: string, previous: Record<string, string>): Record<string, string> {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--param takes name=value, got ${JSON.stringify(text)}`)
+  if (eq <= 0) throw new UsageError('--param takes name=value, e.g. --param size=2000000')
   return { ...previous, [text.slice(0, eq).trim()]: text.slice(eq + 1) }
 }
 
@@ -38,6 +38,7 @@ export interface RunOptions {
   dataDir: string
   autosave: boolean
   progress: boolean
+  allowManyWorkers?: boolean
 }
 
 /** The run configuration the options describe; a number that breaks the shared rules is a UsageError. */
@@ -69,6 +70,7 @@ export function buildConfig(options: RunOptions): RunConfigInput {
     timeoutMs: numberOption(options.timeout, { field: '--timeout', ...LIMITS.timeoutMs, integer: true, unit: 'ms' }),
     samplerHz: numberOption(options.samplerHz, { field: '--sampler-hz', ...LIMITS.samplerHz }),
     params,
+    ...(options.allowManyWorkers ? { allowManyWorkers: true } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
     ...(options.switchInterval !== undefined
       ? {

@@ -74,6 +74,12 @@ export function formatRun(run: Run): string {
     const gil = p.freeThreaded ? 'free-threaded' : 'GIL on'
     lines.push(`Python ${p.version} (${gil}, switch interval ${p.switchIntervalMs} ms) · ${p.executable}`)
   }
+  if (run.timelineThinned) {
+    const t = run.timelineThinned
+    lines.push(
+      `timelines thinned to fit the session file: every ${t.keepEvery}th task slice kept (${t.kept} of ${t.slices}); statistics are whole`,
+    )
+  }
   lines.push('')
   const rows = run.stats.map((g) => [
     g.strategy,

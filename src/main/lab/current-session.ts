@@ -9,16 +9,19 @@ import {
   decodeSessionText,
   encodeSession,
   newSession,
+  ROLLOVER_SHARE,
+  formatBytes,
   oneLine,
   parseSession,
   sessionSchema,
+  thinTimelines,
   withRun,
   type Session,
   type SessionSummary,
 } from '../../shared/session'
 import { machineInfo } from './machine'
 import { chooseInterpreter } from './python/interpreters'
-import { SessionStore, WRITTEN_BY, readSessionFile, writeSessionFile } from './sessions'
+import { SessionStore, WRITTEN_BY, encodeSessionFile, readSessionFile, writeSessionFile } from './sessions'
 
 /** The LabApi calls this service serves (LabHost delegates them here). */
 export type SessionMethod =
@@ -48,10 +51,14 @@ export interface CurrentSessionOptions {
   emit: (event: LabEvent) => void
 }
 
+const MAX_NOTES = 100_000
 const NO_LIBRARY = 'sessions are off: this lab was started without a data folder for its session library'
 
 export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   private current: Session | null = null
+  // Whether every run of the current session is in its file (false after a failed save): only
+  // then may autosave roll over to a new session, leaving this one behind.
+  private currentOnDisk = true
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
   private sessionWork: Promise<unknown> = Promise.resolve()
   private pythonVersion: Promise<string | null> | null = null
@@ -74,6 +81,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       // A file that cannot be opened throws here, leaving the current session as it was.
       const session = await store.open(id)
       this.current = session
+      this.currentOnDisk = true
       return session
     })
   }
@@ -93,7 +101,10 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       // The caller's copy may predate an autosave: never drop a run the current session holds.
       const toSave = this.current?.id === session.id ? keepRuns(session, this.current) : session
       const summary = await store.save(toSave)
-      if (this.current?.id === session.id) this.current = toSave
+      if (this.current?.id === session.id) {
+        this.current = toSave
+        this.currentOnDisk = true
+      }
       this.options.emit({ type: 'session-saved', runId: null, session: summary })
       return toSave.id
     })
@@ -103,7 +114,10 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     await this.sessionStep(async () => {
       await store.delete(id)
-      if (this.current?.id === id) this.current = null
+      if (this.current?.id === id) {
+        this.current = null
+        this.currentOnDisk = true
+      }
     })
   }
 
@@ -116,6 +130,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const checkedName = name === undefined ? undefined : sessionSchema.shape.name.parse(name)
     return this.sessionStep(async () => {
       this.current = await this.freshSession(null, checkedName)
+      this.currentOnDisk = true
       return this.current
     })
   }
@@ -175,19 +190,77 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.options.store
     if (!store) return Promise.resolve({ saved: false, reason: NO_LIBRARY })
     return this.sessionStep(async (): Promise<AutosaveResult> => {
+      const placed = await this.place(store, run)
+      if ('refused' in placed) {
+        this.options.emit({ type: 'error', runId: run.id, message: placed.refused })
+        return { saved: false, reason: placed.refused }
+      }
       // The run joins the session in memory first, so a failed write loses nothing.
-      const session = this.current ?? (await this.freshSession(run))
-      this.current = withRun(session, run)
+      this.current = placed.session
+      for (const notice of placed.notices) this.options.emit({ type: 'error', runId: run.id, message: notice })
       try {
-        const summary = await store.save(this.current)
+        const summary = await store.save(this.current, placed.bytes)
+        this.currentOnDisk = true
         this.options.emit({ type: 'session-saved', runId: run.id, session: summary })
         return { saved: true, sessionId: this.current.id, path: store.pathOf(this.current.id) }
       } catch (error) {
+        this.currentOnDisk = false
         const reason = `autosave failed: ${error instanceof Error ? error.message : String(error)}; the run is kept in memory, save the session elsewhere`
         this.options.emit({ type: 'error', runId: run.id, message: reason })
         return { saved: false, reason }
       }
     })
+  }
+
+  /**
+   * The session `run` is autosaved into, and its file bytes, kept under the rollover threshold
+   * (ROLLOVER_SHARE of the file limit) so the lab can always open what it wrote: the current
+   * session; else a new session that says which one it continues; else, when the run alone is
+   * too large, the run with its timelines thinned (marked on the run and in the notes); else refused.
+   */
+  private async place(
+    store: SessionStore,
+    run: Run,
+  ): Promise<{ session: Session; bytes: Buffer; notices: string[] } | { refused: string }> {
+    const threshold = Math.floor(store.maxBytes * ROLLOVER_SHARE)
+    const notices: string[] = []
+    let base = this.current ?? (await this.freshSession(run))
+    let session = withRun(base, run)
+    let bytes = encodeSessionFile(session)
+    if (bytes.length <= threshold) return { session, bytes, notices }
+    if (!this.currentOnDisk && this.current) {
+      // Rolling over would drop runs that exist only here: keep them together, in memory.
+      return { session, bytes, notices }
+    }
+    if (base.runs.some((r) => r.id !== run.id)) {
+      const fresh = await this.freshSession(run, oneLine(`${base.name} (continued)`, 200))
+      const full = `“${oneLine(base.name, 100)}” (${base.id}) reached ${formatBytes(threshold)}, the size at which the lab starts a new session (it cannot open session files over ${formatBytes(store.maxBytes)})`
+      notices.push(`run ${run.id} was saved into a new session, “${fresh.name}”: ${full}`)
+      base = { ...fresh, notes: `This session continues ${full}.` }
+      session = withRun(base, run)
+      bytes = encodeSessionFile(session)
+      if (bytes.length <= threshold) return { session, bytes, notices }
+    }
+    // The run alone passes the threshold. Without timelines, what is left must fit; the timelines
+    // then get the room that remains, every keepEvery-th slice of each trial.
+    const bare = encodeSessionFile(withRun(base, { ...run, trials: run.trials.map((t) => ({ ...t, timeline: [] })) }))
+    const too = (size: number): string =>
+      `run ${run.id} was not saved: alone it would make a ${formatBytes(size)} session file, over the ${formatBytes(threshold)} the lab allows a session (the limit for session files is ${formatBytes(store.maxBytes)})`
+    if (bare.length > threshold)
+      return { refused: `${too(bytes.length)}, even with its timelines left out; export it now` }
+    let keepEvery = Math.max(2, Math.ceil((bytes.length - bare.length) / Math.max(1, threshold - bare.length)))
+    for (;;) {
+      const thinned = thinTimelines(run, keepEvery)
+      const mark = thinned.timelineThinned!
+      const notice = `run ${run.id}: its timelines were thinned to every ${keepEvery}th task slice (${mark.kept} of ${mark.slices} kept) to fit the ${formatBytes(threshold)} session size; its statistics, CPU and samples are whole`
+      const notes = base.notes === '' ? notice : `${base.notes}\n${notice}`
+      session = withRun({ ...base, notes: notes.length <= MAX_NOTES ? notes : base.notes }, thinned)
+      bytes = encodeSessionFile(session)
+      if (bytes.length <= threshold) return { session, bytes, notices: [...notices, notice] }
+      if (mark.kept <= run.trials.length)
+        return { refused: `${too(bytes.length)}, even with its timelines thinned; export it now` }
+      keepEvery *= 2
+    }
   }
 
   /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
@@ -197,6 +270,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       const session = taken ? { ...read, id: randomUUID() } : read
       await store.save(session)
       this.current = session
+      this.currentOnDisk = true
       return session
     })
   }
@@ -213,6 +287,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       const changed = { ...change(this.current), updatedAt: new Date().toISOString() }
       await store.save(changed)
       this.current = changed
+      this.currentOnDisk = true
       return changed
     })
   }

@@ -1,10 +1,17 @@
 // LabHost: the lab behind LabApi, Electron-free. The desktop app, the browser-mode server, the
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import type { Catalog, LabApi, LabEvent, LabEventListener } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
-import { parseRunConfig, type Run, type RunConfigInput } from '../../shared/schemas'
+import {
+  ValidationError,
+  manyWorkersProblem,
+  parseRunConfig,
+  type Run,
+  type RunConfigInput,
+} from '../../shared/schemas'
 import type { Session, SessionSummary } from '../../shared/session'
 import { ChildRegistry } from './children'
 import { CurrentSession, type AutosaveResult } from './current-session'
@@ -35,8 +42,12 @@ export type { AutosaveResult } from './current-session'
 /** The lab's runs (catalog, start, stop, events) and, by delegation, its current-session service. */
 export class LabHost implements LabApi {
   private readonly listeners = new Set<LabEventListener>()
+  // Runs in memory: the one in progress and the last that ended, at most; older runs live in
+  // the current session (and its file). Insertion order is start order.
   private readonly runs = new Map<string, RunController>()
   private readonly autosaves = new Map<string, Promise<AutosaveResult>>()
+  /** The run in progress, if any: one at a time, whoever asks (page, CLI, another connection). */
+  private active: string | null = null
   readonly registry = new ChildRegistry()
   /** The current session and the library's session calls. */
   readonly sessions: CurrentSession
@@ -71,7 +82,10 @@ export class LabHost implements LabApi {
   }
 
   async startRun(input: RunConfigInput): Promise<string> {
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
     const config = parseRunConfig(input)
+    const tooMany = manyWorkersProblem(config, availableParallelism())
+    if (tooMany) throw new ValidationError([tooMany])
     const id = randomUUID()
     const controller = new RunController(id, config, {
       entries: this.options.entries,
@@ -80,7 +94,14 @@ export class LabHost implements LabApi {
       emit: (event) => this.emit(event),
       pythonPaths: this.options.pythonPaths,
     })
+    this.forgetOldRuns()
     this.runs.set(id, controller)
+    this.active = id
+    // Registered before anyone can wait on `done`, so a caller that awaited the run may start the next.
+    const ended = (): void => {
+      if (this.active === id) this.active = null
+    }
+    controller.done.then(ended, ended)
     this.autosaves.set(
       id,
       controller.done.then(
@@ -106,8 +127,16 @@ export class LabHost implements LabApi {
     return this.controller(id).done
   }
 
+  /** A run in memory, or an older one from the current session. */
   async getRun(id: string): Promise<Run> {
-    return this.controller(id).run
+    const run = this.runs.get(id)?.run ?? this.sessions.findRun(id)?.run
+    if (!run) throw new Error(this.goneMessage(id))
+    return run
+  }
+
+  /** How many runs the host holds in memory (the one in progress and the last that ended, at most). */
+  get runsInMemory(): number {
+    return this.runs.size
   }
 
   onEvent(listener: LabEventListener): () => void {
@@ -120,7 +149,7 @@ export class LabHost implements LabApi {
       throw new Error(`cannot export as ${JSON.stringify(format)}: the formats are ${EXPORT_FORMATS.join(', ')}`)
     const saved = this.sessions.findRun(runId)
     const run = this.runs.get(runId)?.run ?? saved?.run
-    if (!run) throw new Error(`no run with id ${JSON.stringify(runId)} here or in the current session`)
+    if (!run) throw new Error(this.goneMessage(runId))
     return exportRun(run, format, saved?.session)
   }
 
@@ -178,6 +207,21 @@ export class LabHost implements LabApi {
   async shutdown(): Promise<void> {
     await Promise.all([...this.runs.values()].map((run) => run.stop()))
     await this.registry.stopAll(200)
+  }
+
+  /** Keeps the run in progress and the last one that ended; the rest are in the current session. */
+  private forgetOldRuns(): void {
+    const ended = [...this.runs.keys()].filter((id) => id !== this.active)
+    for (const id of ended.slice(0, -1)) {
+      this.runs.delete(id)
+      this.autosaves.delete(id)
+    }
+  }
+
+  private goneMessage(id: string): string {
+    // The id is not echoed: it came from outside.
+    void id
+    return 'that run is no longer in memory and not in the current session: open the session that holds it'
   }
 
   private controller(id: string): RunController {

@@ -4,6 +4,7 @@
 // to .trash/, from where it can be restored. The list is served from an index (.index.json)
 // whose entries are trusted only while a file's size, mtime and inode are unchanged.
 import { randomUUID } from 'node:crypto'
+import { constants as fsConstants } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import {
@@ -11,6 +12,7 @@ import {
   SessionError,
   decodeSessionBytes,
   encodeSession,
+  formatBytes,
   sessionIdSchema,
   summariseSession,
   tooLarge,
@@ -149,15 +151,13 @@ export async function readSessionFile(
 ): Promise<{ session: Session; size: number }> {
   let bytes: Buffer
   try {
-    const stats = await fsp.stat(path)
-    if (stats.isDirectory()) throw new SessionError('read-failed', `${path} is a folder, not a session file`)
-    if (stats.size > maxBytes) throw tooLarge(path, stats.size, maxBytes)
-    bytes = await fsp.readFile(path)
+    bytes = await readRegularFile(path, maxBytes)
   } catch (error) {
     if (error instanceof SessionError) throw error
     const code = errnoOf(error)
     if (code === 'ENOENT') throw new SessionError('not-found', `${path} does not exist`)
     if (code === 'ENOTDIR') throw new SessionError('not-found', `${path} does not exist (a part of the path is a file)`)
+    if (code === 'EISDIR') throw new SessionError('read-failed', `${path} is a folder, not a session file`)
     throw new SessionError(
       'read-failed',
       `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
@@ -166,9 +166,74 @@ export async function readSessionFile(
   return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
 }
 
-/** Writes a session file anywhere on disk, atomically. */
-export async function writeSessionFile(path: string, session: Session, fs: SessionFs = nodeSessionFs): Promise<number> {
-  const bytes = Buffer.from(encodeSession(session, WRITTEN_BY), 'utf8')
+// Opening a FIFO without O_NONBLOCK waits for a writer; with it, the open returns at once and
+// fstat says what the handle is. (Windows has no such flag and no FIFOs to open.)
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0)
+
+/**
+ * The bytes of the regular file at `path` (symlinks followed), at most `maxBytes`: the handle is
+ * checked with fstat before any read, so a device, FIFO or socket is refused, and at most
+ * maxBytes + 1 bytes are ever read, however the file grows meanwhile.
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await fsp.open(path, OPEN_FLAGS)
+  try {
+    const stats = await handle.stat()
+    if (stats.isDirectory()) throw new SessionError('read-failed', `${path} is a folder, not a session file`)
+    if (!stats.isFile())
+      throw new SessionError('read-failed', `${path} is not a session file: it is ${kindOf(stats)}, not a regular file`)
+    if (stats.size > maxBytes) throw tooLarge(path, stats.size, maxBytes)
+    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1)
+    let filled = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+      if (filled === buffer.length) {
+        if (filled > maxBytes) throw tooLarge(path, filled, maxBytes)
+        break
+      }
+    }
+    return buffer.subarray(0, filled)
+  } finally {
+    await handle.close()
+  }
+}
+
+function kindOf(stats: {
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+  isBlockDevice(): boolean
+}): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device'
+  return 'a special file'
+}
+
+/** A session's file bytes, as writeSessionFile would write them. */
+export function encodeSessionFile(session: Session): Buffer {
+  return Buffer.from(encodeSession(session, WRITTEN_BY), 'utf8')
+}
+
+/**
+ * Writes a session file anywhere on disk, atomically; refuses (writing nothing) a file over
+ * `maxBytes`, which the lab could not open again. `encoded` spares encoding the session twice.
+ */
+export async function writeSessionFile(
+  path: string,
+  session: Session,
+  fs: SessionFs = nodeSessionFs,
+  maxBytes = SESSION_FILE_LIMIT_BYTES,
+  encoded?: Buffer,
+): Promise<number> {
+  const bytes = encoded ?? encodeSessionFile(session)
+  if (bytes.length > maxBytes)
+    throw new SessionError(
+      'too-large',
+      `cannot save ${path}: it would be ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for session files; nothing was written`,
+    )
   await writeFileAtomically(path, bytes, fs)
   return bytes.length
 }
@@ -176,7 +241,8 @@ export async function writeSessionFile(path: string, session: Session, fs: Sessi
 export class SessionStore {
   readonly dir: string
   readonly trashDir: string
-  private readonly maxBytes: number
+  /** The largest file this store reads or writes. */
+  readonly maxBytes: number
   private readonly fs: SessionFs
   // Writes to one file happen one at a time, in the order they were asked for.
   private readonly queues = new Map<string, Promise<unknown>>()
@@ -222,11 +288,14 @@ export class SessionStore {
     }
   }
 
-  /** Writes `session` into the library (creating or replacing its file); returns its summary. */
-  async save(session: Session): Promise<SessionSummary> {
+  /**
+   * Writes `session` into the library (creating or replacing its file); returns its summary.
+   * A file over the limit is refused, never written. `encoded`: its bytes, if already encoded.
+   */
+  async save(session: Session, encoded?: Buffer): Promise<SessionSummary> {
     const path = this.pathOf(session.id)
     return this.serialised(path, async () => {
-      const size = await writeSessionFile(path, session, this.fs)
+      const size = await writeSessionFile(path, session, this.fs, this.maxBytes, encoded)
       return summariseSession(session, size)
     })
   }
@@ -287,7 +356,7 @@ export class SessionStore {
       await this.recover(path)
       const { session } = await readSessionFile(path, this.maxBytes)
       const updated = { ...change(session), updatedAt: new Date().toISOString() }
-      await writeSessionFile(path, updated, this.fs)
+      await writeSessionFile(path, updated, this.fs, this.maxBytes)
       return updated
     })
   }
@@ -337,7 +406,8 @@ export class SessionStore {
       async (name): Promise<[string, IndexEntry] | null> => {
         const path = join(dir, name)
         const stats = await fsp.stat(path).catch(() => null)
-        if (!stats?.isFile()) return null
+        // Anything but a folder is listed: a FIFO or a device is read as nothing, and named with its problem.
+        if (!stats || stats.isDirectory()) return null
         const cached = index.get(name)
         if (cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs && cached.ino === stats.ino)
           return [name, cached]

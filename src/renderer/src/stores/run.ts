@@ -1,7 +1,16 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { LabEvent } from '@shared/api'
-import type { GroupStats, Run, RunConfigInput, RunStatus, Sample, TimelineSlice, Trial } from '@shared/schemas'
+import {
+  isManyWorkersRefusal,
+  type GroupStats,
+  type Run,
+  type RunConfigInput,
+  type RunStatus,
+  type Sample,
+  type TimelineSlice,
+  type Trial,
+} from '@shared/schemas'
 import { useLabStore } from './lab'
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | RunStatus
@@ -62,6 +71,8 @@ export const useRunStore = defineStore('run', () => {
   const source = ref<'live' | 'saved'>('live')
   /** The live run as it ended (run-end), whole: what its autosave wrote into the current session. */
   const ended = shallowRef<Run | null>(null)
+  /** The lab refused the last start for its worker count: its message, until the user confirms or starts another. */
+  const manyWorkersRefusal = ref<string | null>(null)
 
   // Non-reactive stores for high-rate data.
   let samples: Sample[] = []
@@ -81,6 +92,7 @@ export const useRunStore = defineStore('run', () => {
     config.value = null
     python.value = null
     ended.value = null
+    manyWorkersRefusal.value = null
     trials.value = []
     stats.value = []
     progress.value = null
@@ -114,9 +126,17 @@ export const useRunStore = defineStore('run', () => {
       if (phase.value === 'starting') phase.value = 'running'
     } catch (error) {
       phase.value = 'idle'
-      errors.value = [`Could not start the run: ${error instanceof Error ? error.message : String(error)}`]
+      const message = error instanceof Error ? error.message : String(error)
+      errors.value = [`Could not start the run: ${message}`]
+      if (isManyWorkersRefusal(message)) manyWorkersRefusal.value = message
       throw error
     }
+  }
+
+  /** The user confirmed the worker count the lab refused: the same run again, with allowManyWorkers. */
+  async function startAnyway(): Promise<void> {
+    if (!lastConfig.value || !manyWorkersRefusal.value) return
+    await start({ ...lastConfig.value, allowManyWorkers: true })
   }
 
   async function stop(): Promise<void> {
@@ -276,8 +296,10 @@ export const useRunStore = defineStore('run', () => {
     liveTasksVersion,
     source,
     running,
+    manyWorkersRefusal,
     show,
     start,
+    startAnyway,
     stop,
     reset,
     handleEvent,
