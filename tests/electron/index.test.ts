@@ -5,7 +5,10 @@ import { labChannel } from '../../src/shared/ipc'
 import { STRATEGIES, WORKLOADS } from '../../src/shared/catalog'
 import { FakeBrowserWindow, makeFakeElectron } from './fake-electron'
 
-const fake = vi.hoisted(() => ({ electron: null as unknown as ReturnType<typeof makeFakeElectron> }))
+const fake = vi.hoisted(() => ({
+  electron: null as unknown as ReturnType<typeof makeFakeElectron>,
+  hostOptions: [] as unknown[],
+}))
 vi.mock('electron', async () => {
   const { makeFakeElectron } = await import('./fake-electron')
   fake.electron = makeFakeElectron()
@@ -13,6 +16,9 @@ vi.mock('electron', async () => {
 })
 vi.mock('../../src/main/lab/host', () => ({
   LabHost: class {
+    constructor(options: unknown) {
+      fake.hostOptions.push(options)
+    }
     catalog = vi.fn(async () => ({ workloads: WORKLOADS, strategies: STRATEGIES }))
     listSessions = vi.fn(async () => [])
     onEvent = vi.fn(() => () => undefined)
@@ -35,6 +41,13 @@ describe('the desktop shell', () => {
     const win = await labWindow()
     expect(win.options.webPreferences).toMatchObject(WEB_PREFERENCES)
     expect(win.loaded).toMatch(/renderer\/index\.html$/)
+  })
+
+  it('starts worker processes as utilityProcess (the packaged binary has RunAsNode off) and Python from a real file', () => {
+    expect(fake.hostOptions).toHaveLength(1)
+    const options = fake.hostOptions[0] as { launcher: { name: string }; entries: { python: string } }
+    expect(options.launcher.name).toBe('utilityProcess')
+    expect(options.entries.python).toMatch(/src\/workers\/python\/runner\.py$/)
   })
 
   it('answers IPC from that window only', async () => {
