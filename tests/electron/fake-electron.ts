@@ -112,7 +112,13 @@ export function makeFakeElectron() {
         canceled: true,
       })),
     },
-    app: { getPath: vi.fn((name: string) => `/tmp/fake-electron/${name}`) },
+    app: {
+      isPackaged: false,
+      getPath: vi.fn((name: string) => `/tmp/fake-electron/${name}`),
+      whenReady: vi.fn(() => Promise.resolve()),
+      on: vi.fn(),
+      quit: vi.fn(),
+    },
     Menu: {
       buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
       setApplicationMenu: vi.fn(),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LabApi, LabEvent } from '../../src/shared/api'
 import { IPC, labChannel } from '../../src/shared/ipc'
 import { INITIAL_MENU_STATE } from '../../src/shared/menu'
+import { LAB_METHODS } from '../../src/shared/methods'
 import { makeFakeElectron } from './fake-electron'
 
 const fake = vi.hoisted(() => ({ electron: null as unknown as ReturnType<typeof makeFakeElectron> }))
@@ -75,6 +76,35 @@ describe('the IPC wrapper', () => {
       ]),
     ).rejects.toThrow(/sender is not the lab window/)
     expect(lab.startRun).not.toHaveBeenCalled()
+  })
+
+  it('refuses a foreign sender on every channel it serves, before looking at the payload', async () => {
+    dispose()
+    const files = { openWithDialog: vi.fn(async () => null), saveAsWithDialog: vi.fn(async () => null) }
+    dispose = registerLabIpc(lab, { isOurWindow: (s) => s === (ourWindow as never), sessionFiles: files })
+    const channels = [...fake.electron.ipcMain.handlers.keys()]
+    // Every call of the method table and both dialogs: a channel added later is covered here too.
+    expect(channels.sort()).toEqual(
+      [...LAB_METHODS.map(labChannel), IPC.openSessionDialog, IPC.saveSessionAsDialog].sort(),
+    )
+    const mocks = [...Object.values(lab), ...Object.values(files)].filter((f) => vi.isMockFunction(f))
+    for (const channel of channels) {
+      for (const payload of [undefined, [], ['session-1'], 'session-1']) {
+        await expect(fake.electron.ipcMain.invoke(channel, { id: 'evil' }, payload), channel).rejects.toThrow(
+          `refused ${channel}: the sender is not the lab window`,
+        )
+      }
+    }
+    for (const mock of mocks) expect(mock).not.toHaveBeenCalled()
+    // The same messages from our window get past the sender check (answered, or refused for their payload).
+    for (const channel of channels) {
+      const answer = await fake.electron.ipcMain.invoke(channel, ourWindow, []).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      )
+      expect(answer, channel).not.toMatch(/sender/)
+    }
+    expect(mocks.filter((mock) => mock.mock.calls.length > 0).length).toBeGreaterThan(0)
   })
 
   it('refuses an invalid payload with a message naming the field', async () => {

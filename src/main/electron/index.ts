@@ -6,10 +6,12 @@ import { app, BrowserWindow } from 'electron'
 import type { Catalog } from '../../shared/api'
 import { IPC } from '../../shared/ipc'
 import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from '../../shared/menu'
+import { defaultPythonRunner } from '../lab/children/python'
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
 import { stopLabBeforeQuit } from './lifecycle'
 import { installApplicationMenu } from './menu'
+import { outsideAsar } from './packaged-paths'
 import { sessionFileDialogs } from './session-files'
 import { UtilityProcessLauncher } from './utility-launcher'
 import { createLabWindow } from './window'
@@ -18,7 +20,12 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const development = !app.isPackaged && Boolean(process.env['ELECTRON_RENDERER_URL'] ?? process.env['LAB_DEV'])
 
 const host = new LabHost({
-  entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
+  // Threads and utility processes read their entries from app.asar; Python needs a real file.
+  entries: {
+    thread: here('./thread-entry.js'),
+    process: here('./process-entry.js'),
+    python: outsideAsar(defaultPythonRunner()),
+  },
   launcher: new UtilityProcessLauncher(),
   // Every finished run is saved here; the library the Sessions view lists.
   // $CONCURRENCY_LAB_DATA_DIR overrides the library, as for the CLI and browser mode (tests use it).

@@ -1,6 +1,9 @@
 // The lab window: isolated, sandboxed, no Node in the page, no navigation away, no new windows,
 // no permissions; links to the web open in the user's browser, and only http(s) ones.
+// The Content Security Policy is the meta tag of src/renderer/index.html: the packaged app loads
+// the page from file://, which has no response headers, so onHeadersReceived could not set one.
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { BrowserWindow, shell } from 'electron'
 
 /** Opens http(s) URLs in the user's browser; anything else (file:, javascript:, custom schemes) is ignored. */
@@ -16,11 +19,23 @@ export function openExternalSafely(url: string): boolean {
   return true
 }
 
+/** Whether `url` is the app's own page (`appUrl`), whatever its query or hash: a reload, not a way out. */
+export function isAppPage(url: string, appUrl: string): boolean {
+  try {
+    const to = new URL(url)
+    const app = new URL(appUrl)
+    return to.protocol === app.protocol && to.host === app.host && to.pathname === app.pathname
+  } catch {
+    return false
+  }
+}
+
 export const WEB_PREFERENCES = {
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,
   nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
   webSecurity: true,
   allowRunningInsecureContent: false,
   webviewTag: false,
@@ -40,12 +55,16 @@ export function createLabWindow(preloadDir: string, rendererDir: string, devServ
     openExternalSafely(url)
     return { action: 'deny' }
   })
-  contents.on('will-navigate', (event) => event.preventDefault())
+  const pagePath = join(rendererDir, 'index.html')
+  const appUrl = devServerUrl ?? pathToFileURL(pagePath).href
+  contents.on('will-navigate', (event) => {
+    if (!isAppPage(event.url, appUrl)) event.preventDefault()
+  })
   contents.on('will-redirect', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   contents.session.setPermissionCheckHandler(() => false)
   if (devServerUrl) void win.loadURL(devServerUrl)
-  else void win.loadFile(join(rendererDir, 'index.html'))
+  else void win.loadFile(pagePath)
   return win
 }
