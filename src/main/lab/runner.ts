@@ -12,6 +12,7 @@ import {
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
+import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
 import type { ChildRegistry } from './children'
 import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
@@ -37,6 +38,9 @@ const TASK_EVENT_INTERVAL_MS = 200
 const STOP_GRACE_MS = 200
 /** CPython's sys.getswitchinterval() until a run sets another: 5 ms. */
 const DEFAULT_SWITCH_INTERVAL_MS = 5
+
+/** A trial's error as one line, whatever the child or the OS put in its message. */
+const reasonOf = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
 
 /** Assigns overlapping slices to the fewest lanes so that no lane runs two tasks at once. */
 export function assignLanes(slices: TimelineSlice[]): void {
@@ -273,7 +277,7 @@ export class RunController {
     try {
       pool = await this.openPool(strategy, workers, fixtures)
     } catch (error) {
-      trial.error = error instanceof Error ? error.message : String(error)
+      trial.error = reasonOf(error)
       return trial
     }
     // Tasks in flight on one thread get lanes by overlap; parallel workers by their worker.
@@ -297,7 +301,7 @@ export class RunController {
     try {
       await pool.prepare(tasks, config.timeoutMs)
     } catch (error) {
-      trial.error = error instanceof Error ? error.message : String(error)
+      trial.error = reasonOf(error)
       pool.broken = true
       return trial
     }
