@@ -19,7 +19,8 @@ function softLimit(row: string): string | null {
 
 /** The OS limit this error hit, in words ("the open-file limit (ulimit -n, now 64) was reached"), or null. */
 export function limitReached(error: unknown): string | null {
-  const code = errnoOf(error) ?? /\b(EMFILE|ENFILE|EAGAIN)\b/.exec(String((error as Error | null)?.message))?.[1]
+  // A worker thread's failure carries the errno only in its message ("Worker initialization failure: EMFILE").
+  const code = /\b(EMFILE|ENFILE|EAGAIN)\b/.exec(`${errnoOf(error)} ${(error as Error | null)?.message}`)?.[1]
   switch (code) {
     case 'EMFILE': {
       const now = softLimit('Max open files')

@@ -18,11 +18,11 @@ export interface ExitInfo {
   expected: boolean
 }
 
-/** How a child ended, in words: "exited with code 3", "was killed by SIGKILL", "could not start: …". */
-export function describeExit(info: ExitInfo): string {
+/** How a child ended, in words: "exited with code 3 <when>", "was killed by SIGKILL <when>", "could not start: …". */
+export function describeExit(info: ExitInfo, when: string): string {
   if (info.failure) return `could not start: ${info.failure}`
-  if (info.signal) return `was killed by ${info.signal}`
-  return `exited with code ${info.code}`
+  if (info.signal) return `was killed by ${info.signal} ${when}`
+  return `exited with code ${info.code} ${when}`
 }
 
 export abstract class Child {
@@ -115,7 +115,13 @@ export class ThreadChild extends Child {
       return
     }
     this.worker.on('message', (message) => this.received(message))
-    this.worker.on('error', (error) => this.received({ type: 'fatal', error: startFailure(error) }))
+    // A thread that could not start (no file descriptors left…) says so; any other error is the worker's own.
+    this.worker.on('error', (error: NodeJS.ErrnoException) =>
+      this.received({
+        type: 'fatal',
+        error: error.code === 'ERR_WORKER_INIT_FAILED' ? startFailure(error) : error.message,
+      }),
+    )
     this.worker.on('exit', (code) => this.exitedWith(code))
   }
 

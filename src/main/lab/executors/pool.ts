@@ -133,7 +133,7 @@ export class WorkerPool {
         replies[i] = message
         if (++count === this.children.length) finish(null)
       }
-      this.exitHandler = (i, info) => finish(new Error(`worker ${i} ${describeExit(info)} before it could ${what}`))
+      this.exitHandler = (i, info) => finish(new Error(`worker ${i} ${describeExit(info, `before it could ${what}`)}`))
       if (signal?.aborted) return finish(new Error('stopped'))
       send()
     })
@@ -251,7 +251,7 @@ export class WorkerPool {
             return
         }
       }
-      this.exitHandler = (i, info) => finish(`worker ${i} ${describeExit(info)} during the trial`)
+      this.exitHandler = (i, info) => finish(`worker ${i} ${describeExit(info, 'during the trial')}`)
 
       if (signal?.aborted) return finish('stopped')
       if (this.broken) return finish('a worker of this pool has already exited')
