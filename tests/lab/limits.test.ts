@@ -88,9 +88,9 @@ describe('a sweep that reaches an OS limit', () => {
   const nprocSkip = noPrlimit ?? (isRoot ? 'running as root, to whom RLIMIT_NPROC does not apply' : null)
   it.skipIf(nprocSkip)(
     `fails the trials over the process limit, naming it, and the run goes on${nprocSkip ? ` (skipped: ${nprocSkip})` : ''}`,
-    () => {
+    async () => {
       // Room for the lab and a small pool, not for 60 more processes.
-      const { trials, status, left } = runUnder(`--nproc=${tasksOfThisUser() + 40}`, {
+      const { trials, status, left } = await runUnder(`--nproc=${tasksOfThisUser() + 40}`, {
         workload: 'primes',
         params: { size: 5000, tasks: 60 },
         strategies: ['processes'],
