@@ -5,16 +5,23 @@ import { readFileSync } from 'node:fs'
 
 const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
 
+// The soft limits as last read: at the open-file limit, /proc/self/limits itself cannot be opened.
+let lastRead = ''
+
+/** Reads the soft limits now (before starting children, while a file can still be opened). */
+export function readLimits(): void {
+  try {
+    lastRead = readFileSync('/proc/self/limits', 'utf8')
+  } catch {
+    // Not Linux, or no file descriptor left: keep what was read before.
+  }
+}
+
 /** The soft limit named `row` in /proc/self/limits ("Max open files"), or null where there is none. */
 function softLimit(row: string): string | null {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(row))
-    return line?.slice(row.length).trim().split(/\s+/)[0] ?? null
-  } catch {
-    return null
-  }
+  readLimits()
+  const line = lastRead.split('\n').find((l) => l.startsWith(row))
+  return line?.slice(row.length).trim().split(/\s+/)[0] ?? null
 }
 
 /** The OS limit this error hit, in words ("the open-file limit (ulimit -n, now 64) was reached"), or null. */

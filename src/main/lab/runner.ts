@@ -19,6 +19,7 @@ import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
+import { readLimits } from './limits'
 import { machineInfo } from './machine'
 import { chooseInterpreter, discoverInterpreters, type PythonInterpreter } from './python/interpreters'
 import { Sampler, machineBusyMs, readCoreTimes, residentBytes } from './sampler'
@@ -189,6 +190,7 @@ export class RunController {
   ): Promise<WorkerPool> {
     if (this.pool && !this.pool.broken) return this.pool
     await this.closePool()
+    readLimits() // So that a pool that runs out of files or processes can say what the limit is.
     const { children, init } = await EXECUTORS[strategy.executor].launch(
       { spec: strategy, workers, config: this.config, clockOrigin: this.run.clockOrigin, fixtures },
       this.executorDeps,
