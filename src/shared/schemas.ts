@@ -263,7 +263,11 @@ export const machineSchema = z.object({
 })
 export type MachineInfo = z.infer<typeof machineSchema>
 
-export const runStatusSchema = z.enum(['running', 'finished', 'stopped', 'failed'])
+/**
+ * `running` in a file is a checkpoint of a run in progress; read back where no live lab owns that
+ * run, it is `interrupted`: the lab ended (closed, crashed, killed) before the run did.
+ */
+export const runStatusSchema = z.enum(['running', 'finished', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
 export const runSchema = z.object({

@@ -46,7 +46,12 @@ export interface CurrentSessionOptions {
   pythonPaths?: readonly string[]
   /** Where `session-saved` and autosave `error` events go. */
   emit: (event: LabEvent) => void
+  /** Whether this lab is running the run with this id (a `running` run it does not own was interrupted). */
+  isLive?: (runId: string) => boolean
 }
+
+/** Checkpoints of a run in progress are written at most this often (and the run's end always). */
+export const CHECKPOINT_INTERVAL_MS = 2000
 
 const NO_LIBRARY = 'sessions are off: this lab was started without a data folder for its session library'
 
@@ -55,8 +60,13 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
   private sessionWork: Promise<unknown> = Promise.resolve()
   private pythonVersion: Promise<string | null> | null = null
+  /** When each run in progress was last checkpointed (Date.now()). */
+  private readonly checkpoints = new Map<string, number>()
 
-  constructor(private readonly options: CurrentSessionOptions) {}
+  constructor(private readonly options: CurrentSessionOptions) {
+    // Before anything else touches the library: clear what a lab that was killed left behind.
+    if (options.store) this.sessionWork = options.store.tidy().catch(() => undefined)
+  }
 
   /** The run with this id in the current session, and that session (for exportRun). */
   findRun(runId: string): { run: Run; session: Session } | null {
@@ -72,7 +82,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     return this.sessionStep(async () => {
       // A file that cannot be opened throws here, leaving the current session as it was.
-      const session = await store.open(id)
+      const session = this.interrupted(await store.open(id))
       this.current = session
       return session
     })
@@ -82,7 +92,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     // The current session may hold runs whose autosave failed: it, not its file, is the truth.
     const current = await this.sessionStep(async () => (this.current?.id === id ? this.current : null))
-    return current ?? store.open(id)
+    return current ?? this.interrupted(await store.open(id))
   }
 
   async saveSession(input: unknown): Promise<string> {
@@ -190,11 +200,49 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     })
   }
 
+  /**
+   * Saves the run so far into the current session, marked `running`, so that a lab killed mid-run
+   * leaves its finished trials on disk. Called after each trial; writes at most once every
+   * CHECKPOINT_INTERVAL_MS per run (the run's end is always saved, by autosave). Silent: a failed
+   * checkpoint is retried by the next one, and autosave reports the run's own failure.
+   */
+  checkpoint(run: Run): Promise<void> {
+    const store = this.options.store
+    const last = this.checkpoints.get(run.id)
+    if (!store || run.status !== 'running' || (last !== undefined && Date.now() - last < CHECKPOINT_INTERVAL_MS))
+      return Promise.resolve()
+    this.checkpoints.set(run.id, Date.now())
+    // A copy as it stands: the live run goes on changing while the write waits its turn.
+    const snapshot: Run = { ...run, trials: [...run.trials], samples: [...run.samples], errors: [...run.errors] }
+    return this.sessionStep(async () => {
+      // Its end may have been saved while this waited: never put an older copy over it.
+      if (this.current?.runs.some((r) => r.id === run.id && r.status !== 'running')) return
+      const session = this.current ?? (await this.freshSession(run))
+      this.current = withRun(session, snapshot)
+      await store.save(this.current).catch(() => undefined)
+    })
+  }
+
+  /** Forgets a run's checkpoint clock once it has ended. */
+  ended(runId: string): void {
+    this.checkpoints.delete(runId)
+  }
+
+  /** `session` with every `running` run this lab is not running marked `interrupted`. */
+  private interrupted(session: Session): Session {
+    const isLive = this.options.isLive ?? (() => false)
+    if (!session.runs.some((r) => r.status === 'running' && !isLive(r.id))) return session
+    return {
+      ...session,
+      runs: session.runs.map((r) => (r.status === 'running' && !isLive(r.id) ? { ...r, status: 'interrupted' } : r)),
+    }
+  }
+
   /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
   private adopt(store: SessionStore, read: Session): Promise<Session> {
     return this.sessionStep(async () => {
       const taken = (await store.list()).some((s) => s.id === read.id)
-      const session = taken ? { ...read, id: randomUUID() } : read
+      const session = this.interrupted(taken ? { ...read, id: randomUUID() } : read)
       await store.save(session)
       this.current = session
       return session
