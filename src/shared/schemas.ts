@@ -1,17 +1,8 @@
 // Schemas for everything that crosses a boundary (CLI arguments, IPC, WebSocket, files).
 // One library (zod) validates at every boundary; errors name the field and the allowed range.
 import { z } from 'zod'
+import { showInput as show, showName } from './bounds'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
-
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined) return 'nothing'
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
-}
 
 /** An integer field from min to max whose error says so and shows what it got. */
 const intIn = (min: number, max: number) => {
@@ -167,16 +158,36 @@ export type RunConfigInput = z.input<typeof runConfigSchema>
 export type RunConfig = z.output<typeof runConfigSchema>
 
 /** Raised for input the lab refuses; its message names the field and what is allowed. */
+/** A ValidationError's message stops adding issues past this length (one line, under ~300 characters). */
+const MESSAGE_BUDGET = 240
+
 export class ValidationError extends Error {
   override name = 'ValidationError'
   constructor(readonly issues: string[]) {
-    super(issues.join('; '))
+    super(summariseIssues(issues))
   }
 }
 
+/** The first issues that fit MESSAGE_BUDGET, and how many more there are. */
+function summariseIssues(issues: string[]): string {
+  let message = ''
+  let shown = 0
+  for (const issue of issues) {
+    const next = message ? `${message}; ${issue}` : issue
+    if (shown > 0 && next.length > MESSAGE_BUDGET) break
+    message = next.length > MESSAGE_BUDGET ? `${next.slice(0, MESSAGE_BUDGET - 1)}…` : next
+    shown++
+  }
+  const more = issues.length - shown
+  return more > 0 ? `${message} (and ${more} more problem${more === 1 ? '' : 's'})` : message
+}
+
+// Keys come from the input (a params record, unknown fields): a long or odd one is named by its length.
+const formatKey = (key: string): string => (/^[\w$-]{1,40}$/.test(key) ? key : showName(key))
 const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    (acc, key) =>
+      typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${formatKey(String(key))}` : formatKey(String(key)),
     '',
   )
 
@@ -185,7 +196,9 @@ export function describeIssues(error: z.ZodError, under: ReadonlyArray<PropertyK
   return error.issues.map((issue) => {
     const where = formatPath([...under, ...issue.path])
     if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.join(', ')
+      const shown = issue.keys.slice(0, 3).map(formatKey)
+      const more = issue.keys.length - shown.length
+      const keys = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
       return `${where ? `${where}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`
     }
     return where ? `${where} ${issue.message}` : issue.message
@@ -294,7 +307,11 @@ export const machineSchema = z.object({
 })
 export type MachineInfo = z.infer<typeof machineSchema>
 
-export const runStatusSchema = z.enum(['running', 'finished', 'stopped', 'failed'])
+/**
+ * `running` in a file is a checkpoint of a run in progress; read back where no live lab owns that
+ * run, it is `interrupted`: the lab ended (closed, crashed, killed) before the run did.
+ */
+export const runStatusSchema = z.enum(['running', 'finished', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
 export const runSchema = z.object({

@@ -51,6 +51,27 @@ describe('autosave and the session file limit', () => {
     expect(events.some((e) => e.type === 'session-saved' && /continues/i.test(e.session.notes))).toBe(true)
   })
 
+  it('with checkpoints between autosaves, every run is in exactly one session after rollovers', async () => {
+    for (let i = 1; i <= 20; i++) {
+      const done = run(i)
+      // A checkpoint of the run in progress (its first trials), then its end.
+      await current.checkpoint({ ...done, status: 'running', trials: done.trials.slice(0, 1) })
+      current.ended(done.id)
+      expect((await current.autosave(done)).saved).toBe(true)
+    }
+    const list = await store.list()
+    expect(list.length).toBeGreaterThan(1)
+    const seen: string[] = []
+    for (const summary of list) {
+      expect(statSync(store.pathOf(summary.id)).size).toBeLessThanOrEqual(LIMIT)
+      for (const r of (await store.open(summary.id)).runs) {
+        expect(r.status).not.toBe('running')
+        seen.push(r.id)
+      }
+    }
+    expect(seen.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `run-${i + 1}`).sort())
+  })
+
   it('keeps one run that alone passes the limit with its timelines thinned, and says so', async () => {
     const result = await current.autosave(run(1, 3000))
     expect(result.saved).toBe(true)

@@ -5,11 +5,12 @@ import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents }
 import { z } from 'zod'
 import { callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
 import { createBatcher, type Batcher } from '../../shared/batch'
+import { checkBounds, type Bounds } from '../../shared/bounds'
 import { IPC, labChannel } from '../../shared/ipc'
 import { menuStateSchema, type MenuState } from '../../shared/menu'
 import { LAB_METHODS, type LabMethod } from '../../shared/methods'
 import { parseOrThrow } from '../../shared/schemas'
-import { sessionIdSchema, type Session } from '../../shared/session'
+import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, type Session } from '../../shared/session'
 
 /** Checks a payload and returns it typed, or throws an error naming the bad field. */
 type Check<T> = (payload: unknown) => T
@@ -19,6 +20,12 @@ const check =
   (payload) =>
     parseOrThrow(schema, payload)
 
+/**
+ * What a payload from the page may be before a schema walks it: no call nests deeper than a
+ * session (about 8 levels), and the largest is a session file's text or a session.
+ */
+export const IPC_BOUNDS: Bounds = { maxDepth: 64, maxBytes: 2 * SESSION_FILE_LIMIT_BYTES }
+
 export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
   const handled: string[] = []
   const listened: Array<[string, (...args: never[]) => void]> = []
@@ -26,6 +33,7 @@ export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
     handled.push(channel)
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
       if (!isOurWindow(event.sender)) throw new Error(`refused ${channel}: the sender is not the lab window`)
+      checkBounds(payload, IPC_BOUNDS, `the payload of ${channel}`)
       return handler(check(payload))
     })
   }

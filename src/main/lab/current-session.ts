@@ -49,9 +49,14 @@ export interface CurrentSessionOptions {
   pythonPaths?: readonly string[]
   /** Where `session-saved` and autosave `error` events go. */
   emit: (event: LabEvent) => void
+  /** Whether this lab is running the run with this id (a `running` run it does not own was interrupted). */
+  isLive?: (runId: string) => boolean
 }
 
 const MAX_NOTES = 100_000
+/** Checkpoints of a run in progress are written at most this often (and the run's end always). */
+export const CHECKPOINT_INTERVAL_MS = 2000
+
 const NO_LIBRARY = 'sessions are off: this lab was started without a data folder for its session library'
 
 export class CurrentSession implements Pick<LabCalls, SessionMethod> {
@@ -62,8 +67,13 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
   private sessionWork: Promise<unknown> = Promise.resolve()
   private pythonVersion: Promise<string | null> | null = null
+  /** When each run in progress was last checkpointed (Date.now()). */
+  private readonly checkpoints = new Map<string, number>()
 
-  constructor(private readonly options: CurrentSessionOptions) {}
+  constructor(private readonly options: CurrentSessionOptions) {
+    // Before anything else touches the library: clear what a lab that was killed left behind.
+    if (options.store) this.sessionWork = options.store.tidy().catch(() => undefined)
+  }
 
   /** The run with this id in the current session, and that session (for exportRun). */
   findRun(runId: string): { run: Run; session: Session } | null {
@@ -79,7 +89,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     return this.sessionStep(async () => {
       // A file that cannot be opened throws here, leaving the current session as it was.
-      const session = await store.open(id)
+      const session = this.interrupted(await store.open(id))
       this.current = session
       this.currentOnDisk = true
       return session
@@ -90,7 +100,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     // The current session may hold runs whose autosave failed: it, not its file, is the truth.
     const current = await this.sessionStep(async () => (this.current?.id === id ? this.current : null))
-    return current ?? store.open(id)
+    return current ?? this.interrupted(await store.open(id))
   }
 
   async saveSession(input: unknown): Promise<string> {
@@ -233,6 +243,9 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       return { session, bytes, notices }
     }
     if (base.runs.some((r) => r.id !== run.id)) {
+      // The old session may hold a checkpoint of this run: the run moves, so take the copy out.
+      const others = base.runs.filter((r) => r.id !== run.id)
+      if (others.length < base.runs.length) await store.save({ ...base, runs: others })
       const fresh = await this.freshSession(run, oneLine(`${base.name} (continued)`, 200))
       const full = `“${oneLine(base.name, 100)}” (${base.id}) reached ${formatBytes(threshold)}, the size at which the lab starts a new session (it cannot open session files over ${formatBytes(store.maxBytes)})`
       notices.push(`run ${run.id} was saved into a new session, “${fresh.name}”: ${full}`)
@@ -263,11 +276,57 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     }
   }
 
+  /**
+   * Saves the run so far into the current session, marked `running`, so that a lab killed mid-run
+   * leaves its finished trials on disk. Called after each trial; writes at most once every
+   * CHECKPOINT_INTERVAL_MS per run (the run's end is always saved, by autosave). Silent: a failed
+   * checkpoint is retried by the next one, and autosave reports the run's own failure.
+   */
+  checkpoint(run: Run): Promise<void> {
+    const store = this.options.store
+    const last = this.checkpoints.get(run.id)
+    if (!store || run.status !== 'running' || (last !== undefined && Date.now() - last < CHECKPOINT_INTERVAL_MS))
+      return Promise.resolve()
+    this.checkpoints.set(run.id, Date.now())
+    // A copy as it stands: the live run goes on changing while the write waits its turn.
+    const snapshot: Run = { ...run, trials: [...run.trials], samples: [...run.samples], errors: [...run.errors] }
+    return this.sessionStep(async () => {
+      // Its end may have been saved while this waited: never put an older copy over it.
+      if (this.current?.runs.some((r) => r.id === run.id && r.status !== 'running')) return
+      const session = withRun(this.current ?? (await this.freshSession(run)), snapshot)
+      const bytes = encodeSessionFile(session)
+      // A checkpoint never rolls over or thins: past the threshold it leaves the run to autosave.
+      if (bytes.length > Math.floor(store.maxBytes * ROLLOVER_SHARE)) return
+      try {
+        await store.save(session, bytes)
+        this.current = session
+        this.currentOnDisk = true
+      } catch {
+        // Retried by the next checkpoint; autosave reports the run's own failure.
+      }
+    })
+  }
+
+  /** Forgets a run's checkpoint clock once it has ended. */
+  ended(runId: string): void {
+    this.checkpoints.delete(runId)
+  }
+
+  /** `session` with every `running` run this lab is not running marked `interrupted`. */
+  private interrupted(session: Session): Session {
+    const isLive = this.options.isLive ?? (() => false)
+    if (!session.runs.some((r) => r.status === 'running' && !isLive(r.id))) return session
+    return {
+      ...session,
+      runs: session.runs.map((r) => (r.status === 'running' && !isLive(r.id) ? { ...r, status: 'interrupted' } : r)),
+    }
+  }
+
   /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
   private adopt(store: SessionStore, read: Session): Promise<Session> {
     return this.sessionStep(async () => {
       const taken = (await store.list()).some((s) => s.id === read.id)
-      const session = taken ? { ...read, id: randomUUID() } : read
+      const session = this.interrupted(taken ? { ...read, id: randomUUID() } : read)
       await store.save(session)
       this.current = session
       this.currentOnDisk = true

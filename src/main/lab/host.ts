@@ -57,6 +57,15 @@ export class LabHost implements LabApi {
       store: options.sessionsDir === undefined ? null : new SessionStore(options.sessionsDir, options.sessionStore),
       pythonPaths: options.pythonPaths,
       emit: (event) => this.emit(event),
+      isLive: (runId) => this.runs.get(runId)?.run.status === 'running',
+    })
+    // The run so far goes into the current session after each trial (throttled), so a lab
+    // killed mid-run leaves its finished trials on disk.
+    this.onEvent((event) => {
+      if (event.type === 'run-end') return this.sessions.ended(event.runId)
+      if (event.type !== 'trial-end') return
+      const run = this.runs.get(event.runId)?.run
+      if (run) void this.sessions.checkpoint(run)
     })
   }
 

@@ -1,13 +1,17 @@
 // How the lab starts an OS process. The lab only knows this interface: plain Node backs it with
 // child_process.fork (below), the desktop app with Electron's utilityProcess.fork.
-import { fork } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
+import { startFailure } from './limits'
 
 export interface LaunchedProcess {
   readonly pid: number | undefined
   postMessage(message: unknown): void
   onMessage(listener: (message: unknown) => void): void
-  /** Called once, with the exit code (null when killed by a signal). */
-  onExit(listener: (code: number | null) => void): void
+  /**
+   * Called once, with the exit code (null when killed by a signal), the signal where there are
+   * signals, and why it never started (the process could not be spawned).
+   */
+  onExit(listener: (code: number | null, signal?: string | null, failure?: string) => void): void
   /** Ends the process at once (SIGKILL where there are signals). */
   kill(): void
 }
@@ -22,7 +26,23 @@ export class NodeProcessLauncher implements ProcessLauncher {
   readonly name = 'child_process'
 
   fork(modulePath: string, args: string[] = []): LaunchedProcess {
-    const child = fork(modulePath, args, { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    let child: ChildProcess
+    try {
+      child = fork(modulePath, args, { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    } catch (error) {
+      return neverStarted(startFailure(error))
+    }
+    // Without a listener, a failed spawn (EMFILE, EAGAIN…) is an uncaught 'error' that ends the
+    // lab, and no 'exit' follows: report it as the exit of a process that never started.
+    let failure: string | undefined
+    const exited = new Promise<[number | null, string | null]>((resolve) => {
+      child.once('exit', (code, signal) => resolve([code, signal]))
+      child.on('error', (error) => {
+        if (child.pid !== undefined) return // A failed send or kill: the exit says the rest.
+        failure = startFailure(error)
+        resolve([null, null])
+      })
+    })
     return {
       get pid() {
         return child.pid
@@ -33,10 +53,21 @@ export class NodeProcessLauncher implements ProcessLauncher {
         if (child.connected) child.send(message as object, (error) => void error)
       },
       onMessage: (listener) => child.on('message', listener),
-      onExit: (listener) => child.once('exit', (code) => listener(code)),
+      onExit: (listener) => void exited.then(([code, signal]) => listener(code, signal, failure)),
       kill: () => {
         child.kill('SIGKILL')
       },
     }
+  }
+}
+
+/** A process that could not be started: it takes no messages and reports its exit at once. */
+function neverStarted(failure: string): LaunchedProcess {
+  return {
+    pid: undefined,
+    postMessage: () => undefined,
+    onMessage: () => undefined,
+    onExit: (listener) => queueMicrotask(() => listener(null, null, failure)),
+    kill: () => undefined,
   }
 }

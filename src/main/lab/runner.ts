@@ -12,12 +12,14 @@ import {
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
+import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
 import type { ChildRegistry } from './children'
 import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
+import { readLimits } from './limits'
 import { machineInfo } from './machine'
 import { chooseInterpreter, discoverInterpreters, type PythonInterpreter } from './python/interpreters'
 import { Sampler, machineBusyMs, readCoreTimes, residentBytes } from './sampler'
@@ -37,6 +39,9 @@ const TASK_EVENT_INTERVAL_MS = 200
 const STOP_GRACE_MS = 200
 /** CPython's sys.getswitchinterval() until a run sets another: 5 ms. */
 const DEFAULT_SWITCH_INTERVAL_MS = 5
+
+/** A trial's error as one line, whatever the child or the OS put in its message. */
+const reasonOf = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
 
 /** Assigns overlapping slices to the fewest lanes so that no lane runs two tasks at once. */
 export function assignLanes(slices: TimelineSlice[]): void {
@@ -185,6 +190,7 @@ export class RunController {
   ): Promise<WorkerPool> {
     if (this.pool && !this.pool.broken) return this.pool
     await this.closePool()
+    readLimits() // So that a pool that runs out of files or processes can say what the limit is.
     const { children, init } = await EXECUTORS[strategy.executor].launch(
       { spec: strategy, workers, config: this.config, clockOrigin: this.run.clockOrigin, fixtures },
       this.executorDeps,
@@ -273,7 +279,7 @@ export class RunController {
     try {
       pool = await this.openPool(strategy, workers, fixtures)
     } catch (error) {
-      trial.error = error instanceof Error ? error.message : String(error)
+      trial.error = reasonOf(error)
       return trial
     }
     // Tasks in flight on one thread get lanes by overlap; parallel workers by their worker.
@@ -297,7 +303,7 @@ export class RunController {
     try {
       await pool.prepare(tasks, config.timeoutMs)
     } catch (error) {
-      trial.error = error instanceof Error ? error.message : String(error)
+      trial.error = reasonOf(error)
       pool.broken = true
       return trial
     }

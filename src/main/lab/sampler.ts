@@ -88,9 +88,20 @@ export function machineBusyMs(before: CoreTimes, after: CoreTimes, elapsedMs: nu
   return (utilisation(before, after).reduce((a, b) => a + b, 0) / 100) * elapsedMs
 }
 
+let lastOwnRss = 0
+/** This process's RSS; the last one read when the OS refuses (it opens /proc/self/stat: EMFILE at the open-file limit). */
+function ownResidentBytes(): number {
+  try {
+    lastOwnRss = process.memoryUsage.rss()
+  } catch {
+    // Keep the last value.
+  }
+  return lastOwnRss
+}
+
 /** Resident memory of this process plus the given child processes, in bytes. */
 export function residentBytes(pids: readonly number[]): number {
-  let sum = process.memoryUsage.rss()
+  let sum = ownResidentBytes()
   for (const pid of pids) {
     try {
       const pages = Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1])
@@ -125,7 +136,13 @@ export class Sampler {
     if (this.timer) return
     this.reader = new CoreTimesReader()
     this.last = this.reader.read()
-    this.timer = setInterval(() => this.tick(), 1000 / this.options.hz)
+    this.timer = setInterval(() => {
+      try {
+        this.tick()
+      } catch {
+        // A sample that cannot be read now (no file descriptor left…) is skipped, not fatal.
+      }
+    }, 1000 / this.options.hz)
   }
 
   /** Takes one sample now (also used at trial boundaries). */

@@ -481,6 +481,24 @@ export class SessionStore {
     await writeFileAtomically(join(this.dir, INDEX_FILE), text, this.fs).catch(() => undefined)
   }
 
+  /**
+   * Clears what a writer killed mid-save leaves in the library: temp files of dead processes and
+   * .bak copies (put back where the session file is missing, removed beside a complete one: a
+   * rename is atomic, so a session file that exists is whole). Run when a lab starts.
+   */
+  async tidy(): Promise<void> {
+    const names = await fsp.readdir(this.dir).catch(() => [])
+    await this.removeDeadTempFiles(this.dir, names)
+    for (const name of names.filter((n) => n.endsWith('.json.bak'))) {
+      if (!sessionIdSchema.safeParse(name.slice(0, -'.json.bak'.length)).success) continue
+      const path = join(this.dir, name.slice(0, -'.bak'.length))
+      await this.serialised(path, async () => {
+        if (await exists(path)) await fsp.rm(`${path}.bak`, { force: true })
+        else await this.recover(path)
+      }).catch(() => undefined)
+    }
+  }
+
   /** Removes temp files left by writers that crashed (their process is gone). */
   private async removeDeadTempFiles(dir: string, names: string[]): Promise<void> {
     for (const name of names) {

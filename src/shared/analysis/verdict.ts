@@ -140,6 +140,8 @@ export function verdict(
     reasons.push(`${plural(failed, 'trial')} failed and ${failed === 1 ? 'is' : 'are'} left out of the statistics.`)
   if (run.status === 'stopped') reasons.push('The run was stopped: this covers only the trials that finished.')
   if (run.status === 'failed') reasons.push('The run failed: this covers only the trials that finished.')
+  if (run.status === 'interrupted')
+    reasons.push('The lab ended before the run did: this covers only the trials saved before it ended.')
   return { headline, reasons, concepts }
 }
 

@@ -4,13 +4,25 @@
 import { Worker } from 'node:worker_threads'
 import { parseChildMessage, type ChildToLab, type LabToChild } from '../../../shared/protocol'
 import type { LaunchedProcess, ProcessLauncher } from '../launcher'
+import { startFailure } from '../limits'
 
 export type ChildKind = 'thread' | 'process'
 
 export interface ExitInfo {
   code: number | null
+  /** The signal that ended it, where there are signals. */
+  signal: string | null
+  /** Why it never started (a spawn that failed), in one line. */
+  failure?: string
   /** True when the lab asked for the exit (stop or kill). */
   expected: boolean
+}
+
+/** How a child ended, in words: "exited with code 3 <when>", "was killed by SIGKILL <when>", "could not start: …". */
+export function describeExit(info: ExitInfo, when: string): string {
+  if (info.failure) return `could not start: ${info.failure}`
+  if (info.signal) return `was killed by ${info.signal} ${when}`
+  return `exited with code ${info.code} ${when}`
 }
 
 export abstract class Child {
@@ -78,9 +90,9 @@ export abstract class Child {
     for (const listener of this.messageListeners) listener(message)
   }
 
-  protected exitedWith(code: number | null): void {
+  protected exitedWith(code: number | null, signal: string | null = null, failure?: string): void {
     if (this.exitInfo) return
-    this.exitInfo = { code, expected: this.stopRequested }
+    this.exitInfo = { code, signal, ...(failure ? { failure } : {}), expected: this.stopRequested }
     this.registry.remove(this)
     this.resolveExit(this.exitInfo)
     for (const listener of this.exitListeners) listener(this.exitInfo)
@@ -91,13 +103,25 @@ export abstract class Child {
 
 export class ThreadChild extends Child {
   readonly kind = 'thread'
-  private readonly worker: Worker
+  private readonly worker: Worker | null = null
 
   constructor(registry: ChildRegistry, entry: string) {
     super(registry)
-    this.worker = new Worker(entry)
+    try {
+      this.worker = new Worker(entry)
+    } catch (error) {
+      // Registered already: it must still exit, or the registry would hold it for ever.
+      queueMicrotask(() => this.exitedWith(null, null, startFailure(error)))
+      return
+    }
     this.worker.on('message', (message) => this.received(message))
-    this.worker.on('error', (error) => this.received({ type: 'fatal', error: error.message }))
+    // A thread that could not start (no file descriptors left…) says so; any other error is the worker's own.
+    this.worker.on('error', (error: NodeJS.ErrnoException) =>
+      this.received({
+        type: 'fatal',
+        error: error.code === 'ERR_WORKER_INIT_FAILED' ? startFailure(error) : error.message,
+      }),
+    )
     this.worker.on('exit', (code) => this.exitedWith(code))
   }
 
@@ -106,15 +130,15 @@ export class ThreadChild extends Child {
   }
 
   get threadId(): number {
-    return this.worker.threadId
+    return this.worker?.threadId ?? -1
   }
 
   protected post(message: LabToChild): void {
-    this.worker.postMessage(message)
+    this.worker?.postMessage(message)
   }
 
   protected forceKill(): void {
-    void this.worker.terminate()
+    void this.worker?.terminate()
   }
 }
 
@@ -126,7 +150,7 @@ export class ProcessChild extends Child {
     super(registry)
     this.proc = launcher.fork(entry)
     this.proc.onMessage((message) => this.received(message))
-    this.proc.onExit((code) => this.exitedWith(code))
+    this.proc.onExit((code, signal, failure) => this.exitedWith(code, signal ?? null, failure))
   }
 
   get pid(): number | undefined {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LabToChild } from '../../../shared/protocol'
+import { startFailure } from '../limits'
 import { Child, type ChildRegistry } from './index'
 
 const STDERR_KEEP = 8 * 1024
@@ -99,8 +100,8 @@ export class PythonChild extends Child {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEEP)
     })
     this.proc.on('error', (error) => {
-      this.fail(`cannot start Python ${launch.executable}: ${error.message}`)
-      if (this.proc.pid === undefined) this.exitedWith(null)
+      this.fail(`cannot start Python ${launch.executable}: ${startFailure(error)}`)
+      if (this.proc.pid === undefined) this.exitedWith(null, null, startFailure(error))
     })
     this.proc.on('exit', (code, signal) => void this.ended(code, signal))
   }
@@ -175,7 +176,7 @@ export class PythonChild extends Child {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
       this.fail(`the Python runner (pid ${pid ?? '?'}) ${how}${explain(this.stderrTail)}`)
     }
-    this.exitedWith(code)
+    this.exitedWith(code, signal)
   }
 }
 

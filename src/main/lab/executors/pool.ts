@@ -5,7 +5,8 @@
 import type { TaskInput } from '../../../shared/catalog'
 import { epochMicros } from '../../../shared/clock'
 import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, PythonInit, TaskResult } from '../../../shared/protocol'
-import type { Child } from '../children'
+import { oneLine } from '../../../shared/session'
+import { describeExit, type Child, type ExitInfo } from '../children'
 
 const TARGET_AHEAD_US = 2000
 const MAX_AHEAD_TASKS = 1024
@@ -44,7 +45,7 @@ type Handler = (worker: number, message: ChildToLab) => void
 
 export class WorkerPool {
   private handler: Handler | null = null
-  private exitHandler: ((worker: number, code: number | null) => void) | null = null
+  private exitHandler: ((worker: number, info: ExitInfo) => void) | null = null
   /** Set once a trial failed midway: the children's state is unknown, so the pool must be replaced. */
   broken = false
   /** Each child's `ready` reply, in child order. */
@@ -60,7 +61,7 @@ export class WorkerPool {
       child.onMessage((message) => this.handler?.(i, message))
       child.onExit((info) => {
         if (!info.expected) this.broken = true
-        this.exitHandler?.(i, info.code)
+        this.exitHandler?.(i, info)
       })
     })
   }
@@ -120,7 +121,7 @@ export class WorkerPool {
         signal?.removeEventListener('abort', onAbort)
         this.handler = null
         this.exitHandler = null
-        if (error) reject(error)
+        if (error) reject(new Error(oneLine(error.message)))
         else resolve(replies as ChildToLab[])
       }
       const onAbort = (): void => finish(new Error('stopped'))
@@ -132,7 +133,7 @@ export class WorkerPool {
         replies[i] = message
         if (++count === this.children.length) finish(null)
       }
-      this.exitHandler = (i, code) => finish(new Error(`worker ${i} exited with code ${code} before it could ${what}`))
+      this.exitHandler = (i, info) => finish(new Error(`worker ${i} ${describeExit(info, `before it could ${what}`)}`))
       if (signal?.aborted) return finish(new Error('stopped'))
       send()
     })
@@ -207,7 +208,7 @@ export class WorkerPool {
         this.exitHandler = null
         if (error) this.broken = true
         const end = epochMicros() - this.init.clockOrigin
-        resolve({ start, wallUs: end - start, results, error })
+        resolve({ start, wallUs: end - start, results, error: error === null ? null : oneLine(error) })
       }
       const onAbort = (): void => finish('stopped')
       const timer = setTimeout(() => finish(`timed out after ${timeoutMs} ms`), timeoutMs)
@@ -250,7 +251,7 @@ export class WorkerPool {
             return
         }
       }
-      this.exitHandler = (i, code) => finish(`worker ${i} exited with code ${code} during the trial`)
+      this.exitHandler = (i, info) => finish(`worker ${i} ${describeExit(info, 'during the trial')}`)
 
       if (signal?.aborted) return finish('stopped')
       if (this.broken) return finish('a worker of this pool has already exited')
