@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import {
   describeIssues,
+  show,
   groupStatsSchema,
   machineSchema,
   runSchema,
@@ -26,7 +27,7 @@ export const SESSION_FILE_LIMIT_BYTES = 200 * 1024 * 1024
 export const sessionIdSchema = z
   .string({ error: 'must be a session id (text)' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
-    error: (iss) => `must be 1–100 letters, digits, - or _, got ${JSON.stringify(iss.input)}`,
+    error: (iss) => `must be 1–100 letters, digits, - or _, got ${show(iss.input)}`,
   })
 
 const nameSchema = z.string().max(200, { error: 'must be at most 200 characters' })
