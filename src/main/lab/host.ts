@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto'
 import type { Catalog, LabApi, LabEvent, LabEventListener } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
-import { parseRunConfig, type Run, type RunConfigInput } from '../../shared/schemas'
+import { parseRunConfig, show, type Run, type RunConfigInput } from '../../shared/schemas'
 import type { Session, SessionSummary } from '../../shared/session'
 import { ChildRegistry } from './children'
 import { CurrentSession, type AutosaveResult } from './current-session'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
 import { unmetNeedsReason } from './python/capabilities'
-import { discoverInterpreters, noInterpreterReason, runtimeInfo } from './python/interpreters'
+import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
 
@@ -20,6 +20,13 @@ export interface LabHostOptions {
   launcher: ProcessLauncher
   /** Python interpreters the user added (paths), listed and preferred before those found. */
   pythonPaths?: readonly string[]
+  /**
+   * A run's `python` may name only an interpreter of the catalog (found on PATH or under pyenv,
+   * or in pythonPaths), never any other path: set by the hosts whose calls come from a page (the
+   * Electron main, browser mode), where `python` would otherwise start any program. The CLI
+   * leaves it off: there the user typed the path.
+   */
+  interpretersFromCatalogOnly?: boolean
   /**
    * The session library folder (the app: userData/sessions; CLI and browser mode: --data-dir).
    * Every run that ends is saved into the current session there. Without it, session calls
@@ -72,6 +79,15 @@ export class LabHost implements LabApi {
 
   async startRun(input: RunConfigInput): Promise<string> {
     const config = parseRunConfig(input)
+    if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
+      const found = await discoverInterpreters(this.options.pythonPaths)
+      const added = this.options.pythonPaths?.includes(config.python) ?? false
+      if (!added && !isCatalogInterpreter(config.python, found)) {
+        throw new Error(
+          `python ${show(config.python)} is not an interpreter this lab found; start the server with --python PATH to add it`,
+        )
+      }
+    }
     const id = randomUUID()
     const controller = new RunController(id, config, {
       entries: this.options.entries,
