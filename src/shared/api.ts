@@ -3,11 +3,13 @@
 // window.lab, the WebSocket server's dispatch and the page's WebSocket client.
 import { z } from 'zod'
 import type { StrategySpec, WorkloadSpec } from './catalog'
+import { MAX_VALUE_DEPTH, findBoundsViolation } from './bounds'
 import { EXPORT_FORMATS } from './export'
 import type { LabMethod } from './methods'
 import {
   ValidationError,
   describeIssues,
+  describeViolation,
   runConfigSchema,
   type GroupStats,
   type MachineInfo,
@@ -83,12 +85,19 @@ export type LabEventListener = (event: LabEvent) => void
 
 type ArgsSchema = z.ZodType<readonly unknown[], readonly unknown[]>
 
+/** What a call message may weigh unless its row says more: every call but the session texts is small. */
+export const DEFAULT_CALL_BYTES = 1024 * 1024
+/** A session's text or object: room for the largest session file and the message around it. */
+const SESSION_CALL_BYTES = SESSION_FILE_LIMIT_BYTES + 1024 * 1024
+
 /** A row of the method table: the schema of the call's positional arguments, and its result type. */
 export interface MethodRow<Args extends ArgsSchema, Result> {
   readonly args: Args
+  /** The largest call message (JSON bytes) a transport accepts for it; its arguments hold at most half as many values. */
+  readonly maxBytes: number
   /**
-   * Validates the positional arguments; throws a ValidationError naming the argument and field
-   * ("args[0].workers[0] must be …").
+   * Validates the positional arguments, first their depth and size (without recursing), then
+   * their schema; throws a ValidationError naming the argument and field ("args[0].workers[0] must be …").
    */
   readonly parse: (args: unknown) => z.output<Args>
   /** Never set: it carries the result type for the derived LabApi. */
@@ -98,9 +107,12 @@ export interface MethodRow<Args extends ArgsSchema, Result> {
 /** A row whose call resolves to `Result`: `returns<Session>()(z.tuple([sessionIdSchema]))`. */
 const returns =
   <Result>() =>
-  <Args extends ArgsSchema>(args: Args): MethodRow<Args, Result> => ({
+  <Args extends ArgsSchema>(args: Args, maxBytes = DEFAULT_CALL_BYTES): MethodRow<Args, Result> => ({
     args,
+    maxBytes,
     parse: (value) => {
+      const violation = findBoundsViolation(value, { maxDepth: MAX_VALUE_DEPTH, maxValues: Math.floor(maxBytes / 2) })
+      if (violation) throw new ValidationError([describeViolation(['args', ...violation.path], violation.problem)])
       const result = args.safeParse(value)
       if (!result.success) throw new ValidationError(describeIssues(result.error, ['args']))
       return result.data
@@ -138,7 +150,7 @@ export const LAB_METHOD_TABLE = {
   /** Reads a library session (or the current one) without making it current (Compare). */
   getSession: returns<Session>()(z.tuple([sessionIdSchema])),
   /** Writes a Session into the library; resolves to its id. */
-  saveSession: returns<string>()(z.tuple([sessionSchema])),
+  saveSession: returns<string>()(z.tuple([sessionSchema]), SESSION_CALL_BYTES),
   /** Moves a session to the library's trash (see restoreSession). */
   deleteSession: returns<void>()(z.tuple([sessionIdSchema])),
   /** The session finished runs are saved into, or null before the first run or New Session. */
@@ -151,7 +163,7 @@ export const LAB_METHOD_TABLE = {
   restoreSession: returns<SessionSummary>()(z.tuple([sessionIdSchema])),
   listTrash: returns<SessionSummary[]>()(z.tuple([])),
   /** Opens a session file's text (a file picker or drag-and-drop): adds it to the library and makes it current. */
-  importSession: returns<Session>()(z.tuple([sessionTextSchema, fileNameSchema])),
+  importSession: returns<Session>()(z.tuple([sessionTextSchema, fileNameSchema]), SESSION_CALL_BYTES),
   /** The library session as session-file text (Save As… in browser mode is a download of it). */
   exportSession: returns<string>()(z.tuple([sessionIdSchema])),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
@@ -171,7 +183,7 @@ export type LabHandlers = { [K in keyof MethodTable]: (...args: LabParsedArgs<K>
 
 /** The table seen one name at a time, so that for a generic `K` TypeScript keeps that row's own types. */
 type MethodRows = {
-  [K in LabMethod]: { args: MethodTable[K]['args']; parse: (args: unknown) => LabParsedArgs<K> }
+  [K in LabMethod]: { args: MethodTable[K]['args']; maxBytes: number; parse: (args: unknown) => LabParsedArgs<K> }
 }
 const rows: MethodRows = LAB_METHOD_TABLE
 
@@ -187,6 +199,14 @@ export interface LabApi extends LabCalls {
 export function parseLabArgs<K extends LabMethod>(name: K, args: unknown): LabParsedArgs<K> {
   return rows[name].parse(args)
 }
+
+/** The largest call message a transport accepts for `name`, in bytes (its row's `maxBytes`). */
+export function maxCallBytes(name: LabMethod): number {
+  return rows[name].maxBytes
+}
+
+/** The largest call message of any row: what a transport's frame limit must let through. */
+export const MAX_CALL_BYTES = Math.max(...Object.values(LAB_METHOD_TABLE).map((row) => row.maxBytes))
 
 /** Calls `name` on `lab` with arguments parseLabArgs validated. */
 export function callLab<K extends LabMethod>(lab: LabHandlers, name: K, args: LabParsedArgs<K>): Promise<LabResult<K>> {

@@ -9,8 +9,14 @@ export interface Batcher<T> {
   dispose(): void
 }
 
-/** Queues items and hands them to `send` in one array, no more than `perSecond` times a second. */
-export function createBatcher<T>(send: (batch: T[]) => void, perSecond = 20): Batcher<T> {
+/** Most items a batcher holds: at this bound it delivers at once rather than grow (a burst of events). */
+export const MAX_BATCH_ITEMS = 10_000
+
+/**
+ * Queues items and hands them to `send` in one array, no more than `perSecond` times a second;
+ * the queue never holds more than `maxItems`: at that bound it is delivered at once.
+ */
+export function createBatcher<T>(send: (batch: T[]) => void, perSecond = 20, maxItems = MAX_BATCH_ITEMS): Batcher<T> {
   let queue: T[] = []
   let timer: ReturnType<typeof setTimeout> | null = null
   const flush = (): void => {
@@ -24,6 +30,7 @@ export function createBatcher<T>(send: (batch: T[]) => void, perSecond = 20): Ba
   return {
     push(item: T): void {
       queue.push(item)
+      if (queue.length >= maxItems) return flush()
       if (!timer) timer = setTimeout(flush, 1000 / perSecond)
     },
     flush,

@@ -1,8 +1,32 @@
 // Schemas for everything that crosses a boundary (CLI arguments, IPC, WebSocket, files).
 // One library (zod) validates at every boundary; errors name the field and the allowed range.
 import { z } from 'zod'
-import { showInput as show, showName } from './bounds'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
+
+const SHOWN_CHARACTERS = 40
+
+/**
+ * What an error message says a field held: a number, a boolean or the start of a text, and for a
+ * list or an object only its kind. Never the whole input (it may be huge) and never recursive.
+ */
+export const show = (value: unknown): string => {
+  if (typeof value === 'string') {
+    return value.length > SHOWN_CHARACTERS
+      ? `${JSON.stringify(value.slice(0, SHOWN_CHARACTERS))}… (${value.length} characters)`
+      : JSON.stringify(value)
+  }
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `a list of ${value.length}`
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return typeof value === 'object' ? 'an object' : typeof value
+}
+
+/** A field name as an error message shows it: short, on one line. */
+const showKey = (key: PropertyKey): string => {
+  const text = String(key).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?')
+  return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}…` : text
+}
 
 /** An integer field from min to max whose error says so and shows what it got. */
 const intIn = (min: number, max: number) => {
@@ -183,26 +207,33 @@ function summariseIssues(issues: string[]): string {
 }
 
 // Keys come from the input (a params record, unknown fields): a long or odd one is named by its length.
-const formatKey = (key: string): string => (/^[\w$-]{1,40}$/.test(key) ? key : showName(key))
 const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
-    (acc, key) =>
-      typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${formatKey(String(key))}` : formatKey(String(key)),
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${showKey(key)}` : showKey(key)),
     '',
   )
 
+const MAX_ISSUES_SHOWN = 5
+
 /** Turns zod's issues into "field must be …" sentences; `under` names where the checked value sits. */
 export function describeIssues(error: z.ZodError, under: ReadonlyArray<PropertyKey> = []): string[] {
-  return error.issues.map((issue) => {
+  const shown = error.issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
     const where = formatPath([...under, ...issue.path])
     if (issue.code === 'unrecognized_keys') {
-      const shown = issue.keys.slice(0, 3).map(formatKey)
-      const more = issue.keys.length - shown.length
-      const keys = `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+      const more = issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : ''
+      const keys = issue.keys.slice(0, 3).map(showKey).join(', ') + more
       return `${where ? `${where}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`
     }
     return where ? `${where} ${issue.message}` : issue.message
   })
+  const hidden = error.issues.length - shown.length
+  return hidden > 0 ? [...shown, `and ${hidden} more problem${hidden > 1 ? 's' : ''}`] : shown
+}
+
+/** Where a value breaks its bounds, as an issue sentence ("args[0].params.size is nested deeper than 64 levels"). */
+export function describeViolation(path: ReadonlyArray<PropertyKey>, problem: string): string {
+  const where = formatPath(path)
+  return where ? `${where} ${problem}` : problem
 }
 
 /** Validates with `schema`, throwing a ValidationError whose message names each bad field. */

@@ -2,9 +2,9 @@
 // and write. On disk, timelines and samples are columnar (one array per field) so a 100,000-task
 // run stays small and fast to validate; in memory a session holds plain Run objects.
 import { z } from 'zod'
-import { showInput } from './bounds'
 import {
   describeIssues,
+  show,
   groupStatsSchema,
   machineSchema,
   runSchema,
@@ -32,7 +32,7 @@ export const ROLLOVER_SHARE = 0.5
 export const sessionIdSchema = z
   .string({ error: 'must be a session id (text)' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
-    error: (iss) => `must be 1–100 letters, digits, - or _, got ${showInput(iss.input)}`,
+    error: (iss) => `must be 1–100 letters, digits, - or _, got ${show(iss.input)}`,
   })
 
 const nameSchema = z.string().max(200, { error: 'must be at most 200 characters' })

@@ -135,10 +135,22 @@ function generator(random: () => number) {
   }
   /** The next argument list for `name`, and whether it holds a 5,000-level value. */
   return (name: LabMethod): { args: unknown; deep: boolean } => {
-    made.deep = false
     const args = next(name)
-    return { args, deep: made.deep }
+    // What was sent, not what was made: a mutation may have dropped the deep value it drew.
+    return { args, deep: deeperThan(args, 64) }
   }
+}
+
+/** Whether `v` nests lists and objects more than `levels` deep; a loop, so 5,000 levels are fine. */
+function deeperThan(v: unknown, levels: number): boolean {
+  const stack: Array<[unknown, number]> = [[v, 0]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= levels) return true
+    for (const k of Object.keys(item)) stack.push([(item as Record<string, unknown>)[k], depth + 1])
+  }
+  return false
 }
 
 /** Every string in `v` (keys too) of at least ECHO_MIN characters, looked at to a bounded depth. */

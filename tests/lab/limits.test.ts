@@ -69,6 +69,7 @@ describe('a sweep that reaches an OS limit', () => {
         params: { size: 5000, tasks: 60 },
         strategies: ['processes', 'threads'],
         workers: [2, 60],
+        allowManyWorkers: true,
         repetitions: 1,
         warmups: 0,
       })
@@ -95,6 +96,7 @@ describe('a sweep that reaches an OS limit', () => {
         params: { size: 5000, tasks: 60 },
         strategies: ['processes'],
         workers: [2, 60],
+        allowManyWorkers: true,
         repetitions: 1,
         warmups: 0,
       })

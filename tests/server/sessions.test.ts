@@ -113,6 +113,7 @@ describe('npm run serve --data-dir', () => {
     expect(parseServeOptions(['--data-dir=/tmp/lab-b', '--port', '8125'], {})).toEqual({
       port: 8125,
       dataDir: '/tmp/lab-b',
+      pythonPaths: [],
     })
     expect(() => parseServeOptions(['--data-dir'], {})).toThrow('--data-dir must name a folder')
   })

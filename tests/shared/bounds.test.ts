@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkBounds, showInput } from '../../src/shared/bounds'
+import { checkBounds } from '../../src/shared/bounds'
 
 const nested = (levels: number): unknown => {
   let value: unknown = 1
@@ -36,17 +36,5 @@ describe('checkBounds', () => {
     const shared: Record<string, unknown> = { a: 1 }
     shared['self'] = shared
     expect(() => checkBounds([shared, shared], bounds)).not.toThrow()
-  })
-})
-
-describe('showInput', () => {
-  it('shows small scalars and short text, and only the kind and size of anything larger', () => {
-    expect(showInput(0)).toBe('0')
-    expect(showInput(undefined)).toBe('nothing')
-    expect(showInput('fibers')).toBe('"fibers"')
-    expect(showInput('a\nb')).toBe('"a\\nb"')
-    expect(showInput('x'.repeat(5000))).toBe('a 5,000-character text')
-    expect(showInput([1, 2, 3])).toBe('a list of 3 items')
-    expect(showInput({ secret: 1 })).toBe('an object')
   })
 })

@@ -30,6 +30,8 @@ const host = new LabHost({
   // Every finished run is saved here; the library the Sessions view lists.
   // $CONCURRENCY_LAB_DATA_DIR overrides the library, as for the CLI and browser mode (tests use it).
   sessionsDir: process.env['CONCURRENCY_LAB_DATA_DIR'] || join(app.getPath('userData'), 'sessions'),
+  // The page may start only the interpreters of the catalog, never a path it makes up.
+  interpretersFromCatalogOnly: true,
 })
 
 let win: BrowserWindow | null = null

@@ -1,24 +1,32 @@
 // The one IPC manager: handlers are registered only through `handle` (invoke) and `on` (send),
 // which drop messages whose sender is not our window and validate the payload before anything
-// acts on it.
+// acts on it: first its depth and size (src/shared/bounds.ts, as the WebSocket server), then its schema.
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { z } from 'zod'
-import { callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
+import { DEFAULT_CALL_BYTES, callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
 import { createBatcher, type Batcher } from '../../shared/batch'
-import { checkBounds, type Bounds } from '../../shared/bounds'
+import { MAX_VALUE_DEPTH, checkBounds as checkPayloadSize, findBoundsViolation, type Bounds } from '../../shared/bounds'
 import { IPC, labChannel } from '../../shared/ipc'
 import { menuStateSchema, type MenuState } from '../../shared/menu'
 import { LAB_METHODS, type LabMethod } from '../../shared/methods'
-import { parseOrThrow } from '../../shared/schemas'
+import { ValidationError, describeViolation, parseOrThrow } from '../../shared/schemas'
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, type Session } from '../../shared/session'
 
 /** Checks a payload and returns it typed, or throws an error naming the bad field. */
 type Check<T> = (payload: unknown) => T
-/** A zod schema as a Check. */
+/** Throws when a payload of the shell's own channels is deeper or larger than any of them needs (the LabApi rows check their own). */
+const checkBounds = (payload: unknown): void => {
+  const violation = findBoundsViolation(payload, { maxDepth: MAX_VALUE_DEPTH, maxValues: DEFAULT_CALL_BYTES / 2 })
+  if (violation) throw new ValidationError([describeViolation(violation.path, violation.problem)])
+}
+
+/** A zod schema as a Check, after the bounds. */
 const check =
   <S extends z.ZodType>(schema: S): Check<z.output<S>> =>
-  (payload) =>
-    parseOrThrow(schema, payload)
+  (payload) => {
+    checkBounds(payload)
+    return parseOrThrow(schema, payload)
+  }
 
 /**
  * What a payload from the page may be before a schema walks it: no call nests deeper than a
@@ -33,7 +41,7 @@ export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
     handled.push(channel)
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
       if (!isOurWindow(event.sender)) throw new Error(`refused ${channel}: the sender is not the lab window`)
-      checkBounds(payload, IPC_BOUNDS, `the payload of ${channel}`)
+      checkPayloadSize(payload, IPC_BOUNDS, `the payload of ${channel}`)
       return handler(check(payload))
     })
   }
@@ -41,6 +49,11 @@ export function createIpc(isOurWindow: (sender: WebContents) => boolean) {
   const on = <S extends z.ZodType>(channel: string, schema: S, listener: (payload: z.output<S>) => void): void => {
     const wrapped = (event: IpcMainEvent, payload: unknown): void => {
       if (!isOurWindow(event.sender)) return void console.error(`refused ${channel}: the sender is not the lab window`)
+      try {
+        checkBounds(payload)
+      } catch (error) {
+        return void console.error(`refused ${channel}: ${(error as Error).message}`)
+      }
       const parsed = schema.safeParse(payload)
       if (!parsed.success)
         return void console.error(`refused ${channel}: ${parsed.error.issues.map((i) => i.message).join('; ')}`)

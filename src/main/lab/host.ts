@@ -9,6 +9,7 @@ import {
   ValidationError,
   manyWorkersProblem,
   parseRunConfig,
+  show,
   type Run,
   type RunConfigInput,
 } from '../../shared/schemas'
@@ -18,7 +19,7 @@ import { CurrentSession, type AutosaveResult } from './current-session'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
 import { unmetNeedsReason } from './python/capabilities'
-import { discoverInterpreters, noInterpreterReason, runtimeInfo } from './python/interpreters'
+import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
 
@@ -27,6 +28,13 @@ export interface LabHostOptions {
   launcher: ProcessLauncher
   /** Python interpreters the user added (paths), listed and preferred before those found. */
   pythonPaths?: readonly string[]
+  /**
+   * A run's `python` may name only an interpreter of the catalog (found on PATH or under pyenv,
+   * or in pythonPaths), never any other path: set by the hosts whose calls come from a page (the
+   * Electron main, browser mode), where `python` would otherwise start any program. The CLI
+   * leaves it off: there the user typed the path.
+   */
+  interpretersFromCatalogOnly?: boolean
   /**
    * The session library folder (the app: userData/sessions; CLI and browser mode: --data-dir).
    * Every run that ends is saved into the current session there. Without it, session calls
@@ -95,6 +103,15 @@ export class LabHost implements LabApi {
     const config = parseRunConfig(input)
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
+    if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
+      const found = await discoverInterpreters(this.options.pythonPaths)
+      const added = this.options.pythonPaths?.includes(config.python) ?? false
+      if (!added && !isCatalogInterpreter(config.python, found)) {
+        throw new Error(
+          `python ${show(config.python)} is not an interpreter this lab found; start the server with --python PATH to add it`,
+        )
+      }
+    }
     const id = randomUUID()
     const controller = new RunController(id, config, {
       entries: this.options.entries,

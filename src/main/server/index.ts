@@ -2,7 +2,8 @@
 // over a WebSocket on 127.0.0.1, then prints the one URL (with its token) to open.
 // Options: --port <n> (or LAB_PORT; default: a free port); --data-dir <dir> (or
 // CONCURRENCY_LAB_DATA_DIR; default ~/.concurrency-lab/sessions), the session library every
-// finished run autosaves into. Ctrl-C stops every run and child.
+// finished run autosaves into; --python <path> (repeatable) adds an interpreter the page may use.
+// Ctrl-C stops every run and child.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { LabHost } from '../lab/host'
@@ -31,6 +32,9 @@ async function main(): Promise<number> {
     entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
     launcher: new NodeProcessLauncher(),
     sessionsDir: options.dataDir,
+    pythonPaths: options.pythonPaths,
+    // The page may start only the interpreters of the catalog, never a path it makes up.
+    interpretersFromCatalogOnly: true,
   })
   const { port } = options
   let server

@@ -1,17 +1,28 @@
 // Browser mode: serves the built renderer and LabApi over a WebSocket, on 127.0.0.1 only, behind
 // a random token. The page is opened with ?token=…; the server then sets the same token as a
-// SameSite=Strict cookie so the page's own assets load, and the WebSocket carries it again.
+// SameSite=Strict cookie named for this port (two labs on 127.0.0.1 share cookies) so the page's
+// own assets load, and the WebSocket carries it again. Everything a client sends is bounded: the
+// frame size, each call's message size (its row's maxBytes), the depth and size of its arguments,
+// the number of connections, and what a connection that does not read may have queued.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { callLab, parseLabArgs, type LabApi, type LabEvent } from '../../shared/api'
+import {
+  DEFAULT_CALL_BYTES,
+  MAX_CALL_BYTES,
+  callLab,
+  maxCallBytes,
+  parseLabArgs,
+  type LabApi,
+  type LabEvent,
+} from '../../shared/api'
 import { createBatcher } from '../../shared/batch'
-import type { LabMethod } from '../../shared/methods'
+import { isLabMethod, type LabMethod } from '../../shared/methods'
 import { describeIssues } from '../../shared/schemas'
-import { SESSION_FILE_LIMIT_BYTES } from '../../shared/session'
+import { oneLine } from '../../shared/session'
 import { TOKEN_PARAM, clientMessageSchema, type ServerMessage } from '../../shared/wire'
 
 export interface LabServerOptions {
@@ -24,6 +35,27 @@ export interface LabServerOptions {
   token?: string
   /** Event messages per second per client, whatever the sampler rate. */
   eventsPerSecond?: number
+  /** The bounds below, for tests; each defaults to the value in DEFAULT_LIMITS. */
+  limits?: Partial<LabServerLimits>
+}
+
+export interface LabServerLimits {
+  /** Open WebSockets at once; the next upgrade is refused with HTTP 503. */
+  maxConnections: number
+  /** The largest frame or message ws accepts (close code 1009 beyond); each call's own bound is its row's maxBytes. */
+  maxFrameBytes: number
+  /** The largest reply (a session, an export); a larger one is refused with the call's error. */
+  maxReplyBytes: number
+  /** What may wait in a connection's send buffer beyond the replies it is still taking; over it, the connection is dropped. */
+  maxBufferedBytes: number
+}
+
+export const DEFAULT_LIMITS: LabServerLimits = {
+  maxConnections: 16,
+  maxFrameBytes: MAX_CALL_BYTES,
+  // Room for the largest session the store opens, as JSON objects rather than columns.
+  maxReplyBytes: 256 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
 }
 
 export interface LabServer {
@@ -31,14 +63,15 @@ export interface LabServer {
   readonly token: string
   /** The one URL to open: it carries the token. */
   readonly url: string
+  /** Open WebSocket connections. */
+  readonly connections: number
   /** Stops accepting connections and closes every open socket. */
   close(): Promise<void>
 }
 
 const HOST = '127.0.0.1'
-// Open Session… in browser mode sends the file's text: room for the largest session file, whose
-// size the page checks first so an oversize file gets the store's own one-line message.
-const MAX_MESSAGE_BYTES = SESSION_FILE_LIMIT_BYTES + 1024 * 1024
+/** The longest error line a client gets back. */
+const MAX_ERROR_CHARACTERS = 400
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,12 +101,43 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-function cookieToken(req: IncomingMessage): string | null {
+/** The token's cookie, named for the port: cookies ignore ports, so two labs on 127.0.0.1 would share one name. */
+const cookieName = (port: number): string => `lab_${TOKEN_PARAM}_${port}`
+
+function cookieToken(req: IncomingMessage, port: number): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
-    if (name === `lab_${TOKEN_PARAM}`) return value.join('=')
+    if (name === cookieName(port)) return value.join('=')
   }
   return null
+}
+
+/**
+ * The page's Content-Security-Policy, as a header as well as index.html's meta tag (a browser
+ * enforces both): WebSockets only to this server, and no framing.
+ */
+const contentSecurityPolicy = (port: number): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ws://${HOST}:${port} ws://localhost:${port}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ')
+
+const errorText = (error: unknown): string =>
+  oneLine(error instanceof Error ? error.message : String(error), MAX_ERROR_CHARACTERS)
+
+const megabytes = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${bytes} bytes`
+
+/** The method a large message names before its arguments (the page's client writes it first), without parsing it. */
+function methodNamedFirst(data: Buffer): LabMethod | null {
+  const match = /^\s*\{[^[{]*?"method"\s*:\s*"([A-Za-z]{1,40})"/.exec(data.subarray(0, 256).toString('latin1'))
+  return match && isLabMethod(match[1]) ? match[1] : null
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -89,6 +153,7 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 /** Starts the server; resolves once it listens. */
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const token = options.token ?? randomBytes(32).toString('hex')
+  const limits: LabServerLimits = { ...DEFAULT_LIMITS, ...options.limits }
   const rendererRoot = await realpath(options.rendererDir)
   let port = 0
   const allowedHosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`]
@@ -99,13 +164,13 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     if (!allowedHosts().includes(req.headers.host ?? '')) {
       return {
         status: 403,
-        message: `refused: unexpected Host ${JSON.stringify(req.headers.host ?? '')}`,
+        message: `refused: unexpected Host ${JSON.stringify(oneLine(req.headers.host ?? '', 80))}`,
         fromQuery: false,
       }
     }
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
     const fromQuery = sameToken(url.searchParams.get(TOKEN_PARAM), token)
-    if (fromQuery || sameToken(cookieToken(req), token)) return { status: 200, message: 'ok', fromQuery }
+    if (fromQuery || sameToken(cookieToken(req, port), token)) return { status: 200, message: 'ok', fromQuery }
     return {
       status: 401,
       message: 'Unauthorised: open the URL that `npm run serve` printed; it carries the token (?token=…).',
@@ -135,88 +200,178 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     if (pathname.includes('\0')) return send(res, 400, 'bad path\n')
     const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '')
     const file = await resolveInside(rendererRoot, relative)
-    if (!file) return send(res, 404, `not found: ${pathname}\n`)
+    if (!file) return send(res, 404, `not found: ${oneLine(pathname, 200)}\n`)
     const body = await readFile(file)
     const headers: Record<string, string> = {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': String(body.length),
       'Cache-Control': relative.startsWith('assets/') ? 'private, max-age=3600' : 'no-store',
       ...SECURITY_HEADERS,
+      'Content-Security-Policy': contentSecurityPolicy(port),
     }
-    // The page's assets and the WebSocket authenticate with this cookie: strict, HTTP-only, this port's origin.
-    if (auth.fromQuery) headers['Set-Cookie'] = `lab_${TOKEN_PARAM}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    // The page's assets and the WebSocket authenticate with this cookie: strict, HTTP-only, named for this port.
+    if (auth.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes })
+  const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' }
+  let upgrading = 0
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets mid-handshake must not take the server down.
+    socket.on('error', () => socket.destroy())
     const refuse = (status: number, message: string): void => {
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`,
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`,
       )
     }
     const auth = authorise(req)
     if (auth.status !== 200) return refuse(auth.status, auth.message)
     const origin = req.headers.origin ?? ''
     if (!allowedOrigins().includes(origin))
-      return refuse(403, `refused: a WebSocket from origin ${JSON.stringify(origin)} is not this lab's page`)
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws))
+      return refuse(
+        403,
+        `refused: a WebSocket from origin ${JSON.stringify(oneLine(origin, 80))} is not this lab's page`,
+      )
+    if (sockets.size + upgrading >= limits.maxConnections)
+      return refuse(503, `refused: this lab already has ${limits.maxConnections} connections; close a tab and reload`)
+    // Counted from here until ws calls back, or the socket closes (a handshake ws refuses never calls back).
+    upgrading++
+    let counted = true
+    const upgraded = (): void => {
+      if (counted) upgrading--
+      counted = false
+    }
+    socket.once('close', upgraded)
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded()
+      serveSocket(ws)
+    })
   })
 
-  const sockets = new Set<WebSocket>()
-  function serveSocket(ws: WebSocket): void {
-    sockets.add(ws)
-    const reply = (message: ServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
-    }
-    const events = createBatcher<LabEvent>(
-      (batch) => reply({ type: 'events', events: batch }),
-      options.eventsPerSecond ?? 20,
-    )
-    const unsubscribe = options.lab.onEvent((event) => events.push(event))
-    ws.on('message', (data, isBinary) => {
-      let raw: unknown
-      try {
-        if (isBinary) throw new Error('binary messages are not part of the protocol')
-        raw = JSON.parse(String(data))
-      } catch (error) {
-        return reply({
-          type: 'result',
-          id: null,
-          ok: false,
-          error: `refused: not a JSON text message (${error instanceof Error ? error.message : String(error)})`,
-        })
-      }
-      const parsed = clientMessageSchema.safeParse(raw)
-      if (!parsed.success) {
-        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null
-        return reply({ type: 'result', id, ok: false, error: `refused: ${describeIssues(parsed.error).join('; ')}` })
-      }
-      const message = parsed.data
-      let call: () => Promise<unknown>
-      try {
-        call = prepareCall(options.lab, message.method, message.args)
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error)
-        return reply({ type: 'result', id: message.id, ok: false, error: `refused: ${why}` })
-      }
-      void call().then(
-        (value) => reply({ type: 'result', id: message.id, ok: true, value: value ?? null }),
-        (error: unknown) =>
-          reply({
-            type: 'result',
-            id: message.id,
-            ok: false,
-            error: error instanceof Error ? error.message : String(error),
-          }),
+  /** Every open socket, with the bytes of replies it is still sending (allowed beyond maxBufferedBytes). */
+  const sockets = new Map<WebSocket, { replyBytesInFlight: number }>()
+
+  /** Sends `text`, or drops a connection that has stopped reading (one line on stderr). */
+  const deliver = (ws: WebSocket, text: string, isReply: boolean): void => {
+    const state = sockets.get(ws)
+    if (!state || ws.readyState !== ws.OPEN) return
+    if (ws.bufferedAmount > limits.maxBufferedBytes + state.replyBytesInFlight) {
+      console.error(
+        `browser mode: dropped a connection that does not read (${megabytes(ws.bufferedAmount)} queued, the bound is ${megabytes(limits.maxBufferedBytes)})`,
       )
+      sockets.delete(ws)
+      ws.terminate()
+      return
+    }
+    if (!isReply) return ws.send(text)
+    const bytes = Buffer.byteLength(text)
+    state.replyBytesInFlight += bytes
+    ws.send(text, () => (state.replyBytesInFlight -= bytes))
+  }
+
+  // One batcher for every connection: a batch is serialised once, whatever the number of pages.
+  const events = createBatcher<LabEvent>((batch) => {
+    let text: string
+    try {
+      text = JSON.stringify({ type: 'events', events: batch } satisfies ServerMessage)
+    } catch (error) {
+      return console.error(`browser mode: could not send ${batch.length} events: ${errorText(error)}`)
+    }
+    for (const ws of [...sockets.keys()]) deliver(ws, text, false)
+  }, options.eventsPerSecond ?? 20)
+  let unsubscribe: (() => void) | null = null
+
+  function serveSocket(ws: WebSocket): void {
+    sockets.set(ws, { replyBytesInFlight: 0 })
+    unsubscribe ??= options.lab.onEvent((event) => events.push(event))
+    // With a listener, ws answers a protocol error by closing this socket with its code (1002, 1007, 1009).
+    ws.on('error', () => undefined)
+    const refuse = (id: number | null, why: string): void =>
+      reply(ws, { type: 'result', id, ok: false, error: oneLine(`refused: ${why}`, MAX_ERROR_CHARACTERS) })
+    ws.on('message', (data, isBinary) => {
+      try {
+        receive(ws, data as Buffer, isBinary, refuse)
+      } catch (error) {
+        refuse(null, `the server could not handle this message (${errorText(error)})`)
+      }
     })
     ws.on('close', () => {
       sockets.delete(ws)
-      unsubscribe()
-      events.dispose()
+      if (sockets.size === 0 && unsubscribe) {
+        unsubscribe()
+        unsubscribe = null
+        events.dispose()
+      }
     })
+  }
+
+  /** Sends a reply; one that cannot be serialised or is over the bound becomes the call's one-line error. */
+  function reply(ws: WebSocket, message: ServerMessage, method?: LabMethod): void {
+    let text: string | undefined
+    let why: string
+    try {
+      text = JSON.stringify(message)
+      why = text === undefined ? 'it is not JSON' : `it is over the ${megabytes(limits.maxReplyBytes)} reply bound`
+    } catch (error) {
+      why = `it cannot be serialised (${errorText(error)})`
+    }
+    if (
+      text !== undefined &&
+      (text.length <= limits.maxReplyBytes / 3 || Buffer.byteLength(text) <= limits.maxReplyBytes)
+    )
+      return deliver(ws, text, true)
+    if (message.type !== 'result' || !message.ok) return
+    const error = oneLine(`${method ?? 'the call'}: the lab could not send its answer: ${why}`, MAX_ERROR_CHARACTERS)
+    deliver(ws, JSON.stringify({ type: 'result', id: message.id, ok: false, error } satisfies ServerMessage), true)
+  }
+
+  function receive(
+    ws: WebSocket,
+    data: Buffer,
+    isBinary: boolean,
+    refuse: (id: number | null, why: string) => void,
+  ): void {
+    if (isBinary) return refuse(null, 'binary messages are not part of the protocol')
+    // A large message must name a call that takes that much before anything parses it.
+    if (data.length > DEFAULT_CALL_BYTES) {
+      const named = methodNamedFirst(data)
+      if (!named) return refuse(null, `a message over ${megabytes(DEFAULT_CALL_BYTES)} must name its method first`)
+      if (data.length > maxCallBytes(named))
+        return refuse(null, `a ${named} message takes at most ${megabytes(maxCallBytes(named))}`)
+    }
+    let raw: unknown
+    try {
+      raw = JSON.parse(data.toString('utf8'))
+    } catch {
+      return refuse(null, 'not a JSON text message')
+    }
+    const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : null
+    const parsed = clientMessageSchema.safeParse(raw)
+    if (!parsed.success) {
+      return refuse(
+        id !== null && Number.isSafeInteger(id) && id >= 0 ? id : null,
+        describeIssues(parsed.error).join('; '),
+      )
+    }
+    const message = parsed.data
+    if (data.length > maxCallBytes(message.method))
+      return refuse(message.id, `a ${message.method} message takes at most ${megabytes(maxCallBytes(message.method))}`)
+    let call: () => Promise<unknown>
+    try {
+      call = prepareCall(options.lab, message.method, message.args)
+    } catch (error) {
+      return refuse(message.id, errorText(error))
+    }
+    const answer = (value: unknown): void =>
+      reply(ws, { type: 'result', id: message.id, ok: true, value: value ?? null }, message.method)
+    const fail = (error: unknown): void =>
+      reply(ws, { type: 'result', id: message.id, ok: false, error: errorText(error) })
+    void Promise.resolve()
+      .then(call)
+      .then(answer, fail)
+      .catch((error: unknown) => console.error(`browser mode: ${message.method} failed to answer: ${errorText(error)}`))
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -232,8 +387,13 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     port,
     token,
     url: `http://${HOST}:${port}/?${TOKEN_PARAM}=${token}`,
+    get connections() {
+      return sockets.size
+    },
     async close(): Promise<void> {
-      for (const ws of sockets) ws.terminate()
+      for (const ws of sockets.keys()) ws.terminate()
+      unsubscribe?.()
+      events.dispose()
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -220,6 +220,16 @@ export async function discoverInterpreters(extra: readonly string[] = []): Promi
   return [...leading, ...rest.filter((p) => !leading.includes(p)).sort(newestFirst)]
 }
 
+/**
+ * Whether `choice` (an id or a path, as a run config names it) is one of the interpreters `found`
+ * lists: by id, or by a path that resolves to the same executable as one of them. Never runs it.
+ */
+export function isCatalogInterpreter(choice: string, found: readonly PythonInterpreter[]): boolean {
+  if (!/[\\/]/.test(choice)) return found.some((p) => p.id === choice)
+  const target = realpath(choice)
+  return found.some((p) => realpath(p.executable) === target)
+}
+
 /** What catalog().runtimes says about an interpreter. */
 export function runtimeInfo(p: PythonInterpreter, isDefault: boolean): RuntimeInfo {
   return {
