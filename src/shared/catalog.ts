@@ -36,9 +36,12 @@ export type StrategyId =
   | 'py-processes'
   | 'py-asyncio'
   | 'py-threads-nogil'
+  | 'py-gevent'
+  | 'py-twisted'
+  | 'py-asyncio-uvloop'
 
 /** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
-export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio'
+export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio' | 'uvloop' | 'gevent' | 'twisted'
 
 /** The executors of src/main/lab/executors: what starts a strategy's children and feeds them tasks. */
 export type ExecutorId = 'node-threads' | 'node-processes' | 'python-runner'
@@ -267,6 +270,7 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
 const THREAD = { one: 'thread', many: 'threads' }
 const PROCESS = { one: 'process', many: 'processes' }
 const EVENT_LOOP = { one: 'event loop', many: 'event loops' }
+const REACTOR = { one: 'reactor', many: 'reactors' }
 
 export const STRATEGIES: readonly StrategySpec[] = [
   {
@@ -411,6 +415,57 @@ export const STRATEGIES: readonly StrategySpec[] = [
     gilBound: false,
     python: { mode: 'threads', gil: 'off' },
     needs: ['free-threaded'],
+  },
+  {
+    id: 'py-asyncio-uvloop',
+    runtime: 'python',
+    title: 'Python asyncio on uvloop',
+    explanation:
+      'py-asyncio on uvloop, an event loop built on libuv (as Node is): the same coroutines, a faster loop underneath.',
+    takesWorkers: false,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    python: { mode: 'uvloop' },
+    needs: ['uvloop'],
+  },
+  {
+    id: 'py-gevent',
+    runtime: 'python',
+    title: 'Python gevent',
+    explanation:
+      'A pool of W greenlets on one thread: gevent patches the standard library, so plain blocking code waits cooperatively; CPU work still takes turns.',
+    takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    python: { mode: 'gevent' },
+    needs: ['gevent'],
+  },
+  {
+    id: 'py-twisted',
+    runtime: 'python',
+    title: 'Python Twisted',
+    explanation:
+      "Twisted's reactor: Deferreds for HTTP and timers on one thread, blocking file calls on a pool of W threads (deferToThread); CPU work blocks the reactor.",
+    takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: REACTOR,
+    gilBound: false,
+    python: { mode: 'twisted' },
+    needs: ['twisted'],
   },
 ]
 

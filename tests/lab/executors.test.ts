@@ -1,5 +1,7 @@
 // The executor registry: each strategy's executor is looked up from its spec, and what it starts
 // and tells its children follows the spec's facts (dispatch, takesWorkers, python, needs).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { STRATEGIES, findStrategy, type StrategySpec } from '../../src/shared/catalog'
 import { parseRunConfig } from '../../src/shared/schemas'
@@ -8,7 +10,7 @@ import { EXECUTORS, type ExecutorDeps, type PoolRequest } from '../../src/main/l
 import { NodeProcessLauncher } from '../../src/main/lab/launcher'
 import { chooseInterpreter, type PythonInterpreter } from '../../src/main/lab/python/interpreters'
 import { noPython } from '../python/helpers'
-import { builtEntries } from '../helpers'
+import { builtEntries, root } from '../helpers'
 
 const registry = new ChildRegistry()
 afterEach(() => registry.stopAll(200))
@@ -51,6 +53,14 @@ describe('the executor registry', () => {
     for (const s of STRATEGIES) expect(EXECUTORS[s.executor], s.id).toBeDefined()
   })
 
+  it('has a Python runner mode for every mode a spec names', () => {
+    const runner = readFileSync(join(root, 'src/workers/python/runner.py'), 'utf8')
+    const table = /^MODES = \{\n([\s\S]*?)^\}/m.exec(runner)
+    expect(table, 'MODES = {…} in runner.py').not.toBeNull()
+    const modes = [...table![1]!.matchAll(/^ {4}'([\w-]+)': \w+,$/gm)].map((m) => m[1])
+    for (const s of STRATEGIES) if (s.python) expect(modes, s.id).toContain(s.python.mode)
+  })
+
   it('starts one thread per worker, told to pull tasks or take them all at once as the spec dispatches', async () => {
     const threads = await EXECUTORS['node-threads'].launch(request(findStrategy('threads')!, 3), deps(noInterpreter))
     expect(threads.children.map((c) => c.kind)).toEqual(['thread', 'thread', 'thread'])
@@ -74,14 +84,14 @@ describe('the executor registry', () => {
   it('refuses, before starting anything, a strategy whose need the run’s interpreter lacks, saying where it is met', async () => {
     const pyenv = pythonAt('/root/.pyenv/versions/3.11.7/bin/python3.11', '3.11.7', [])
     const debian = pythonAt('/usr/bin/python3', '3.11.2', ['gevent'])
-    const gevent: StrategySpec = { ...findStrategy('py-asyncio')!, needs: ['gevent'] }
+    const gevent = findStrategy('py-gevent')!
     await expect(
       EXECUTORS['python-runner'].launch(
         request(gevent, 1),
         deps(async () => pyenv, [pyenv, debian]),
       ),
     ).rejects.toThrow(
-      'py-asyncio needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
+      'py-gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
     )
     expect(registry.size).toBe(0)
   })

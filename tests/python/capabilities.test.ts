@@ -33,8 +33,7 @@ const PYENV = interpreter('/root/.pyenv/versions/3.11.7/bin/python3.11', '3.11.7
 const DEBIAN = interpreter('/usr/bin/python3', '3.11.2', ['gevent', 'twisted'])
 const FREE = interpreter('/opt/python3.13t', '3.13.0', ['free-threaded'])
 
-// A strategy that needs gevent: none is in the catalog yet, so one is made from a real spec.
-const geventSpec: StrategySpec = { ...findStrategy('py-asyncio')!, needs: ['gevent'] }
+const geventSpec = findStrategy('py-gevent')!
 const nogil = findStrategy('py-threads-nogil')!
 
 describe('unmetNeedsReason (the catalog)', () => {
@@ -65,7 +64,7 @@ describe('lackingNeedsReason (a run on the chosen interpreter)', () => {
   it('is one line naming the interpreter that lacks the need and the one that has it', () => {
     const reason = lackingNeedsReason(geventSpec, PYENV, [PYENV, DEBIAN])
     expect(reason).toBe(
-      'py-asyncio needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
+      'py-gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
     )
     expect(reason).not.toContain('\n')
   })
@@ -124,6 +123,19 @@ describe('with fake interpreters on PATH that answer the probe', () => {
     expect(strategies.find((s) => s.id === 'py-threads-nogil')!.unavailable).toBeUndefined()
     const runtimes = (await makeHost().catalog()).runtimes
     expect(runtimes.find((r) => r.version === '3.13.0')!.capabilities).toEqual(['free-threaded'])
+  })
+
+  it('lists the framework strategies as unavailable with the reason until an interpreter can import them', async () => {
+    fake('python3', { version: [3, 11, 7], freeThreaded: false, modules: [] })
+    const frameworks = { 'py-gevent': 'gevent', 'py-twisted': 'twisted', 'py-asyncio-uvloop': 'uvloop' }
+    let strategies = (await makeHost().catalog()).strategies
+    for (const [id, module] of Object.entries(frameworks))
+      expect(strategies.find((s) => s.id === id)!.unavailable).toBe(
+        `needs ${module}, which no interpreter found here can import; Debian's /usr/bin/python3 with python3-${module} has it (or pip install ${module})`,
+      )
+    fake('python3.11', { version: [3, 11, 2], freeThreaded: false, modules: ['gevent', 'twisted', 'uvloop'] })
+    strategies = (await makeHost().catalog()).strategies
+    for (const id of Object.keys(frameworks)) expect(strategies.find((s) => s.id === id)!.unavailable).toBeUndefined()
   })
 
   it('picks the first interpreter that has every need, else says none was found', async () => {

@@ -44,6 +44,10 @@ describe.skipIf(noPython)(`concurrency-lab with Python${noPython ? ` (skipped: $
     const out = cli('list')
     expect(out.status).toBe(0)
     expect(out.stdout).toMatch(/^ {2}py-processes\s+W workers/m)
+    // The id column is as wide as the longest id, so every row's columns line up.
+    const strategyRows = out.stdout.split('\n').filter((l) => /^ {2}\S+ +(W workers|1 worker) /.test(l))
+    expect(strategyRows.length).toBeGreaterThan(8)
+    expect(new Set(strategyRows.map((l) => l.search(/(W workers|1 worker) /))).size).toBe(1)
     expect(out.stdout).toMatch(/^ {2}python3\.\d+\.\d+\S*\s+3\.\d+\.\d+\s+\/\S+ \(.*default for py-\* strategies/m)
   })
 })

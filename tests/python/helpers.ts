@@ -52,3 +52,16 @@ export function markedProcesses(mark: string): string[] {
   }
   return out
 }
+
+/** Debian's interpreter, the one that can import Debian's python3-* framework packages (see ENVIRONMENT.md). */
+export const DEBIAN_PYTHON = '/usr/bin/python3'
+
+/**
+ * Why `python` cannot import `module`, or null when it can. It really imports it: a module can be
+ * found and still fail to load (gevent 22.10 on Python 3.13).
+ */
+export function cannotImport(module: string, python = DEBIAN_PYTHON): string | null {
+  const result = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8' })
+  if (result.error) return `there is no ${python}`
+  return result.status === 0 ? null : `${python} cannot import ${module}`
+}

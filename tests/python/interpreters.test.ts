@@ -46,12 +46,21 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
       'py-processes',
       'py-asyncio',
       'py-threads-nogil',
+      'py-asyncio-uvloop',
+      'py-gevent',
+      'py-twisted',
     ])
     for (const s of strategies) if (s.needs.length === 0) expect(s.unavailable).toBeUndefined()
-    // "Threads, no GIL" is available only where a free-threaded build exists, else says why.
+    // A strategy with needs (a free-threaded build, gevent…) is available only where one usable
+    // interpreter meets them all, else says why.
+    for (const s of strategies.filter((s) => s.needs.length > 0)) {
+      const met = pythons.some((r) => !r.unavailable && s.needs.every((n) => r.capabilities?.includes(n)))
+      if (met) expect(s.unavailable, s.id).toBeUndefined()
+      else expect(s.unavailable, s.id).toMatch(/^needs /)
+    }
     const nogil = strategies.find((s) => s.id === 'py-threads-nogil')!
-    if (pythons.some((r) => r.freeThreaded && !r.unavailable)) expect(nogil.unavailable).toBeUndefined()
-    else expect(nogil.unavailable).toMatch(/^needs a free-threaded Python/)
+    if (!pythons.some((r) => r.freeThreaded && !r.unavailable))
+      expect(nogil.unavailable).toMatch(/^needs a free-threaded Python/)
   })
 
   it('stamps the interpreter on the run before run-start, so the live run and the saved run agree', async () => {

@@ -5,6 +5,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, type Pinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Catalog, RuntimeInfo } from '@shared/api'
+import { STRATEGIES } from '@shared/catalog'
 import ConfigPanel from '../../src/renderer/src/components/ConfigPanel.vue'
 import ResultsTable from '../../src/renderer/src/components/ResultsTable.vue'
 import { useCatalogStore } from '../../src/renderer/src/stores/catalog'
@@ -140,12 +141,11 @@ describe('config panel, Python fields', () => {
 
   it('disables the Python strategies with the reason when no interpreter is 3.8 or newer', async () => {
     await mountWith(ConfigPanel, [PY37])
-    for (const id of ['py-sequential', 'py-threads', 'py-processes', 'py-asyncio', 'py-threads-nogil']) {
-      expect(checkbox(id).attributes('disabled'), id).toBeDefined()
-    }
+    const python = STRATEGIES.filter((s) => s.runtime === 'python').map((s) => s.id)
+    for (const id of python) expect(checkbox(id).attributes('disabled'), id).toBeDefined()
     expect(checkbox('sequential').attributes('disabled')).toBeUndefined()
     const reasons = wrapper.findAll('[data-testid="strategy-unavailable"]').map((r) => r.text())
-    expect(reasons).toHaveLength(5)
+    expect(reasons).toHaveLength(python.length)
     expect(reasons[0]).toMatch(
       /^Not available here: no Python 3\.8 or newer was found \(3\.7\.16: Python 3\.7\.16 is too old/,
     )
@@ -182,6 +182,8 @@ describe('config panel, Python fields', () => {
     expect(link('py-processes')).toBe('Explain: The GIL')
     expect(link('py-sequential')).toBe('Explain: The GIL')
     expect(link('py-asyncio')).toBe('Explain: The event loop')
+    for (const id of ['py-asyncio-uvloop', 'py-gevent', 'py-twisted', 'async'])
+      expect(link(id), id).toBe('Explain: The event loop')
     expect(link('threads')).toBe('Explain: Threads vs processes')
   })
 })

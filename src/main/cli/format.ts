@@ -34,20 +34,29 @@ export function formatCatalog(catalog?: Pick<Catalog, 'strategies' | 'runtimes'>
     }
   }
   parts.push('', 'Strategies', '')
-  for (const s of catalog?.strategies ?? STRATEGIES) {
+  const strategies = catalog?.strategies ?? STRATEGIES
+  // One id column for both lists, as wide as the longest id (py-asyncio-uvloop).
+  const idWidth = Math.max(
+    16,
+    ...strategies.map((s) => s.id.length),
+    ...(catalog?.runtimes ?? []).map((r) => r.id.length),
+  )
+  for (const s of strategies) {
     const note = s.unavailable ? ` (unavailable: ${s.unavailable})` : ''
-    parts.push(`  ${s.id.padEnd(16)} ${s.takesWorkers ? 'W workers ' : '1 worker  '} ${s.explanation}${note}`)
+    parts.push(`  ${s.id.padEnd(idWidth)} ${s.takesWorkers ? 'W workers ' : '1 worker  '} ${s.explanation}${note}`)
   }
   if (catalog) {
     parts.push('', 'Runtimes', '')
     for (const r of catalog.runtimes) {
+      const modules = (r.capabilities ?? []).filter((c) => c !== 'free-threaded')
       const facts = [
         r.kind === 'python' ? (r.freeThreaded ? `free-threaded, GIL ${r.gil ? 'on' : 'off'}` : 'GIL on') : '',
+        modules.length ? `has ${modules.join(', ')}` : '',
         r.default ? 'default for py-* strategies' : '',
         r.unavailable ? `unavailable: ${r.unavailable}` : '',
       ].filter(Boolean)
       parts.push(
-        `  ${r.id.padEnd(16)} ${r.version.padEnd(10)} ${r.executable}${facts.length ? ` (${facts.join('; ')})` : ''}`,
+        `  ${r.id.padEnd(idWidth)} ${r.version.padEnd(10)} ${r.executable}${facts.length ? ` (${facts.join('; ')})` : ''}`,
       )
     }
   }

@@ -53,12 +53,12 @@ export const CONCEPTS: readonly Concept[] = [
   },
 ]
 
-/** The concept that explains a strategy. */
-export function conceptForStrategy(strategy: Pick<StrategySpec, 'id' | 'runtime'>): ConceptId {
-  const id = strategy.id as string
-  if (/async/.test(id)) return 'event-loop'
+/** The concept that explains a strategy, read from its spec's facts (never its id). */
+export function conceptForStrategy(strategy: Pick<StrategySpec, 'runtime' | 'lanes' | 'takesWorkers'>): ConceptId {
+  // Tasks in flight on one thread: an event loop (async, asyncio, uvloop, gevent's hub, Twisted's reactor).
+  if (strategy.lanes === 'in-flight') return 'event-loop'
   // Every other Python strategy is, in this lab, a lesson about the GIL: held, sidestepped or off.
-  if (String(strategy.runtime) === 'python') return 'gil'
-  if (/thread|process|multiprocess|pool/.test(id)) return 'threads-vs-processes'
+  if (strategy.runtime === 'python') return 'gil'
+  if (strategy.takesWorkers) return 'threads-vs-processes'
   return 'concurrency-vs-parallelism'
 }

@@ -226,7 +226,7 @@ function workloadReasons({ run, workload, groupsWhere, reasons }: Context): void
 /**
  * What the Python rows say about the GIL, from their measured speedups and busy cores: CPU-bound
  * threads that gain little while processes gain are the GIL; hashing threads that gain show C code
- * releasing it; I/O-bound threads and asyncio overlap their waits. Appends to `reasons`.
+ * releasing it; I/O-bound threads and event loops (asyncio, gevent, Twisted) overlap their waits. Appends to `reasons`.
  */
 function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, concepts }: Context): void {
   const logicalCores = run.machine.logicalCores
@@ -236,7 +236,7 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
   const threads = widest(python((s) => s.gilBound))
   const nogil = widest(python((s) => s.python?.gil === 'off'))
   const processes = fastest(python((s) => scheduling(s) === 'processes').filter((g) => g.workers > 1))
-  const asyncio = fastest(python((s) => scheduling(s) === 'event-loop'))
+  const eventLoop = fastest(python((s) => scheduling(s) === 'event-loop'))
   const gained = (g: GroupStats): boolean => (g.speedup !== null ? g.speedup >= GAIN : (busyCores(g) ?? 0) >= ONE_CORE)
   const figure = (g: GroupStats): string =>
     [g.speedup !== null ? formatSpeedup(g.speedup) : null, busyReading(g, specOf(g.strategy))]
@@ -292,23 +292,32 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
       )
       push('gil')
     }
-    if (asyncio?.speedup != null) {
+    if (eventLoop?.speedup != null) {
       reasons.push(
-        `${title(asyncio)} gave ${formatSpeedup(asyncio.speedup)}: its CPU-bound tasks run inline on the one event loop, one after another.`,
+        `${title(eventLoop)} gave ${formatSpeedup(eventLoop.speedup)}: its CPU-bound tasks run inline on the one event loop, one after another.`,
       )
       push('event-loop')
     }
   } else if (workload.kind === 'io') {
     // Overlap shows in the speedup over the Python baseline; busy cores say nothing about waiting.
-    const overlapping = [threads, asyncio].filter((g): g is GroupStats => g !== null && g.speedup !== null)
+    const overlapping = [threads, eventLoop].filter((g): g is GroupStats => g !== null && g.speedup !== null)
     const won = overlapping.filter(gained)
     if (won.length > 0) {
       const busiest = Math.max(...won.map((g) => busyCores(g) ?? 0))
+      // Each winner says how it overlapped, from its spec: threads release the GIL, a loop (asyncio,
+      // gevent's hub, Twisted's reactor) has no GIL to speak of.
+      const viaThreads = won.some((g) => specOf(g.strategy)?.gilBound)
+      const how = won.map((g) => {
+        const spec = specOf(g.strategy)
+        return spec?.gilBound
+          ? 'a waiting thread releases the GIL'
+          : `one ${spec?.unit.one ?? 'event loop'} keeps many waits in flight on one thread`
+      })
       reasons.push(
-        `${won.map((g) => `${title(g)} (${formatSpeedup(g.speedup)})`).join(' and ')} overlapped the waits: a waiting thread releases the GIL, and one asyncio loop keeps many waits in flight on one thread. They kept at most ${busiest.toFixed(1)} cores busy: waiting needs no core, so the GIL does not get in the way.`,
+        `${won.map((g) => `${title(g)} (${formatSpeedup(g.speedup)})`).join(' and ')} overlapped the waits: ${how.join(', and ')}. ${won.length === 1 ? 'It' : 'They'} kept at most ${busiest.toFixed(1)} cores busy: waiting needs no core${viaThreads ? ', so the GIL does not get in the way' : ''}.`,
       )
-      push('gil')
-      push('event-loop')
+      if (viaThreads) push('gil')
+      if (won.some((g) => !specOf(g.strategy)?.gilBound)) push('event-loop')
     }
     for (const g of overlapping.filter((g) => !gained(g))) {
       reasons.push(

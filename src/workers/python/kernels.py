@@ -178,11 +178,13 @@ def file_task(directory, index, size):
 
 # ---- dispatch ------------------------------------------------------------------------------
 
-def _http_checksum(body, rounds):
+def http_checksum(body, rounds):
+    """The checksum of a fetched body: its hash chain when the task hashes it, else its byte sum."""
     return chained_sha256(body, rounds) if rounds > 0 else byte_sum(body)
 
 
-def _need(fixtures, name, what):
+def need_fixture(fixtures, name, what):
+    """The run's fixture `name`; RuntimeError(`what`) when the lab did not make it."""
     value = fixtures.get(name)
     if not value:
         raise RuntimeError(what)
@@ -206,13 +208,13 @@ def run_task(workload, task, fixtures):
     elif kind == 'noop':
         return task['index']
     elif kind == 'http':
-        base = _need(fixtures, 'httpUrl', 'the http fixture was not started for this run')
+        base = need_fixture(fixtures, 'httpUrl', 'the http fixture was not started for this run')
         body = fetch_payload(base, task['index'], task['latency'], task['payload'])
-        return _http_checksum(body, task['rounds'])
+        return http_checksum(body, task['rounds'])
     elif kind == 'sleep':
         return sleep_task(task['index'], task['duration'])
     elif kind == 'file':
-        directory = _need(fixtures, 'tempDir', 'no temp folder was made for this run')
+        directory = need_fixture(fixtures, 'tempDir', 'no temp folder was made for this run')
         return file_task(directory, task['index'], task['size'])
     raise ValueError('workload {} cannot run a {} task'.format(workload, kind))
 
@@ -232,11 +234,11 @@ async def run_task_async(workload, task, fixtures):
         await asyncio.sleep(task['duration'] / 1000)
         return task['index'] + 1
     if kind == 'http':
-        base = _need(fixtures, 'httpUrl', 'the http fixture was not started for this run')
+        base = need_fixture(fixtures, 'httpUrl', 'the http fixture was not started for this run')
         body = await fetch_payload_async(base, task['index'], task['latency'], task['payload'])
-        return _http_checksum(body, task['rounds'])
+        return http_checksum(body, task['rounds'])
     if kind == 'file':
-        directory = _need(fixtures, 'tempDir', 'no temp folder was made for this run')
+        directory = need_fixture(fixtures, 'tempDir', 'no temp folder was made for this run')
         return await _to_thread(file_task, directory, task['index'], task['size'])
     return run_task(workload, task, fixtures)
 

@@ -8,22 +8,47 @@ on stdin, replies on stdout. `init` says which strategy to use:
   processes   concurrent.futures.ProcessPoolExecutor with W processes; each `tasks` message
               from the lab is one chunk, so the lab's chunk size is the pool's chunk size
   asyncio     one event loop; waits are awaited, CPU work runs inline and blocks the loop
+  uvloop      the same on uvloop's event loop (libuv)
+  gevent      a gevent.pool.Pool of W greenlets on one thread; the standard library is
+              monkey-patched at start-up, so the kernels' blocking calls yield to other greenlets
+  twisted     the Twisted reactor on the main thread: Agent for HTTP, deferLater for sleep,
+              deferToThread (a pool of W threads) for file I/O; CPU work runs on the reactor
+
+gevent and twisted are chosen when the process starts (the lab's executor sets
+CONCURRENCY_LAB_PYTHON_MODE), because gevent must patch the standard library before anything
+imports threading or socket, and the reactor must own the main thread. Only those modes import
+their framework; every other mode is standard library only.
 
 Results stream back as `done` batches. Times are microseconds since the run's clock origin on
-the epoch clock, the same clock the Node side uses. Standard library only, Python 3.8+.
+the epoch clock, the same clock the Node side uses. Python 3.8+; standard library only outside
+the framework modes.
 """
+import os
 import sys
 
 if sys.version_info < (3, 8):
     sys.stderr.write('the Concurrency Lab runner needs Python 3.8 or newer, this is {}\n'.format(sys.version.split()[0]))
     sys.exit(3)
 
+# The mode this process was started for, set by the lab's Python executor ('' when not told).
+STARTUP_MODE = os.environ.get('CONCURRENCY_LAB_PYTHON_MODE', '')
+# Why the framework of STARTUP_MODE could not be loaded; the mode then fails at init with it.
+STARTUP_ERROR = None
+if STARTUP_MODE == 'gevent':
+    # First, before the imports below: threading, socket, time.sleep… must be gevent's, and a
+    # process that runs any other mode is never patched.
+    try:
+        from gevent import monkey
+
+        monkey.patch_all()
+    except Exception as error:  # e.g. gevent 22.10 on Python 3.13
+        STARTUP_ERROR = error
+
 import asyncio
 import concurrent.futures
 import itertools
 import json
 import multiprocessing
-import os
 import queue
 import threading
 import time
@@ -31,7 +56,6 @@ import time
 import kernels
 
 MAX_BATCH = 256
-MODES = ('sequential', 'threads', 'processes', 'asyncio')
 
 
 class Output:
@@ -230,9 +254,12 @@ class Processes(Strategy):
 
 
 class AsyncioLoop(Strategy):
+    def new_loop(self):
+        return asyncio.new_event_loop()
+
     def start(self):
         self.running = set()
-        self.loop = asyncio.new_event_loop()
+        self.loop = self.new_loop()
         threading.Thread(target=self.loop.run_forever, name='asyncio', daemon=True).start()
 
     async def _run(self, task):
@@ -262,6 +289,152 @@ class AsyncioLoop(Strategy):
             self.running.discard(future)
 
 
+class Uvloop(AsyncioLoop):
+    """py-asyncio on uvloop's event loop (libuv underneath); the tasks are the same coroutines."""
+
+    def new_loop(self):
+        import uvloop
+
+        return uvloop.new_event_loop()
+
+
+def startup_failure(mode):
+    return RuntimeError('{} could not be loaded on Python {}: {}'.format(
+        mode, '.'.join(map(str, sys.version_info[:3])), kernels.describe_error(STARTUP_ERROR)))
+
+
+class Gevent(Strategy):
+    """A pool of W greenlets on one thread. The standard library was patched at start-up, so
+    the kernels' own blocking code (http.client, time.sleep) waits cooperatively; CPU work runs
+    in one greenlet at a time. Disk files are always "ready", so file tasks go to gevent's
+    thread pool, as py-asyncio sends them to a thread."""
+
+    def start(self):
+        if STARTUP_ERROR is not None:
+            raise startup_failure('gevent')
+        import gevent
+        import gevent.pool
+        import gevent.queue
+
+        self.hub = gevent.get_hub()
+        self.pool = gevent.pool.Pool(self.workers)
+        self.waiting = gevent.queue.Queue()
+        self.feeder = gevent.spawn(self._feed)
+
+    def _feed(self):
+        # Pool.spawn waits for a free greenlet; the protocol's reader must never wait for that.
+        while True:
+            self.pool.spawn(self._run, self.waiting.get())
+
+    def _run(self, task):
+        start = kernels.now_us(self.origin)
+        task_input = task['input']
+        try:
+            if task_input['kind'] == 'file':
+                checksum = self.hub.threadpool.apply(kernels.run_task, (self.workload, task_input, self.fixtures))
+            else:
+                checksum = kernels.run_task(self.workload, task_input, self.fixtures)
+        except Exception as error:  # the task's failure, reported to the lab
+            self.out.failed(task['id'], kernels.describe_error(error))
+        else:
+            # Every greenlet shares one thread, so thread CPU time means nothing per task.
+            self.out.result(task['id'], checksum, start, kernels.now_us(self.origin), None, 0)
+        finally:
+            self._count(-1)
+
+    def submit(self, tasks):
+        self._count(len(tasks))
+        for task in tasks:
+            self.waiting.put(task)
+
+    def close(self):
+        self.feeder.kill(block=False)
+        self.pool.kill(block=False)
+
+
+class Twisted(Strategy):
+    """The Twisted reactor, which owns the main thread (see serve_beside_reactor): HTTP through
+    Twisted's own non-blocking Agent, sleeps as deferLater, file I/O through deferToThread on the
+    reactor's thread pool of W threads; CPU work runs on the reactor and blocks it."""
+
+    def start(self):
+        if STARTUP_ERROR is not None:
+            raise startup_failure('twisted')
+        from twisted.internet import reactor
+
+        self.reactor = reactor
+        # init arrives on the protocol's reader thread: everything Twisted happens on the reactor.
+        reactor.callFromThread(self._start_on_reactor)
+
+    def _start_on_reactor(self):
+        from twisted.web.client import Agent
+
+        self.reactor.suggestThreadPoolSize(self.workers)
+        self.agent = Agent(self.reactor)
+
+    def submit(self, tasks):
+        self._count(len(tasks))
+        self.reactor.callFromThread(self._start_tasks, tasks)
+
+    def _start_tasks(self, tasks):
+        from twisted.internet import defer
+
+        for task in tasks:
+            start = kernels.now_us(self.origin)
+            d = defer.maybeDeferred(self._task, task['input'])
+            d.addCallbacks(self._done, self._failed, callbackArgs=(task, start), errbackArgs=(task,))
+
+    def _task(self, task):
+        from twisted.internet import task as twisted_task
+        from twisted.internet import threads
+
+        kind = task['kind']
+        if kind == 'sleep':
+            return twisted_task.deferLater(self.reactor, task['duration'] / 1000, lambda: task['index'] + 1)
+        if kind == 'http':
+            base = kernels.need_fixture(self.fixtures, 'httpUrl', 'the http fixture was not started for this run')
+            d = self._fetch(base, task['index'], task['latency'], task['payload'])
+            return d.addCallback(kernels.http_checksum, task['rounds'])
+        if kind == 'file':
+            directory = kernels.need_fixture(self.fixtures, 'tempDir', 'no temp folder was made for this run')
+            return threads.deferToThread(kernels.file_task, directory, task['index'], task['size'])
+        return kernels.run_task(self.workload, task, self.fixtures)
+
+    def _fetch(self, base, index, latency, payload):
+        from twisted.web.client import readBody
+
+        url = base.rstrip('/') + kernels.payload_path(index, payload, latency)
+
+        def read(response):
+            if response.code != 200:
+                raise RuntimeError('GET {} answered {}'.format(url, response.code))
+            return readBody(response)
+
+        return self.agent.request(b'GET', url.encode('ascii')).addCallback(read)
+
+    def _done(self, checksum, task, start):
+        self.out.result(task['id'], checksum, start, kernels.now_us(self.origin), None, 0)
+        self._count(-1)
+
+    def _failed(self, failure, task):
+        self.out.failed(task['id'], kernels.describe_error(failure.value))
+        self._count(-1)
+
+
+# The runner's modes: PythonMode in src/shared/catalog.ts names the same ones.
+MODES = {
+    'sequential': Sequential,
+    'threads': Threads,
+    'processes': Processes,
+    'asyncio': AsyncioLoop,
+    'uvloop': Uvloop,
+    'gevent': Gevent,
+    'twisted': Twisted,
+}
+# Modes that must be chosen when the process starts (see STARTUP_MODE).
+STARTUP_MODES = ('gevent', 'twisted')
+
+
 def proc_cpu_us(pid):
     """User + system CPU µs of a live process from /proc (Linux), or None."""
     try:
@@ -289,13 +462,18 @@ def gil_enabled():
 
 def make_strategy(init, out):
     python = init.get('python')
-    if not isinstance(python, dict) or python.get('mode') not in MODES:
+    mode = python.get('mode') if isinstance(python, dict) else None
+    if mode not in MODES:
         raise ValueError('init needs python.mode, one of {}'.format(', '.join(MODES)))
+    if STARTUP_MODE in STARTUP_MODES and mode != STARTUP_MODE:
+        raise ValueError('this runner was started for {} and cannot run {}'.format(STARTUP_MODE, mode))
+    if mode in STARTUP_MODES and mode != STARTUP_MODE:
+        raise ValueError('mode {} is chosen when the runner starts: set CONCURRENCY_LAB_PYTHON_MODE={}'.format(
+            mode, mode))
     interval = python.get('switchIntervalMs')
     if interval is not None:
         sys.setswitchinterval(interval / 1000)
-    kind = {'sequential': Sequential, 'threads': Threads, 'processes': Processes, 'asyncio': AsyncioLoop}
-    strategy = kind[python['mode']](init, out)
+    strategy = MODES[mode](init, out)
     strategy.start()
     return strategy
 
@@ -309,18 +487,31 @@ def protocol_stream():
     return os.fdopen(fd, 'w', encoding='utf-8')
 
 
-def main():
-    out = Output(protocol_stream())
+def protocol_input():
+    """The lab's messages as lines of bytes. Under gevent, stdin is read cooperatively, or the
+    reader would block the one thread every greenlet runs on."""
+    if STARTUP_MODE == 'gevent' and STARTUP_ERROR is None:
+        from gevent.fileobject import FileObjectPosix
+
+        return FileObjectPosix(sys.stdin.fileno(), 'rb', close=False)
+    return sys.stdin.buffer
+
+
+class Session:
+    """What the protocol loop made: the strategy, once init has arrived."""
     strategy = None
-    code = 0
+
+
+def serve(out, session, lines):
+    """Answers the lab's messages until stop or the end of stdin; returns the exit code."""
     try:
-        for line in sys.stdin.buffer:
+        for line in lines:
             if not line.strip():
                 continue
             message = json.loads(line)
             kind = message.get('type')
             if kind == 'init':
-                strategy = make_strategy(message, out)
+                session.strategy = make_strategy(message, out)
                 out.send({'type': 'ready', 'pid': os.getpid(), 'thread': 0, 'runtime': {
                     'version': '.'.join(map(str, sys.version_info[:3])),
                     'executable': sys.executable,
@@ -328,11 +519,11 @@ def main():
                     'switchIntervalMs': sys.getswitchinterval() * 1000,
                 }})
             elif kind == 'tasks':
-                if strategy is None:
+                if session.strategy is None:
                     raise RuntimeError('tasks arrived before init')
-                strategy.submit(message['tasks'])
+                session.strategy.submit(message['tasks'])
             elif kind == 'usage':
-                pool_cpu, pool_rss = strategy.pool_usage() if strategy else (0, 0)
+                pool_cpu, pool_rss = session.strategy.pool_usage() if session.strategy else (0, 0)
                 out.send({'type': 'usage', 'cpu': time.process_time_ns() // 1000 + pool_cpu,
                           'maxRss': own_rss_bytes() + pool_rss})
             elif kind == 'stop':
@@ -341,12 +532,47 @@ def main():
                 raise ValueError('unknown message type {!r}'.format(kind))
     except Exception as error:
         out.send({'type': 'fatal', 'error': 'the Python runner failed: ' + kernels.describe_error(error)})
-        code = 1
+        return 1
+    return 0
+
+
+def serve_beside_reactor(out, session):
+    """Twisted's reactor runs on the main thread; the protocol is read on a thread of its own,
+    which hands work to the reactor with callFromThread and stops it when the lab says stop."""
+    global STARTUP_ERROR
+    try:
+        from twisted.internet import reactor
+    except Exception as error:  # the twisted mode fails at init with this
+        STARTUP_ERROR = error
+        return serve(out, session, protocol_input())
+    codes = []
+
+    def read():
+        try:
+            codes.append(serve(out, session, protocol_input()))
+        finally:
+            reactor.callFromThread(reactor.stop)
+
+    threading.Thread(target=read, name='lab-input', daemon=True).start()
+    # No signal handlers: SIGTERM and SIGKILL from the lab end the process as they do any mode.
+    reactor.run(installSignalHandlers=False)
+    return codes[0] if codes else 1
+
+
+def main():
+    out = Output(protocol_stream())
+    session = Session()
+    code = 1
+    try:
+        if STARTUP_MODE == 'twisted':
+            code = serve_beside_reactor(out, session)
+        else:
+            code = serve(out, session, protocol_input())
     finally:
         # stdin closed (the lab is gone) or stop: end the pool, flush, and exit without waiting
         # for threads that are still inside a task (CPython cannot interrupt them).
-        if strategy is not None:
-            end_pool(strategy)
+        if session.strategy is not None:
+            end_pool(session.strategy)
         out.close()
         sys.stderr.flush()
         os._exit(code)

@@ -21,6 +21,8 @@ describe('busy cores', () => {
     expect(reading('py-threads', 4, 1000, 1020)).toBe('4 threads kept 1.0 cores busy')
     expect(reading('py-processes', 2, 500, 940)).toBe('2 processes kept 1.9 cores busy')
     expect(reading('py-asyncio', 1, 500, 20)).toBe('one event loop kept 0.0 cores busy')
+    expect(reading('py-gevent', 10, 500, 50)).toBe('one event loop kept 0.1 cores busy')
+    expect(reading('py-twisted', 10, 500, 50)).toBe('one reactor kept 0.1 cores busy')
     expect(reading('py-sequential', 1, 500, 500)).toBe('1 thread kept 1.0 cores busy')
     expect(reading('threads', 2, 500, 950)).toBeNull()
     expect(reading('no-such-strategy', 2, 500, 950)).toBeNull()
@@ -163,10 +165,43 @@ describe('verdict on Python runs', () => {
       ],
     })
     expect(v.text).toContain(
-      'Python threads × 10 (8.67×) and Python asyncio (18.57×) overlapped the waits: a waiting thread releases the GIL',
+      'Python threads × 10 (8.67×) and Python asyncio (18.57×) overlapped the waits: a waiting thread releases the GIL, and one event loop keeps many waits in flight on one thread. They kept at most 0.5 cores busy: waiting needs no core, so the GIL does not get in the way.',
     )
-    expect(v.text).toContain('They kept at most 0.5 cores busy')
     expect(v.concepts).toEqual(expect.arrayContaining(['gil', 'event-loop']))
+  })
+
+  it('explains I/O-bound event-loop frameworks by their loop, without the GIL', () => {
+    const v = said({
+      workload: 'http',
+      stats: [
+        makeStats('py-sequential', 1, 2690, 1, { cpuMs: 40 }),
+        makeStats('py-gevent', 10, 328, 8.2, { cpuMs: 31 }),
+        makeStats('py-twisted', 10, 125, 21.5, { cpuMs: 53 }),
+        makeStats('py-asyncio-uvloop', 1, 83, 32.48, { cpuMs: 11 }),
+      ],
+    })
+    expect(v.text).toContain(
+      'Python asyncio on uvloop (32.48×) overlapped the waits: one event loop keeps many waits in flight on one thread. It kept at most 0.1 cores busy: waiting needs no core.',
+    )
+    expect(v.text).not.toContain('GIL')
+    expect(v.concepts).toEqual(['event-loop'])
+    // Twisted's loop is named as Twisted names it.
+    const twisted = said({
+      workload: 'sleep',
+      stats: [makeStats('py-sequential', 1, 2600, 1), makeStats('py-twisted', 4, 130, 20, { cpuMs: 13 })],
+    })
+    expect(twisted.text).toContain('Python Twisted × 4 (20.00×) overlapped the waits: one reactor keeps many waits')
+    expect(twisted.text).not.toContain('GIL')
+  })
+
+  it('runs CPU-bound gevent tasks inline on one loop, not as GIL-bound threads', () => {
+    const v = said({
+      workload: countdown,
+      stats: [makeStats('py-sequential', 1, 1000, 1), makeStats('py-gevent', 4, 1020, 0.98, { cpuMs: 1010 })],
+    })
+    expect(v.text).toContain('Python gevent × 4 gave 0.98×: its CPU-bound tasks run inline on the one event loop')
+    expect(v.text).not.toContain('That is the GIL')
+    expect(v.concepts).toEqual(['event-loop'])
   })
 
   it('cannot show the GIL on one core, and says nothing about it for Node-only runs', () => {

@@ -13,7 +13,9 @@ export const pythonRunner: Executor = {
       const usable = (await deps.interpreters()).filter((p) => !p.unavailable)
       throw new Error(lackingNeedsReason(spec, interpreter, usable))
     }
-    const env: Record<string, string> = {}
+    // The runner learns its mode at start-up too: gevent must patch the standard library before
+    // anything else is imported, and Twisted's reactor must own the main thread.
+    const env: Record<string, string> = { CONCURRENCY_LAB_PYTHON_MODE: spec.python.mode }
     // On a free-threaded build the GIL is a start-up setting: "threads" keep it, "no GIL" turn it off.
     if (interpreter.freeThreaded && spec.python.gil) env.PYTHON_GIL = spec.python.gil === 'on' ? '1' : '0'
     const child = new PythonChild(deps.registry, {
