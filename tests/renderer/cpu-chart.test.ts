@@ -4,6 +4,7 @@ import { cpuWindow, labelsThatFit, markerAt, trialSpan } from '../../src/rendere
 describe('the live CPU chart follows the run', () => {
   it('spans a short run whole, so a 3 s run fills the chart', () => {
     expect(cpuWindow(3)).toEqual({ min: 0, max: 3 })
+    expect(cpuWindow(0.2)).toEqual({ min: 0, max: 0.2 })
     expect(cpuWindow(0)).toEqual({ min: 0, max: 1 })
     expect(cpuWindow(60)).toEqual({ min: 0, max: 60 })
   })
@@ -14,17 +15,30 @@ describe('the live CPU chart follows the run', () => {
 })
 
 describe('trial markers', () => {
-  it('labels a marker only where its label ends before the next line and inside the chart', () => {
+  it("labels a marker only where its label ends before the next label's line and inside the chart", () => {
     const fits = labelsThatFit(
       [
-        { px: 10, width: 60 }, // next line at 40: would be crossed
-        { px: 40, width: 60 }, // ends at 107, next at 200: fits
-        { px: 200, width: 60 }, // ends at 267, next at 265: crossed
-        { px: 265, width: 60 }, // ends at 332 > 300, the chart's right edge
+        { px: 10, width: 60, label: 'a' }, // next line at 40: would be crossed
+        { px: 40, width: 60, label: 'b' }, // ends at 107, next at 200: fits
+        { px: 200, width: 60, label: 'c' }, // ends at 267, next at 265: crossed
+        { px: 265, width: 60, label: 'd' }, // ends at 332 > 300, the chart's right edge
       ],
       300,
     )
     expect(fits).toEqual([false, true, false, false])
+  })
+
+  it('labels a row of repetitions once, at the first', () => {
+    const fits = labelsThatFit(
+      [
+        { px: 0, width: 60, label: 'threads × 2' },
+        { px: 30, width: 60, label: 'threads × 2' },
+        { px: 100, width: 60, label: 'processes × 2' },
+        { px: 130, width: 60, label: 'processes × 2' },
+      ],
+      300,
+    )
+    expect(fits).toEqual([true, false, true, false])
   })
 
   it('names the trial under the pointer, for the labels that were dropped', () => {

@@ -9,19 +9,26 @@ export interface Marker {
 
 /** x range of the live CPU chart (s): the whole run while it is short, then the last `windowS` s. */
 export function cpuWindow(latestS: number, windowS = 60): { min: number; max: number } {
-  return latestS <= windowS ? { min: 0, max: Math.max(latestS, 1) } : { min: latestS - windowS, max: latestS }
+  if (latestS <= 0) return { min: 0, max: 1 }
+  return latestS <= windowS ? { min: 0, max: latestS } : { min: latestS - windowS, max: latestS }
 }
 
 /**
- * Which marker labels to draw: a label sits right of its line and is kept only if it ends before
- * the next marker's line and inside the chart, so no label crosses a line or another label.
- * `markers` are in pixel order; the dropped ones are named on hover instead.
+ * Which marker labels to draw. Repetitions of a group follow each other, so only the first of a
+ * row of equal labels is a candidate; a candidate is drawn (right of its line) only if it ends
+ * before the next candidate's line and inside the chart, so no two labels overlap. `markers` are
+ * in pixel order; the dropped labels are named on hover instead.
  */
-export function labelsThatFit(markers: ReadonlyArray<{ px: number; width: number }>, right: number): boolean[] {
+export function labelsThatFit(
+  markers: ReadonlyArray<{ px: number; width: number; label: string }>,
+  right: number,
+): boolean[] {
+  const candidate = markers.map((m, i) => i === 0 || markers[i - 1]!.label !== m.label)
   return markers.map((m, i) => {
-    const end = m.px + LABEL_OFFSET + m.width + 4
-    const next = markers[i + 1]?.px ?? Infinity
-    return end <= Math.min(next, right)
+    if (!candidate[i]) return false
+    let next = Infinity
+    for (let j = i + 1; j < markers.length && next === Infinity; j++) if (candidate[j]) next = markers[j]!.px
+    return m.px + LABEL_OFFSET + m.width + 4 <= Math.min(next, right)
   })
 }
 
@@ -86,15 +93,20 @@ export const trialMarkersPlugin: Plugin = {
     ctx.fillStyle = options.colour ?? '#b45309'
     ctx.font = '11px system-ui, sans-serif'
     ctx.textBaseline = 'top'
-    const placed = markers.map((m) => ({ px: x.getPixelForValue(m.x), width: ctx.measureText(m.label).width }))
+    const placed = markers.map((m) => ({
+      px: x.getPixelForValue(m.x),
+      width: ctx.measureText(m.label).width,
+      label: m.label,
+    }))
     const fits = labelsThatFit(placed, chartArea.right)
     ctx.setLineDash([4, 3])
-    for (const { px } of placed) {
+    placed.forEach(({ px }, i) => {
+      // A labelled line reaches up into the label band; the others stop at the plot.
       ctx.beginPath()
-      ctx.moveTo(px, chartArea.top - MARKER_BAND)
+      ctx.moveTo(px, fits[i] ? chartArea.top - MARKER_BAND : chartArea.top)
       ctx.lineTo(px, chartArea.bottom)
       ctx.stroke()
-    }
+    })
     markers.forEach((m, i) => {
       // In the band above the plot (the chart's top padding), so no label lies over a CPU line.
       if (fits[i]) ctx.fillText(m.label, placed[i]!.px + LABEL_OFFSET, chartArea.top - MARKER_BAND + 2)
