@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { extentOf, laneAxis, sliceAt, thinSlices, zoomWindow } from '../../src/renderer/src/charts/timeline'
+import { extentOf, laneAxis, laneHeight, sliceAt, thinSlices, zoomWindow } from '../../src/renderer/src/charts/timeline'
 
 describe('timeline thinning', () => {
   it('draws one span per lane when tens of thousands of tasks are closer than a pixel', () => {
@@ -54,5 +54,13 @@ describe('timeline hover and lanes', () => {
     expect(laneAxis('in-flight').title).toBe('tasks in flight on one thread')
     expect(laneAxis('in-flight').lane(3)).not.toMatch(/worker/)
     expect(laneAxis('workers').lane(3)).toBe('worker 3')
+  })
+})
+
+describe('lane height', () => {
+  it('keeps a few lanes at full height and fits fifty on one screen', () => {
+    expect(laneHeight(2)).toBe(18)
+    expect(laneHeight(50) * 50).toBeLessThanOrEqual(360)
+    expect(laneHeight(1000)).toBe(5)
   })
 })

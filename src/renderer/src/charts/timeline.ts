@@ -95,6 +95,14 @@ export function sliceAt(
   return best && bestDistance <= tolerance ? best : null
 }
 
+/**
+ * Height (px) of one lane: 18 while the lanes fit in `budget` px, then less (down to 5), so 50
+ * workers or 50 tasks in flight stay on one screen instead of a 900 px strip.
+ */
+export function laneHeight(lanes: number, budget = 360): number {
+  return Math.max(5, Math.min(18, Math.floor(budget / Math.max(1, lanes))))
+}
+
 /** What the lanes of a strategy's timeline are, as the lane axis names them. */
 export function laneAxis(lanes: 'workers' | 'in-flight' | undefined): {
   inFlight: boolean
