@@ -59,8 +59,13 @@ for (const size of SIZES) {
       const timeline = page.locator('.timeline-panel')
       await timeline.scrollIntoViewIfNeeded()
       await expect(page.getByTestId('timeline-readout')).toContainText(/tasks on 2 lanes/)
-      // Hover the first task of lane 0: its tooltip names it.
-      await page.locator('canvas[data-chart="timeline"]').hover({ position: { x: 90, y: 9 } })
+      // Hover along lane 0 until the pointer is over a task: its tooltip names it.
+      const timelineCanvas = page.locator('canvas[data-chart="timeline"]')
+      const width = (await timelineCanvas.boundingBox())!.width
+      for (let x = 90; x < width; x += 8) {
+        await timelineCanvas.hover({ position: { x, y: 9 } })
+        if ((await page.getByTestId('timeline-tooltip').count()) > 0) break
+      }
       await expect(page.getByTestId('timeline-tooltip')).toContainText(/task \d+ · worker 0 · starts at/)
       await shoot(timeline, testInfo, `${tag}-timeline-threads`)
 
