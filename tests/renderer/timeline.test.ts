@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { extentOf, thinSlices, zoomWindow } from '../../src/renderer/src/charts/timeline'
+import { extentOf, laneAxis, laneHeight, sliceAt, thinSlices, zoomWindow } from '../../src/renderer/src/charts/timeline'
 
 describe('timeline thinning', () => {
   it('draws one span per lane when tens of thousands of tasks are closer than a pixel', () => {
@@ -34,5 +34,33 @@ describe('timeline thinning', () => {
     expect(zoomWindow(bounds, 0.5, 0.5, bounds)).toEqual({ from: 250, to: 750 })
     expect(zoomWindow(bounds, 0.5, 0, bounds)).toEqual({ from: 0, to: 500 })
     expect(zoomWindow({ from: 0, to: 500 }, 4, 0.5, bounds)).toEqual(bounds)
+  })
+})
+
+describe('timeline hover and lanes', () => {
+  const slices = [
+    { task: 7, worker: 0, lane: 0, start: 100, end: 200 },
+    { task: 8, worker: 1, lane: 1, start: 150, end: 400 },
+  ]
+  it('finds the task under the pointer on its lane, with a tolerance for one-pixel bars', () => {
+    expect(sliceAt(slices, 0, 150, 0)?.task).toBe(7)
+    expect(sliceAt(slices, 1, 150, 0)?.task).toBe(8)
+    expect(sliceAt(slices, 0, 205, 10)?.task).toBe(7)
+    expect(sliceAt(slices, 0, 300, 10)).toBeNull()
+    expect(sliceAt(slices, 2, 150, 10)).toBeNull()
+  })
+
+  it("names an event loop's lanes as tasks in flight on one thread, never as workers", () => {
+    expect(laneAxis('in-flight').title).toBe('tasks in flight on one thread')
+    expect(laneAxis('in-flight').lane(3)).not.toMatch(/worker/)
+    expect(laneAxis('workers').lane(3)).toBe('worker 3')
+  })
+})
+
+describe('lane height', () => {
+  it('keeps a few lanes at full height and fits fifty on one screen', () => {
+    expect(laneHeight(2)).toBe(18)
+    expect(laneHeight(50) * 50).toBeLessThanOrEqual(360)
+    expect(laneHeight(1000)).toBe(5)
   })
 })

@@ -98,6 +98,9 @@ export function speedupChartOptions(): ChartOptions<'scatter'> {
     animation: false,
     responsive: true,
     maintainAspectRatio: false,
+    // Points on the first and last worker count sit on the chart's edge: draw them whole.
+    layout: { padding: { right: 10, top: 4 } },
+    datasets: { scatter: { clip: false } },
     scales: {
       x: { type: 'linear', min: 1, title: { display: true, text: 'workers' }, ticks: { stepSize: 1 } },
       y: { beginAtZero: true, title: { display: true, text: 'speedup vs sequential' } },

@@ -71,3 +71,45 @@ export function panWindow(window: TimeWindow, fraction: number, bounds: TimeWind
   const from = Math.min(Math.max(bounds.from, window.from + span * fraction), bounds.to - span)
   return { from, to: from + span }
 }
+
+/**
+ * The task under a point: on `lane`, the slice that covers time `t` (µs), or failing that the
+ * nearest one within `tolerance` µs (a task thinned to one pixel is still hoverable).
+ */
+export function sliceAt(
+  slices: readonly TimelineSlice[],
+  lane: number,
+  t: number,
+  tolerance: number,
+): TimelineSlice | null {
+  let best: TimelineSlice | null = null
+  let bestDistance = Infinity
+  for (const s of slices) {
+    if (s.lane !== lane) continue
+    const distance = t < s.start ? s.start - t : t > s.end ? t - s.end : 0
+    if (distance < bestDistance) {
+      best = s
+      bestDistance = distance
+    }
+  }
+  return best && bestDistance <= tolerance ? best : null
+}
+
+/**
+ * Height (px) of one lane: 18 while the lanes fit in `budget` px, then less (down to 5), so 50
+ * workers or 50 tasks in flight stay on one screen instead of a 900 px strip.
+ */
+export function laneHeight(lanes: number, budget = 360): number {
+  return Math.max(5, Math.min(18, Math.floor(budget / Math.max(1, lanes))))
+}
+
+/** What the lanes of a strategy's timeline are, as the lane axis names them. */
+export function laneAxis(lanes: 'workers' | 'in-flight' | undefined): {
+  inFlight: boolean
+  title: string
+  lane: (i: number) => string
+} {
+  return lanes === 'in-flight'
+    ? { inFlight: true, title: 'tasks in flight on one thread', lane: (i) => `in flight ${i + 1}` }
+    : { inFlight: false, title: 'workers', lane: (i) => `worker ${i}` }
+}

@@ -16,6 +16,8 @@ export const useViewStore = defineStore('view', () => {
   const aboutOpen = ref(false)
   /** Key of the menu bar's open menu (browser mode), or null. */
   const openMenu = ref<string | null>(null)
+  /** Index of the trial the Timeline shows (the CPU chart shades its span), or null. */
+  const timelineTrial = ref<number | null>(null)
   /** Messages for the user (e.g. a command that is not available yet), newest last. */
   const notices = ref<string[]>([])
 
@@ -52,6 +54,7 @@ export const useViewStore = defineStore('view', () => {
     concept,
     aboutOpen,
     openMenu,
+    timelineTrial,
     notices,
     togglePanel,
     showConcept,
