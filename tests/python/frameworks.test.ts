@@ -128,7 +128,7 @@ for (const { strategy } of FRAMEWORKS) {
       await new Promise((r) => setTimeout(r, 300))
       expect(markedProcesses(mark)).not.toEqual([])
       // Killed, the runner would have no exit code; a polite stop within the grace period exits 0.
-      expect(await runner.stop(15_000)).toEqual({ code: 0, expected: true })
+      expect(await runner.stop(15_000)).toEqual({ code: 0, signal: null, expected: true })
       expect(received.filter((m) => m.type === 'fatal')).toEqual([])
       await eventually(() => markedProcesses(mark).length === 0, 'every marked process to end')
     })
