@@ -73,6 +73,8 @@ export type LabEvent =
     }
   | { type: 'run-end'; runId: string; run: Run }
   | { type: 'error'; runId: string | null; message: string }
+  /** Something the user should know that is not a failure (a session rolled over, a timeline thinned). */
+  | { type: 'notice'; runId: string | null; message: string }
   /**
    * A session was written to the library: `runId` was autosaved into the current session (null:
    * a Save). `session` is the library's summary of it as saved, so a page need not re-read it.

@@ -59,3 +59,19 @@ describe('RunErrors', () => {
     wrapper.unmount()
   })
 })
+
+describe('Run notes', () => {
+  it('shows a notice from the lab as a note, not as an error', async () => {
+    const run = useRunStore()
+    const wrapper = mount(RunErrors)
+    await run.start(useConfigStore().input)
+    run.handleEvent({
+      type: 'notice',
+      runId: run.runId,
+      message: 'run r1 was saved into a new session, “Lab (continued)”',
+    })
+    await wrapper.vm.$nextTick()
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect(wrapper.find('[role="status"]').text()).toContain('saved into a new session')
+  })
+})

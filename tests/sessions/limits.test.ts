@@ -72,6 +72,12 @@ describe('autosave and the session file limit', () => {
     expect(seen.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `run-${i + 1}`).sort())
   })
 
+  it('tells of a rollover as a notice, not as an error', async () => {
+    for (let i = 1; i <= 20; i++) expect((await current.autosave(run(i))).saved).toBe(true)
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    expect(events.some((e) => e.type === 'notice' && /new session/.test(e.message))).toBe(true)
+  })
+
   it('keeps one run that alone passes the limit with its timelines thinned, and says so', async () => {
     const result = await current.autosave(run(1, 3000))
     expect(result.saved).toBe(true)
@@ -84,7 +90,7 @@ describe('autosave and the session file limit', () => {
     expect(saved.trials[0]!.timeline.length).toBeLessThan(3000)
     expect(saved.stats).toEqual(run(1, 3000).stats)
     expect(session.notes).toMatch(/thinned/)
-    expect(events.some((e) => e.type === 'error' && /thinned/.test(e.message))).toBe(true)
+    expect(events.some((e) => e.type === 'notice' && /thinned/.test(e.message))).toBe(true)
   })
 
   it('refuses, in one line, to save a run that cannot fit even without timelines, and keeps the session openable', async () => {

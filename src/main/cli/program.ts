@@ -50,6 +50,10 @@ async function runCommand(options: RunOptions): Promise<number> {
   host.onEvent((event) => {
     if (event.type === 'trial-end') lastWall = event.trial.error ? null : event.trial.wallMs
     if (event.type === 'progress' && options.progress) bar.update(event, lastWall)
+    if (event.type === 'notice') {
+      bar.clear()
+      process.stderr.write(`note: ${event.message}\n`)
+    }
   })
   const runId = await host.startRun(config)
   let interrupted = false

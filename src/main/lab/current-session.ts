@@ -207,7 +207,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       }
       // The run joins the session in memory first, so a failed write loses nothing.
       this.current = placed.session
-      for (const notice of placed.notices) this.options.emit({ type: 'error', runId: run.id, message: notice })
+      for (const notice of placed.notices) this.options.emit({ type: 'notice', runId: run.id, message: notice })
       try {
         const summary = await store.save(this.current, placed.bytes)
         this.currentOnDisk = true

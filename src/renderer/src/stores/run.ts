@@ -59,6 +59,8 @@ export const useRunStore = defineStore('run', () => {
   const progress = ref<Progress | null>(null)
   const current = ref<CurrentTrial | null>(null)
   const errors = ref<string[]>([])
+  /** What the lab told of the run that is not a failure (a session rolled over, a timeline thinned). */
+  const notices = ref<string[]>([])
   const startedAt = ref<string | null>(null)
   const endedAt = ref<string | null>(null)
   /** µs on the run's clock of the latest sample: the run's elapsed time, as the lab measured it. */
@@ -98,6 +100,7 @@ export const useRunStore = defineStore('run', () => {
     progress.value = null
     current.value = null
     errors.value = []
+    notices.value = []
     startedAt.value = null
     endedAt.value = null
     latestSampleT.value = 0
@@ -219,6 +222,9 @@ export const useRunStore = defineStore('run', () => {
       case 'error':
         errors.value = [...errors.value, event.message]
         break
+      case 'notice':
+        notices.value = [...notices.value, event.message]
+        break
       case 'run-end':
         ended.value = event.run
         phase.value = event.run.status
@@ -288,6 +294,7 @@ export const useRunStore = defineStore('run', () => {
     progress,
     current,
     errors,
+    notices,
     startedAt,
     endedAt,
     latestSampleT,
