@@ -145,11 +145,13 @@ export function deriveGroupStats(trials: readonly TrialLike[], logicalCores: num
     })
   }
   for (const g of out) {
-    const baselineId = findStrategy(g.strategy)?.baseline
-    const baseline = out.find((b) => b.strategy === baselineId)
+    const spec = findStrategy(g.strategy)
+    const baseline = out.find((b) => b.strategy === spec?.baseline)
     if (!baseline) continue
     g.speedup = speedup(baseline.meanMs, g.meanMs)
-    g.efficiency = efficiency(g.speedup, g.workers)
+    // Speedup per worker means something only where workers run in parallel; an event loop's
+    // tasks overlap their waits on one thread, so it has no efficiency (shown as "—").
+    g.efficiency = spec?.lanes === 'in-flight' ? null : efficiency(g.speedup, g.workers)
   }
   return out
 }

@@ -97,6 +97,17 @@ describe('deriveGroupStats', () => {
     expect(deriveGroupStats([trial('no-such-strategy', 1, 10)], 2)[0]!.speedup).toBeNull()
   })
 
+  it('gives event loops a speedup but no efficiency: their tasks overlap waits on one thread', () => {
+    const stats = deriveGroupStats(
+      [trial('sequential', 1, 100), trial('async', 1, 10), trial('py-sequential', 1, 100), trial('py-asyncio', 1, 5)],
+      2,
+    )
+    const of = (id: string) => stats.find((g) => g.strategy === id)!
+    expect(of('async')).toMatchObject({ speedup: 10, efficiency: null })
+    expect(of('py-asyncio')).toMatchObject({ speedup: 20, efficiency: null })
+    expect(of('sequential').efficiency).toBe(1)
+  })
+
   it('leaves speedup empty without a sequential baseline', () => {
     const [g] = deriveGroupStats([trial('threads', 2, 10)], 2)
     expect(g!.speedup).toBeNull()
