@@ -87,6 +87,10 @@ describe('a sweep that reaches an OS limit', () => {
   )
 
   const nprocSkip = noPrlimit ?? (isRoot ? 'running as root, to whom RLIMIT_NPROC does not apply' : null)
+
+  // The default reporter hides skip reasons: print them, one line each.
+
+  for (const why of new Set([noPrlimit, nprocSkip])) if (why) console.log(`skip: ${why}`)
   it.skipIf(nprocSkip)(
     `fails the trials over the process limit, naming it, and the run goes on${nprocSkip ? ` (skipped: ${nprocSkip})` : ''}`,
     async () => {
