@@ -1,4 +1,6 @@
-import { amdahl } from '../stats'
+import { STRATEGIES, type StrategySpec } from '../catalog'
+import type { GroupStats } from '../schemas'
+import { BACKGROUND_CORES, amdahl } from '../stats'
 
 export interface AmdahlFit {
   /** Fraction of the work that ran in parallel, 0–1. */
@@ -25,4 +27,59 @@ export function fitAmdahl(points: ReadonlyArray<{ workers: number; speedup: numb
 /** Amdahl's bound at each worker count for a parallel fraction. */
 export function amdahlCurve(parallel: number, workerCounts: readonly number[]): Array<{ x: number; y: number }> {
   return workerCounts.map((n) => ({ x: n, y: amdahl(parallel, n) }))
+}
+
+/** Mean task time (one thread) under which dispatch overhead, not a serial part, limits speedups. */
+export const AMDAHL_MIN_TASK_MS = 1
+
+/** A fit to show, or why the run cannot be fitted; one sentence either way. */
+export type AmdahlNote = { strategy: string; fit: AmdahlFit } | { why: string }
+
+type Figures = Pick<GroupStats, 'strategy' | 'workers' | 'meanMs' | 'speedup' | 'otherCores'>
+
+/**
+ * Amdahl's law fitted only where the measurements can carry it: a strategy whose workers run in
+ * parallel, measured at two or more worker counts from 1 to the logical cores (beyond them,
+ * workers share cores and the fit reads that as a serial part), with other programs keeping less
+ * than BACKGROUND_CORES busy, and tasks long enough that dispatch overhead does not dominate.
+ */
+export function amdahlNote(
+  groups: readonly Figures[],
+  {
+    logicalCores,
+    tasks,
+    strategies = STRATEGIES,
+  }: { logicalCores: number; tasks: number; strategies?: readonly StrategySpec[] },
+): AmdahlNote {
+  const spec = (id: string) => strategies.find((s) => s.id === id)
+  const parallel = groups.filter((g) => {
+    const s = spec(g.strategy)
+    return s !== undefined && s.takesWorkers && s.lanes === 'workers' && g.speedup !== null && g.workers <= logicalCores
+  })
+  const byStrategy = new Map<string, Figures[]>()
+  for (const g of parallel) byStrategy.set(g.strategy, [...(byStrategy.get(g.strategy) ?? []), g])
+  const candidates = [...byStrategy].filter(([, list]) => new Set(list.map((g) => g.workers)).size >= 2)
+  if (candidates.length === 0)
+    return {
+      why: `Amdahl's law needs a strategy with parallel workers measured at two worker counts from 1 to ${logicalCores} (this machine's logical cores).`,
+    }
+  const loaded = candidates.flatMap(([, list]) => list).find((g) => (g.otherCores ?? 0) >= BACKGROUND_CORES)
+  if (loaded)
+    return {
+      why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${loaded.strategy} × ${loaded.workers}, so its speedup says more about them than about the serial part of the work.`,
+    }
+  const baseline = groups.find((g) => g.strategy === spec(candidates[0]![0])?.baseline)
+  const taskMs = baseline && tasks > 0 ? baseline.meanMs / tasks : null
+  if (taskMs !== null && taskMs < AMDAHL_MIN_TASK_MS)
+    return {
+      why: `Not fitted: tasks of ${(taskMs * 1000).toFixed(0)} µs on average are too short; dispatch overhead, not a serial part of the work, limits the speedup (try fewer, larger tasks).`,
+    }
+  const fits = candidates
+    .map(([strategy, list]) => ({
+      strategy,
+      fit: fitAmdahl(list.map((g) => ({ workers: g.workers, speedup: g.speedup! }))),
+    }))
+    .filter((f): f is { strategy: string; fit: AmdahlFit } => f.fit !== null)
+    .sort((a, b) => b.fit.speedup - a.fit.speedup)
+  return fits[0] ?? { why: "Needs a worker count above 1 to fit Amdahl's law." }
 }

@@ -1,0 +1,48 @@
+// When Amdahl's law is fitted to a run, and when the lab says why it is not: the fit needs two
+// worker counts within the machine's cores, little load from other programs, and tasks long
+// enough that dispatch overhead does not pose as a serial part.
+import { describe, expect, it } from 'vitest'
+import { amdahlNote } from '../../../src/shared/analysis/amdahl'
+import { makeStats } from './runs'
+
+const seq = makeStats('sequential', 1, 400, 1, { otherCores: 0.05 })
+const threads = (workers: number, meanMs: number, otherCores = 0.05) =>
+  makeStats('threads', workers, meanMs, 400 / meanMs, { otherCores })
+
+describe('amdahlNote', () => {
+  it('fits two worker counts within the cores, on a quiet machine, with long tasks', () => {
+    const note = amdahlNote([seq, threads(1, 400), threads(2, 250)], { logicalCores: 2, tasks: 32 })
+    expect(note).toMatchObject({ strategy: 'threads', fit: { workers: 2 } })
+    if ('fit' in note) expect(note.fit.parallel).toBeCloseTo(0.75, 2)
+  })
+
+  it('does not fit a single worker count, and says why', () => {
+    const note = amdahlNote([seq, threads(2, 250)], { logicalCores: 2, tasks: 32 })
+    expect(note).toMatchObject({ why: expect.stringMatching(/two worker counts from 1 to 2/) })
+  })
+
+  it('leaves out worker counts above the cores: 4 workers on 2 cores are not 48% parallel', () => {
+    const note = amdahlNote([seq, threads(1, 400), threads(2, 220), threads(4, 290)], { logicalCores: 2, tasks: 32 })
+    expect(note).toMatchObject({ fit: { workers: 2 } })
+    expect(amdahlNote([seq, threads(4, 290)], { logicalCores: 2, tasks: 32 })).toHaveProperty('why')
+  })
+
+  it('does not fit under load from other programs, and says so', () => {
+    const note = amdahlNote([seq, threads(1, 400), threads(2, 390, 0.9)], { logicalCores: 2, tasks: 32 })
+    expect(note).toMatchObject({ why: expect.stringMatching(/other programs/) })
+  })
+
+  it('does not fit tiny tasks, where dispatch overhead dominates, and says so', () => {
+    const tiny = makeStats('sequential', 1, 5, 1, { otherCores: 0.05 })
+    const note = amdahlNote([tiny, makeStats('threads', 1, 5, 1), makeStats('threads', 2, 5.2, 0.96)], {
+      logicalCores: 2,
+      tasks: 10_000,
+    })
+    expect(note).toMatchObject({ why: expect.stringMatching(/too short/) })
+  })
+
+  it('ignores event loops and strategies without workers', () => {
+    const asyncio = makeStats('py-asyncio', 1, 20, 20)
+    expect(amdahlNote([seq, asyncio], { logicalCores: 2, tasks: 32 })).toHaveProperty('why')
+  })
+})
