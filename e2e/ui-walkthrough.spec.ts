@@ -97,6 +97,34 @@ for (const size of SIZES) {
       await testInfo.attach('export-timeline', { path: file, contentType: 'image/png' })
     })
 
+    test('too many workers: the refusal names the bound, and Run anyway runs it', async ({
+      page,
+      server,
+    }, testInfo) => {
+      const tag = `${size.width}x${size.height}`
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
+      await page.getByLabel(/^tasks/).fill('40')
+      await page.getByLabel(/^duration/).fill('20')
+      await onlyStrategies(page, ['Worker threads'])
+      await page.getByLabel('Worker counts').fill('64')
+      await page.getByLabel('Repetitions').fill('1')
+      await page.getByLabel('Warm-ups').fill('0')
+      await page.getByRole('button', { name: /^Run/ }).first().click()
+      const alert = page.getByRole('alert', { name: 'Run errors' })
+      await expect(alert).toContainText(/workers over \d+ \(4 × this machine's \d+ logical cores\)/)
+      const again = alert.getByRole('button', { name: 'Run anyway' })
+      await expect(again).toBeVisible()
+      await expect(again).toBeInViewport()
+      await expect(again).toBeFocused()
+      await shoot(page, testInfo, `${tag}-many-workers-refused`)
+      await again.click()
+      await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
+      await expect(alert).toHaveCount(0)
+      await expect(page.locator('.banner', { hasText: 'workers over' })).toHaveCount(0)
+      await shoot(page, testInfo, `${tag}-many-workers-run-anyway`)
+    })
+
     test('an event loop timeline and the menus from the keyboard', async ({ page, server }, testInfo) => {
       const tag = `${size.width}x${size.height}`
       await page.goto(server.url)

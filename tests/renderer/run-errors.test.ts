@@ -9,6 +9,8 @@ import { useCatalogStore } from '../../src/renderer/src/stores/catalog'
 import { useConfigStore } from '../../src/renderer/src/stores/config'
 import { useLabStore } from '../../src/renderer/src/stores/lab'
 import { useRunStore } from '../../src/renderer/src/stores/run'
+import { useViewStore } from '../../src/renderer/src/stores/view'
+import { useCommands } from '../../src/renderer/src/commands'
 import { FakeLab } from './fake-lab'
 
 const REFUSAL =
@@ -60,6 +62,21 @@ describe('RunErrors', () => {
   })
 })
 
+describe('RunErrors focus', () => {
+  it('gives the focus to Run anyway when a run is refused for its worker count', async () => {
+    lab.startRun = async () => {
+      throw new Error(REFUSAL)
+    }
+    const run = useRunStore()
+    const wrapper = mount(RunErrors, { attachTo: document.body })
+    await run.start({ ...useConfigStore().input, workers: [64] }).catch(() => undefined)
+    await wrapper.vm.$nextTick()
+    await wrapper.vm.$nextTick()
+    expect(document.activeElement?.textContent?.trim()).toBe('Run anyway')
+    wrapper.unmount()
+  })
+})
+
 describe('Run notes', () => {
   it('shows a notice from the lab as a note, not as an error', async () => {
     const run = useRunStore()
@@ -73,5 +90,17 @@ describe('Run notes', () => {
     await wrapper.vm.$nextTick()
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
     expect(wrapper.find('[role="status"]').text()).toContain('saved into a new session')
+  })
+})
+
+describe('a refused start from the Run command', () => {
+  it('is told once, in the run errors, not again in a banner that outlives the run', async () => {
+    lab.startRun = async () => {
+      throw new Error(REFUSAL)
+    }
+    useConfigStore().input.workers = [64]
+    await useCommands().dispatch({ command: 'run.start' })
+    expect(useRunStore().errors).toEqual([`Could not start the run: ${REFUSAL}`])
+    expect(useViewStore().notices).toEqual([])
   })
 })

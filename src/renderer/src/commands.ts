@@ -58,7 +58,17 @@ export function useCommands(options: CommandOptions = {}) {
       )
       return
     }
-    await run.start(config.input)
+    await startShown(config.input)
+  }
+
+  /** Starts a run. Why it could not start, the run store shows under the progress bar (with Run
+   * anyway where that applies): that is not said again in a banner that would outlive the run. */
+  async function startShown(input: typeof config.input): Promise<void> {
+    try {
+      await run.start(input)
+    } catch (error) {
+      if (run.errors.length === 0) throw error
+    }
   }
 
   async function dispatch(command: MenuCommand): Promise<void> {
@@ -75,7 +85,7 @@ export function useCommands(options: CommandOptions = {}) {
         case 'run.again':
           if (run.lastConfig && !run.running) {
             config.load(run.lastConfig)
-            await run.start(run.lastConfig)
+            await startShown(run.lastConfig)
           }
           return
         case 'workload.select':
