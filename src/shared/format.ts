@@ -1,4 +1,5 @@
 // How numbers read, in the terminal, in reports and on screen: one place, so they agree.
+import { findStrategy } from './catalog'
 import { BACKGROUND_CORES } from './stats'
 
 /**
@@ -27,15 +28,27 @@ interface GroupLoad {
   otherCores?: number | null
 }
 
-/** The warning for results measured while other programs kept cores busy, or null when they did not. */
-export function backgroundLoadWarning(stats: readonly GroupLoad[]): string | null {
-  const worst = stats.reduce<GroupLoad | null>(
+/** "Worker threads × 2" (or "Async event loop", which always runs one), by the catalog's titles. */
+function shownGroup(g: GroupLoad): string {
+  const spec = findStrategy(g.strategy)
+  return !spec ? `${g.strategy} × ${g.workers}` : spec.takesWorkers ? `${spec.title} × ${g.workers}` : spec.title
+}
+
+/**
+ * The warning for results measured while other programs kept cores busy, or null when the
+ * sampler did not measure them doing so. It names the group as the screen does (`label`).
+ */
+export function backgroundLoadWarning<G extends GroupLoad>(
+  stats: readonly G[],
+  label: (g: G) => string = shownGroup,
+): string | null {
+  const worst = stats.reduce<G | null>(
     (a, g) => (typeof g.otherCores === 'number' && (!a || g.otherCores > a.otherCores!) ? g : a),
     null,
   )
   if (!worst || worst.otherCores! < BACKGROUND_CORES) return null
   return (
-    `Other programs kept up to ${worst.otherCores!.toFixed(1)} cores busy while this ran (during ${worst.strategy} × ${worst.workers}): ` +
-    'they compete with the workers, so speedups may read low. Quiet the machine (a browser drawing live charts counts), or compare runs taken under the same load.'
+    `Other programs kept up to ${worst.otherCores!.toFixed(1)} cores busy while this ran (during ${label(worst)}): ` +
+    'they compete with the workers, so speedups may read low. Quiet the machine, or compare runs taken under the same load.'
   )
 }

@@ -45,7 +45,7 @@ describe('backgroundLoadWarning', () => {
       { strategy: 'threads', workers: 2, otherCores: 0.42 },
       { strategy: 'processes', workers: 2, otherCores: null },
     ])
-    expect(text).toMatch(/^Other programs kept up to 0\.4 cores busy while this ran \(during threads × 2\)/)
+    expect(text).toMatch(/^Other programs kept up to 0\.4 cores busy while this ran \(during Worker threads × 2\)/)
   })
 
   it('says nothing under light or unmeasured load', () => {

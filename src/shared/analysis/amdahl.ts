@@ -1,6 +1,7 @@
 import { STRATEGIES, type StrategySpec } from '../catalog'
 import type { GroupStats } from '../schemas'
 import { BACKGROUND_CORES, amdahl } from '../stats'
+import { groupLabel } from './format'
 
 export interface AmdahlFit {
   /** Fraction of the work that ran in parallel, 0–1. */
@@ -66,7 +67,7 @@ export function amdahlNote(
   const loaded = candidates.flatMap(([, list]) => list).find((g) => (g.otherCores ?? 0) >= BACKGROUND_CORES)
   if (loaded)
     return {
-      why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${loaded.strategy} × ${loaded.workers}, so its speedup says more about them than about the serial part of the work.`,
+      why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${groupLabel(spec(loaded.strategy)?.title ?? loaded.strategy, loaded.workers)}, so its speedup says more about them than about the serial part of the work.`,
     }
   const baseline = groups.find((g) => g.strategy === spec(candidates[0]![0])?.baseline)
   const taskMs = baseline && tasks > 0 ? baseline.meanMs / tasks : null

@@ -4,6 +4,8 @@
 import { STRATEGIES, WORKLOADS, type StrategySpec, type WorkloadSpec } from '../catalog'
 import { backgroundLoadWarning } from '../format'
 import type { GroupStats, Run, RunStatus, Trial } from '../schemas'
+import { BACKGROUND_CORES } from '../stats'
+import { AMDAHL_MIN_TASK_MS } from './amdahl'
 import { busyCores, busyReading } from './busy'
 import { formatMs, formatSpeedup, groupLabel } from './format'
 
@@ -12,13 +14,18 @@ export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 
 
 /** What the verdict reads of a run: a Run has it all; the screen builds it from its run store. */
 export interface VerdictRun {
-  config: Pick<Run['config'], 'workload'>
+  config: Pick<Run['config'], 'workload'> & Partial<Pick<Run['config'], 'params'>>
   machine: Pick<Run['machine'], 'logicalCores'>
   stats: readonly GroupStats[]
   trials: ReadonlyArray<Pick<Trial, 'error'>>
   errors: readonly string[]
   status: RunStatus
+  /** The interpreter the Python rows ran on, as it described itself (its GIL as started). */
+  python?: Pick<NonNullable<Run['python']>, 'gil'> | null
 }
+
+/** The facts of a workload the verdict reads. */
+type Workload = Pick<WorkloadSpec, 'id' | 'title' | 'kind'> & Partial<Pick<WorkloadSpec, 'params'>>
 
 /** The facts of a strategy the verdict reads (ids as plain strings, so a new strategy needs no change here). */
 type Spec = Pick<
@@ -41,8 +48,13 @@ export interface Verdict {
  * by tens of percent, and the GIL holds CPU-bound threads near 1×, processes near the core count.
  */
 export const GAIN = 1.3
-/** Busy cores below this read as "about one core" when there is no speedup to go by. */
+/** Busy cores below this read as "about one core": the mark of threads taking turns under the GIL. */
 const ONE_CORE = 1.5
+/** Ratios of mean times within this of 1 read as "about the same". */
+const SAME = 0.05
+
+/** Whether the sampler measured other programs keeping cores busy while the group ran. */
+const underLoad = (g: GroupStats): boolean => (g.otherCores ?? 0) >= BACKGROUND_CORES
 
 /** How a strategy runs its tasks, read from its spec: the analysis never asks for a strategy by id. */
 type Scheduling = 'one-at-a-time' | 'event-loop' | 'threads' | 'processes'
@@ -72,14 +84,16 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 export function verdict(
   run: VerdictRun,
   strategies: readonly Spec[] = STRATEGIES,
-  workloads: ReadonlyArray<Pick<WorkloadSpec, 'id' | 'title' | 'kind'>> = WORKLOADS,
+  workloads: readonly Workload[] = WORKLOADS,
 ): Verdict {
   const { stats } = run
-  const workload = workloads.find((w) => w.id === run.config.workload) ?? {
+  const workload: Context['workload'] = workloads.find((w) => w.id === run.config.workload) ?? {
     id: run.config.workload,
     title: run.config.workload,
     kind: undefined,
   }
+  // Tasks per trial: the run's own count, else the workload's default.
+  const tasks = run.config.params?.['tasks'] ?? workload.params?.find((p) => p.name === 'tasks')?.default ?? null
   const specOf = (id: string): Spec | undefined => strategies.find((s) => s.id === id)
   const titleOf = (id: string): string => specOf(id)?.title ?? id
   const title = (g: GroupStats): string =>
@@ -102,12 +116,21 @@ export function verdict(
     if (stats.length === 1) {
       headline = `Only ${title(winner)} finished: ${formatMs(winner.meanMs)} on average. Add strategies to compare.`
     } else if (winner.strategy === baseline) {
-      headline = `${title(winner)} won (${formatMs(winner.meanMs)}): concurrency did not pay for its own overhead here.`
-      reasons.push(
-        'When each task is tiny, starting workers and passing messages costs more than the work. Try more work per task (a larger size or fewer tasks) or a larger chunk size.',
-      )
+      headline = `${title(winner)} won (${formatMs(winner.meanMs)}): no concurrent strategy beat it here.`
+      // Tiny tasks are the cause only when the tasks measured tiny; otherwise the run does not say.
+      const taskMs = tasks !== null && tasks > 0 ? winner.meanMs / tasks : null
+      if (taskMs !== null && taskMs < AMDAHL_MIN_TASK_MS)
+        reasons.push(
+          `Each task took ${formatMs(taskMs)} on average in ${title(winner)}: handing tasks to workers and collecting their results cost more than the work. Try more work per task (a larger size or fewer tasks) or a larger chunk size.`,
+        )
     } else if (winner.speedup !== null && baseline) {
-      headline = `${title(winner)} won: ${formatMs(winner.meanMs)}, ${formatSpeedup(winner.speedup)} faster than ${titleOf(baseline)}.`
+      const spec = specOf(winner.strategy)
+      // An event loop's speedup is overlapped waiting on one thread, not parallel work: say so where the figure is.
+      const how =
+        spec && scheduling(spec) === 'event-loop' && workload.kind !== 'cpu' && winner.speedup >= GAIN
+          ? ', by overlapping waits on one thread'
+          : ''
+      headline = `${title(winner)} won: ${formatMs(winner.meanMs)}, ${formatSpeedup(winner.speedup)} faster than ${titleOf(baseline)}${how}.`
     } else {
       headline = `${title(winner)} won: ${formatMs(winner.meanMs)}, ${formatSpeedup(slowest.meanMs / winner.meanMs)} faster than ${title(slowest)}.`
     }
@@ -121,7 +144,7 @@ export function verdict(
     reasons.push(
       `Some timings varied by more than 10% between repetitions (${noisy.map(title).join(', ')}): treat small differences as noise, or add repetitions.`,
     )
-  const load = backgroundLoadWarning(stats)
+  const load = backgroundLoadWarning(stats, title)
   if (load) reasons.push(load)
   const missing = new Map<string, string[]>()
   for (const g of stats) {
@@ -153,7 +176,7 @@ export function verdictSentences(v: Verdict): string[] {
 /** What the reasons below read, and where they write. */
 interface Context {
   run: VerdictRun
-  workload: { id: string; title: string; kind: WorkloadSpec['kind'] | undefined }
+  workload: { id: string; title: string; kind: WorkloadSpec['kind'] | undefined; params?: WorkloadSpec['params'] }
   specOf: (id: string) => Spec | undefined
   groupsWhere: (test: (spec: Spec) => boolean) => GroupStats[]
   title: (g: GroupStats) => string
@@ -162,7 +185,7 @@ interface Context {
 }
 
 /** What the kind of work (CPU-bound, I/O-bound, both) says about the Node rows. Appends to `reasons`. */
-function workloadReasons({ run, workload, groupsWhere, reasons }: Context): void {
+function workloadReasons({ run, workload, groupsWhere, title, reasons }: Context): void {
   const { stats } = run
   const logicalCores = run.machine.logicalCores
   const cores = plural(logicalCores, 'core')
@@ -170,33 +193,34 @@ function workloadReasons({ run, workload, groupsWhere, reasons }: Context): void
   const eventLoop = node('event-loop')
   const threads = node('threads')
   const processes = node('processes')
-  const maxWorkers = Math.max(...stats.map((g) => g.workers))
 
   if (workload.kind === 'cpu') {
     reasons.push(
       `${workload.title} is CPU-bound: only separate cores run it at the same time. This machine has ${plural(logicalCores, 'logical core')}, so no strategy can be more than ${logicalCores}× faster than sequential, and the serial parts lower that bound further (Amdahl's law).`,
     )
-    if (eventLoop?.speedup != null) {
+    if (eventLoop?.speedup != null && eventLoop.speedup < GAIN) {
       reasons.push(
         `The async event loop gave ${formatSpeedup(eventLoop.speedup)}: it runs every task on one thread, so CPU work takes turns. That is concurrency without parallelism.`,
       )
     }
-    if (maxWorkers > logicalCores && logicalCores > 0) {
+    const crowded = oversubscribed(run, groupsWhere)
+    if (crowded)
       reasons.push(
-        `Running ${maxWorkers} workers on ${cores} adds no speed for CPU-bound work: the extra workers only wait for a core.`,
+        `${title(crowded.over)} was no faster than ${title(crowded.within)}: with ${cores}, the extra workers only wait for a core.`,
       )
-    }
   } else if (workload.kind === 'io') {
     reasons.push(
       `${workload.title} is I/O-bound: tasks mostly wait, and waiting does not need a core. Overlapping the waits is what helps, so the speedup is not capped by the ${cores}.`,
     )
     if (eventLoop?.speedup != null) {
       reasons.push(
-        `The async event loop reached ${formatSpeedup(eventLoop.speedup)} on a single thread: it starts every request and handles each reply as it arrives.`,
+        eventLoop.speedup >= GAIN
+          ? `The async event loop reached ${formatSpeedup(eventLoop.speedup)} on a single thread: it starts every request and handles each reply as it arrives.`
+          : `${title(eventLoop)} overlapped little here (${formatSpeedup(eventLoop.speedup)}).`,
       )
     }
     const utilisation = Math.max(...stats.map((g) => g.cpuUtilisation))
-    if (Number.isFinite(utilisation))
+    if (Number.isFinite(utilisation) && utilisation < 0.5)
       reasons.push(
         `The CPU stayed mostly idle (at most ${(utilisation * 100).toFixed(0)}% of all cores): the time went to waiting.`,
       )
@@ -208,19 +232,50 @@ function workloadReasons({ run, workload, groupsWhere, reasons }: Context): void
 
   if (threads && processes) {
     const ratio = processes.meanMs / threads.meanMs
-    if (ratio > 1.05)
+    // A cause only for a difference measured cleanly: steady timings, no other programs busy.
+    const uncertain = [threads, processes].some((g) => g.noisy || underLoad(g))
+    const unsure = 'timings varied or other programs were busy, so the difference is too uncertain to say why.'
+    if (ratio > 1 + SAME)
       reasons.push(
-        `Processes were ${formatSpeedup(ratio)} slower than threads: each is a separate runtime to start, and data is copied between them rather than shared.`,
+        uncertain
+          ? `Processes were ${formatSpeedup(ratio)} slower than threads, but ${unsure}`
+          : `Processes were ${formatSpeedup(ratio)} slower than threads. Starting them is not in these times (each pool starts before its trials are timed): tasks and results are copied to and from each process, while threads pass them inside one.`,
       )
-    else if (ratio < 0.95)
+    else if (ratio < 1 - SAME)
       reasons.push(
-        `Processes were ${formatSpeedup(1 / ratio)} faster than threads here: separate heaps do not compete for one runtime.`,
+        uncertain
+          ? `Processes were ${formatSpeedup(1 / ratio)} faster than threads here, but ${unsure}`
+          : `Processes were ${formatSpeedup(1 / ratio)} faster than threads here: separate heaps do not compete for one runtime.`,
       )
     else
       reasons.push(
-        'Threads and processes were within 5% of each other: start-up and messaging costs were small next to the work.',
+        'Threads and processes were within 5% of each other: copying tasks and results to processes cost little next to the work.',
       )
   }
+}
+
+/**
+ * A strategy whose workers run in parallel, measured both above the logical cores and at or below
+ * them, where the larger count was no faster: the run shows the extra workers waiting. Else null.
+ */
+function oversubscribed(
+  run: VerdictRun,
+  groupsWhere: Context['groupsWhere'],
+): { over: GroupStats; within: GroupStats } | null {
+  const cores = run.machine.logicalCores
+  // GIL-bound threads are held by the GIL before the cores: their flat line says nothing of the cores.
+  const parallel = groupsWhere((s) => s.takesWorkers && s.lanes === 'workers' && !s.gilBound)
+  for (const strategy of new Set(parallel.map((g) => g.strategy))) {
+    const mine = parallel.filter((g) => g.strategy === strategy)
+    const over = mine
+      .filter((g) => g.workers > cores)
+      .reduce<GroupStats | null>((a, b) => (!a || b.workers > a.workers ? b : a), null)
+    const within = mine
+      .filter((g) => g.workers <= cores)
+      .reduce<GroupStats | null>((a, b) => (!a || b.workers > a.workers ? b : a), null)
+    if (over && within && over.meanMs >= within.meanMs * (1 - SAME) && !underLoad(over)) return { over, within }
+  }
+  return null
 }
 
 /**
@@ -246,6 +301,28 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
     if (!concepts.includes(concept)) concepts.push(concept)
   }
 
+  // The GIL is the cause only where the run measured its mark: threads that gained little while
+  // held to about one core, on an interpreter that had the GIL on, with no other programs busy.
+  const gilOff = run.python?.gil === false
+  const heldToOneCore = (g: GroupStats): boolean => {
+    const busy = busyCores(g)
+    return busy !== null && busy < ONE_CORE
+  }
+  /** Why GIL-bound threads that gained little were not held by the GIL, or null when they were. */
+  const notTheGil = (g: GroupStats): string | null => {
+    if (underLoad(g))
+      return `${title(g)} gained little (${figure(g)}) while other programs kept ${g.otherCores!.toFixed(1)} cores busy: the cores were shared, so this run cannot tell how much the GIL held the threads back.`
+    if (gilOff)
+      return `${title(g)} gained little (${figure(g)}) though the interpreter ran with the GIL off: something other than the GIL held the threads back.`
+    if (!heldToOneCore(g))
+      return `${title(g)} gained little (${figure(g)}), so the GIL did not hold them to one core: the extra CPU time went to overhead, not to the work.`
+    return null
+  }
+  const processesToo = (g: GroupStats): string =>
+    underLoad(g)
+      ? `${title(g)} gained little too (${figure(g)}), with other programs keeping ${g.otherCores!.toFixed(1)} cores busy.`
+      : `${title(g)} gained little too (${figure(g)}): handing each process its tasks and collecting the results (pickled through pipes) cost about what the extra cores saved. Give each task more work to see processes pull ahead.`
+
   if (workload.kind === 'cpu') {
     if (logicalCores < 2) {
       if (threads || nogil || processes)
@@ -255,17 +332,26 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
       return
     }
     if (threads && workload.id === 'sha256') {
+      const other = gained(threads) ? null : notTheGil(threads)
       reasons.push(
         gained(threads)
           ? `${title(threads)} gained (${figure(threads)}): hashlib releases the GIL while it hashes a large buffer, so the hashing itself runs in parallel. The GIL is about Python bytecode, not all code.`
-          : `${title(threads)} gained little (${figure(threads)}): hashlib releases the GIL only while it hashes a large buffer (2 KiB or more), so with small buffers or few rounds the Python code between hashes holds it.`,
+          : (other ??
+              `${title(threads)} gained little (${figure(threads)}): hashlib releases the GIL only while it hashes a large buffer (2 KiB or more), so with small buffers or few rounds the Python code between hashes holds it.`),
       )
-      push('gil')
+      if (!other) push('gil')
     } else if (threads) {
+      const other = gained(threads) ? null : notTheGil(threads)
       if (gained(threads)) {
         reasons.push(
-          `${title(threads)} gained (${figure(threads)}): these threads ran in parallel, so the work ran outside the GIL (in C code that releases it, or on an interpreter without it).`,
+          gilOff
+            ? `${title(threads)} gained (${figure(threads)}): the interpreter ran with the GIL off, so these threads ran Python in parallel.`
+            : `${title(threads)} gained (${figure(threads)}): these threads ran in parallel, so the work ran outside the GIL (in C code that releases it, or on an interpreter without it).`,
         )
+        push('gil')
+      } else if (other) {
+        reasons.push(other)
+        if (processes && !gained(processes)) reasons.push(processesToo(processes))
       } else {
         reasons.push(
           `${title(threads)} gained little (${figure(threads)}). That is the GIL: CPython lets one thread at a time run Python bytecode, so CPU-bound threads take turns on one core however many there are.`,
@@ -275,24 +361,24 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
             `${title(processes)} did gain (${figure(processes)}): each process has its own interpreter and its own GIL, so they run Python in parallel.`,
           )
         } else if (processes) {
-          reasons.push(
-            `${title(processes)} gained little too (${figure(processes)}): with this little work per task, starting processes and handing them tasks costs about what the extra cores save. Give each task more work to see processes pull ahead.`,
-          )
+          reasons.push(processesToo(processes))
         } else {
           reasons.push('Add Python processes to run the same work in parallel: each process has its own GIL.')
         }
+        push('gil')
       }
-      push('gil')
     }
     if (nogil) {
       reasons.push(
         gained(nogil)
           ? `${title(nogil)} gained (${figure(nogil)}): on a free-threaded build with the GIL off, threads run Python bytecode in parallel.`
-          : `${title(nogil)} gained little (${figure(nogil)}) even with the GIL off: the threads contended for something else, or the tasks were too small.`,
+          : underLoad(nogil)
+            ? `${title(nogil)} gained little (${figure(nogil)}) while other programs kept ${nogil.otherCores!.toFixed(1)} cores busy.`
+            : `${title(nogil)} gained little (${figure(nogil)}) even with the GIL off: something other than the GIL held the threads back.`,
       )
       push('gil')
     }
-    if (eventLoop?.speedup != null) {
+    if (eventLoop?.speedup != null && eventLoop.speedup < GAIN) {
       reasons.push(
         `${title(eventLoop)} gave ${formatSpeedup(eventLoop.speedup)}: its CPU-bound tasks run inline on the one event loop, one after another.`,
       )
@@ -320,9 +406,7 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
       if (won.some((g) => !specOf(g.strategy)?.gilBound)) push('event-loop')
     }
     for (const g of overlapping.filter((g) => !gained(g))) {
-      reasons.push(
-        `${title(g)} overlapped little here (${figure(g)}): each task waits too briefly for the overlap to pay for itself.`,
-      )
+      reasons.push(`${title(g)} overlapped little here (${figure(g)}).`)
     }
   }
 }
