@@ -110,7 +110,7 @@ export async function startLongSleepRun(page: Page, tasks: number, durationMs: n
   await page.getByLabel('Warm-ups').fill('0')
   await page.getByLabel('Repetitions').fill('1')
   await page.getByRole('button', { name: /^Run/ }).click()
-  await page.getByTestId('current-trial').filter({ hasText: 'sequential × 1' }).waitFor()
+  await page.getByTestId('current-trial').filter({ hasText: 'now: Sequential (' }).waitFor()
 }
 
 /**

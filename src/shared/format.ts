@@ -22,6 +22,19 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(wholeMinutes / 60)} h ${pad(wholeMinutes % 60)} min`
 }
 
+/**
+ * Time left, as an estimate reads: whole seconds under a minute ("about 48 s"), then minutes and
+ * seconds to the nearest 5 s ("about 2 min 05 s"). An estimate with centiseconds claims too much.
+ */
+export function formatRemaining(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—'
+  const seconds = Math.max(1, Math.round(ms / 1000))
+  if (seconds < 60) return `about ${seconds} s`
+  const rounded = Math.round(seconds / 5) * 5
+  if (rounded < 3600) return `about ${Math.floor(rounded / 60)} min ${String(rounded % 60).padStart(2, '0')} s`
+  return `about ${formatDuration(ms)}`
+}
+
 interface GroupLoad {
   strategy: string
   workers: number

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backgroundLoadWarning, formatDuration } from '../../src/shared/format'
+import { backgroundLoadWarning, formatDuration, formatRemaining } from '../../src/shared/format'
 
 describe('formatDuration', () => {
   it.each([
@@ -52,5 +52,15 @@ describe('backgroundLoadWarning', () => {
     expect(backgroundLoadWarning([{ strategy: 'threads', workers: 2, otherCores: 0.2 }])).toBeNull()
     expect(backgroundLoadWarning([{ strategy: 'threads', workers: 2 }])).toBeNull()
     expect(backgroundLoadWarning([])).toBeNull()
+  })
+})
+
+describe('formatRemaining', () => {
+  it('rounds an estimate to what it can claim', () => {
+    expect(formatRemaining(47_760)).toBe('about 48 s')
+    expect(formatRemaining(300)).toBe('about 1 s')
+    expect(formatRemaining(125_400)).toBe('about 2 min 05 s')
+    expect(formatRemaining(3 * 3600_000 + 5 * 60_000)).toBe('about 3 h 05 min')
+    expect(formatRemaining(Number.NaN)).toBe('—')
   })
 })

@@ -3,6 +3,7 @@
 import { formatDuration } from '../../shared/format'
 import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
+import { formatMeanSpread, repetitionsShort } from '../../shared/analysis/format'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
@@ -93,7 +94,7 @@ export function formatRun(run: Run): string {
   const rows = run.stats.map((g) => [
     g.strategy,
     String(g.workers),
-    `${formatMs(g.meanMs)} ± ${formatMs(g.stdevMs)}`,
+    formatMeanSpread(g),
     `${formatMs(g.minMs)} … ${formatMs(g.maxMs)}`,
     formatMs(g.cpuMs),
     `${(g.cpuUtilisation * 100).toFixed(0)}%`,
@@ -101,7 +102,13 @@ export function formatRun(run: Run): string {
     formatBusyCores(busyCores(g)),
     speedupCell(g),
     g.efficiency === null ? '—' : `${(g.efficiency * 100).toFixed(0)}%`,
-    [g.checksumOk ? '' : 'checksum ✗', g.noisy ? 'noisy (σ/mean > 10%)' : ''].filter(Boolean).join(', '),
+    [
+      g.checksumOk ? '' : 'checksum ✗',
+      g.noisy ? 'noisy (σ/mean > 10%)' : '',
+      repetitionsShort(g.n, run.config.repetitions, run.status === 'running') ?? '',
+    ]
+      .filter(Boolean)
+      .join(', '),
   ])
   if (rows.length > 0) {
     lines.push(

@@ -1,5 +1,6 @@
 // A one-line progress bar on stderr (a line per trial when stderr is not a terminal).
 import type { LabEvent } from '../../shared/api'
+import { formatRemaining } from '../../shared/format'
 import { formatMs } from './format'
 
 export class ProgressBar {
@@ -9,7 +10,7 @@ export class ProgressBar {
 
   update(event: Extract<LabEvent, { type: 'progress' }>, lastWallMs: number | null): void {
     const { done, total, strategy, workers, etaMs } = event
-    const eta = etaMs !== null && done < total ? ` · ETA ${formatMs(etaMs)}` : ''
+    const eta = etaMs !== null && done < total ? ` · ${formatRemaining(etaMs)} left` : ''
     const last = lastWallMs !== null ? ` · last ${formatMs(lastWallMs)}` : ''
     if (!this.stream.isTTY) {
       this.stream.write(`trial ${done}/${total}: ${strategy} × ${workers}${last}\n`)

@@ -17,6 +17,7 @@ import { deriveGroupStats } from '../../shared/stats'
 import type { ChildRegistry } from './children'
 import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
+import { estimateRemainingMs } from './eta'
 import { RunFixtures } from './fixtures'
 import type { ProcessLauncher } from './launcher'
 import { readLimits } from './limits'
@@ -131,11 +132,14 @@ export class RunController {
       })
       const perGroup = config.warmups + config.repetitions
       const total = groups.length * perGroup
-      const startedAt = Date.now()
+      // How long each group's trials took, pool start included: what the time left is read from.
+      const times: number[][] = groups.map(() => [])
+      const plan = groups.map((g) => ({ strategy: g.strategy.id, workers: g.workers }))
       let done = 0
-      for (const { strategy, workers } of groups) {
+      for (const [groupIndex, { strategy, workers }] of groups.entries()) {
         for (let k = 0; k < perGroup && !this.abort.signal.aborted; k++) {
           const warmup = k < config.warmups
+          const trialStartedAt = performance.now()
           const trial = await this.runTrial(
             strategy,
             workers,
@@ -147,7 +151,7 @@ export class RunController {
           if (this.abort.signal.aborted && trial.error === 'stopped') trial.error = 'stopped by the user'
           this.record(trial)
           done++
-          const elapsed = Date.now() - startedAt
+          times[groupIndex]!.push(performance.now() - trialStartedAt)
           this.emit({
             type: 'progress',
             runId,
@@ -155,7 +159,7 @@ export class RunController {
             total,
             strategy: strategy.id,
             workers,
-            etaMs: done < total ? Math.round((elapsed / done) * (total - done)) : 0,
+            etaMs: done < total ? estimateRemainingMs(plan, perGroup, times) : 0,
           })
         }
         await this.closePool()
