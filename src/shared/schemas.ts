@@ -2,6 +2,7 @@
 // One library (zod) validates at every boundary; errors name the field and the allowed range.
 import { z } from 'zod'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
+import { formatLimit } from './parse'
 
 const SHOWN_CHARACTERS = 40
 
@@ -28,14 +29,27 @@ const showKey = (key: PropertyKey): string => {
   return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}…` : text
 }
 
+/**
+ * "must be <what>, got 0", or "must be <what>; it is empty" for an empty text: quoting `""` back
+ * tells a person nothing (the same words as src/shared/parse).
+ */
+export const mustBe = (what: string, value: unknown): string =>
+  typeof value === 'string' && value.trim() === ''
+    ? `must be ${what}; it is empty`
+    : `must be ${what}, got ${show(value)}`
+
+/** "from 10 to 100,000,000 numbers": limits with thousands separators, then the unit. */
+export const rangeText = (min: number, max: number, unit?: string): string =>
+  `from ${formatLimit(min)} to ${formatLimit(max)}${unit ? ` ${unit}` : ''}`
+
 /** An integer field from min to max whose error says so and shows what it got. */
-const intIn = (min: number, max: number) => {
-  const message = (iss: { input?: unknown }) => `must be an integer from ${min} to ${max}, got ${show(iss.input)}`
+const intIn = ({ min, max, unit }: { min: number; max: number; unit?: string }) => {
+  const message = (iss: { input?: unknown }) => mustBe(`an integer ${rangeText(min, max, unit)}`, iss.input)
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message })
 }
 
-const numberIn = (min: number, max: number) => {
-  const message = (iss: { input?: unknown }) => `must be a number from ${min} to ${max}, got ${show(iss.input)}`
+const numberIn = ({ min, max, unit }: { min: number; max: number; unit?: string }) => {
+  const message = (iss: { input?: unknown }) => mustBe(`a number ${rangeText(min, max, unit)}`, iss.input)
   return z.number({ error: message }).min(min, { error: message }).max(max, { error: message })
 }
 
@@ -50,14 +64,15 @@ const paramNumber = (value: unknown): number =>
 const isIntegerIn = (value: number, min: number, max: number): boolean =>
   Number.isInteger(value) && value >= min && value <= max
 
+/** Each field's range and, where it has one, the unit its messages name after the range. */
 export const LIMITS = {
   workers: { min: 1, max: 256 },
   repetitions: { min: 1, max: 1000 },
   warmups: { min: 0, max: 100 },
-  chunkSize: { min: 1, max: 100_000 },
-  timeoutMs: { min: 100, max: 24 * 3600 * 1000 },
-  samplerHz: { min: 1, max: 100 },
-  switchIntervalMs: { min: 0.001, max: 1000 },
+  chunkSize: { min: 1, max: 100_000, unit: 'tasks' },
+  timeoutMs: { min: 100, max: 24 * 3600 * 1000, unit: 'ms' },
+  samplerHz: { min: 1, max: 100, unit: 'samples a second' },
+  switchIntervalMs: { min: 0.001, max: 1000, unit: 'ms' },
 } as const
 
 const workloadIds = WORKLOADS.map((w) => w.id)
@@ -66,37 +81,37 @@ const strategyIds = STRATEGIES.map((s) => s.id)
 export const runConfigSchema = z
   .object(
     {
-      workload: z.string({ error: (iss) => `must be one of ${workloadIds.join(', ')}, got ${show(iss.input)}` }),
+      workload: z.string({ error: (iss) => mustBe(`one of ${workloadIds.join(', ')}`, iss.input) }),
       // Checked against the workload's own parameter specs below, so the message can name its range;
       // numbers or numeric text (a page's input field), which come out as numbers.
       params: z.record(z.string(), z.unknown()).default({}),
       strategies: z
-        .array(z.string({ error: (iss) => `must be a strategy name, got ${show(iss.input)}` }), {
-          error: (iss) => `must be a list of strategies, got ${show(iss.input)}`,
+        .array(z.string({ error: (iss) => mustBe('a strategy name', iss.input) }), {
+          error: (iss) => mustBe('a list of strategies', iss.input),
         })
-        .min(1, { error: `must name at least one of ${strategyIds.join(', ')}` }),
+        .min(1, { error: 'must name at least one strategy' }),
       workers: z
-        .array(intIn(LIMITS.workers.min, LIMITS.workers.max), {
-          error: (iss) => `must be a list of worker counts, got ${show(iss.input)}`,
+        .array(intIn(LIMITS.workers), {
+          error: (iss) => mustBe('a list of worker counts', iss.input),
         })
         .min(1, { error: 'must hold at least one worker count' })
         .default([1]),
-      repetitions: intIn(LIMITS.repetitions.min, LIMITS.repetitions.max).default(3),
-      warmups: intIn(LIMITS.warmups.min, LIMITS.warmups.max).default(1),
-      chunkSize: intIn(LIMITS.chunkSize.min, LIMITS.chunkSize.max).default(1),
-      timeoutMs: intIn(LIMITS.timeoutMs.min, LIMITS.timeoutMs.max).default(120_000),
-      samplerHz: numberIn(LIMITS.samplerHz.min, LIMITS.samplerHz.max).default(10),
+      repetitions: intIn(LIMITS.repetitions).default(3),
+      warmups: intIn(LIMITS.warmups).default(1),
+      chunkSize: intIn(LIMITS.chunkSize).default(1),
+      timeoutMs: intIn(LIMITS.timeoutMs).default(120_000),
+      samplerHz: numberIn(LIMITS.samplerHz).default(10),
       /** Python interpreter for the py-* strategies: an id from catalog().runtimes or a path. */
       python: z
-        .string({ error: (iss) => `must be a Python interpreter id or path, got ${show(iss.input)}` })
-        .min(1)
+        .string({ error: (iss) => mustBe('a Python interpreter id or path', iss.input) })
+        .min(1, { error: (iss) => mustBe('a Python interpreter id or path', iss.input) })
         .optional(),
       /** sys.setswitchinterval for the py-* strategies, in ms; left out, the interpreter's default. */
-      switchIntervalMs: numberIn(LIMITS.switchIntervalMs.min, LIMITS.switchIntervalMs.max).optional(),
+      switchIntervalMs: numberIn(LIMITS.switchIntervalMs).optional(),
       /** The user confirmed worker counts over MANY_WORKERS_PER_CORE × the logical cores (see manyWorkersProblem). */
-      allowManyWorkers: z.boolean({ error: (iss) => `must be true or false, got ${show(iss.input)}` }).optional(),
+      allowManyWorkers: z.boolean({ error: (iss) => mustBe('true or false', iss.input) }).optional(),
     },
-    { error: (iss) => `a run configuration must be an object, got ${show(iss.input)}` },
+    { error: (iss) => `a run configuration ${mustBe('an object', iss.input)}` },
   )
   .strict()
   .superRefine((config, ctx) => {
@@ -105,7 +120,7 @@ export const runConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['workload'],
-        message: `must be one of ${workloadIds.join(', ')}, got ${show(config.workload)}`,
+        message: mustBe(`one of ${workloadIds.join(', ')}`, config.workload),
       })
     } else {
       for (const [name, value] of Object.entries(config.params)) {
@@ -120,7 +135,7 @@ export const runConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['params', name],
-            message: `must be an integer from ${spec.min} to ${spec.max} ${spec.unit}, got ${show(value)}`,
+            message: mustBe(`an integer ${rangeText(spec.min, spec.max, spec.unit)}`, value),
           })
         }
       }
@@ -130,7 +145,7 @@ export const runConfigSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['strategies', i],
-          message: `must be one of ${strategyIds.join(', ')}, got ${show(id)}`,
+          message: mustBe(`one of ${strategyIds.join(', ')}`, id),
         })
       } else if (config.strategies.indexOf(id) !== i) {
         ctx.addIssue({ code: 'custom', path: ['strategies', i], message: `names ${id} twice` })
@@ -163,10 +178,11 @@ export function manyWorkersProblem(
   if (config.allowManyWorkers) return null
   const bound = MANY_WORKERS_PER_CORE * Math.max(1, logicalCores)
   if (!config.workers.some((w) => w > bound)) return null
-  const affected = config.strategies.filter((id) => {
-    const spec = findStrategy(id)
-    return spec !== undefined && spec.takesWorkers && spec.lanes === 'workers'
-  })
+  // Named by their titles, as the screen shows them.
+  const affected = config.strategies
+    .map((id) => findStrategy(id))
+    .filter((spec) => spec !== undefined && spec.takesWorkers && spec.lanes === 'workers')
+    .map((spec) => spec!.title)
   if (affected.length === 0) return null
   const cores = `${logicalCores} logical core${logicalCores === 1 ? '' : 's'}`
   return `workers over ${bound} (${MANY_WORKERS_PER_CORE} × this machine's ${cores}) need confirmation for ${affected.join(', ')}: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: ${MANY_WORKERS_FLAG})`

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import {
   describeIssues,
-  show,
+  mustBe,
   groupStatsSchema,
   machineSchema,
   runSchema,
@@ -32,7 +32,7 @@ export const ROLLOVER_SHARE = 0.5
 export const sessionIdSchema = z
   .string({ error: 'must be a session id (text)' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
-    error: (iss) => `must be 1–100 letters, digits, - or _, got ${show(iss.input)}`,
+    error: (iss) => mustBe('1–100 letters, digits, - or _', iss.input),
   })
 
 const nameSchema = z.string().max(200, { error: 'must be at most 200 characters' })

@@ -19,7 +19,11 @@ const BAD = ['Infinity', '1e309', 'NaN', '-1', '99999999999999999999999', '-Infi
 
 /** Each numeric option: the command line that sets it to `value`, and the range its message names. */
 const OPTIONS: Array<[string, (value: string) => string[], RegExp]> = [
-  ['sample --hz', (v) => ['sample', '--hz', v, '--seconds', '1'], /^--hz must be a number from 1 to 100; /],
+  [
+    'sample --hz',
+    (v) => ['sample', '--hz', v, '--seconds', '1'],
+    /^--hz must be a number from 1 to 100 samples a second; /,
+  ],
   ['sample --seconds', (v) => ['sample', '--seconds', v], /^--seconds must be a number from 0\.001 to [\d,]+ s; /],
   [
     'run --workers',
@@ -28,7 +32,11 @@ const OPTIONS: Array<[string, (value: string) => string[], RegExp]> = [
   ],
   ['run --repeat', (v) => ['run', '-w', 'primes', '--repeat', v], /^--repeat must be an integer from 1 to 1,000; /],
   ['run --warmup', (v) => ['run', '-w', 'primes', '--warmup', v], /^--warmup must be an integer from 0 to 100; /],
-  ['run --chunk', (v) => ['run', '-w', 'primes', '--chunk', v], /^--chunk must be an integer from 1 to 100,000; /],
+  [
+    'run --chunk',
+    (v) => ['run', '-w', 'primes', '--chunk', v],
+    /^--chunk must be an integer from 1 to 100,000 tasks; /,
+  ],
   [
     'run --timeout',
     (v) => ['run', '-w', 'primes', '--timeout', v],
@@ -37,7 +45,7 @@ const OPTIONS: Array<[string, (value: string) => string[], RegExp]> = [
   [
     'run --sampler-hz',
     (v) => ['run', '-w', 'primes', '--sampler-hz', v],
-    /^--sampler-hz must be a number from 1 to 100; /,
+    /^--sampler-hz must be a number from 1 to 100 samples a second; /,
   ],
   [
     'run --switch-interval',

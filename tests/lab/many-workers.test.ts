@@ -22,7 +22,7 @@ describe('many workers', () => {
   it('names the bound, the core count and how to raise it, without echoing the input', () => {
     const problem = manyWorkersProblem({ workers: [1, over], strategies: ['threads'] }, cores)
     expect(problem).toBe(
-      `workers over ${bound} (${MANY_WORKERS_PER_CORE} × this machine's ${cores} logical core${cores === 1 ? '' : 's'}) need confirmation for threads: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: --allow-many-workers)`,
+      `workers over ${bound} (${MANY_WORKERS_PER_CORE} × this machine's ${cores} logical core${cores === 1 ? '' : 's'}) need confirmation for Worker threads: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: --allow-many-workers)`,
     )
     expect(isManyWorkersRefusal(problem!)).toBe(true)
     expect(isManyWorkersRefusal('workers[0] must be an integer')).toBe(false)

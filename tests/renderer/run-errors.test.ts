@@ -14,7 +14,7 @@ import { useCommands } from '../../src/renderer/src/commands'
 import { FakeLab } from './fake-lab'
 
 const REFUSAL =
-  "workers over 8 (4 × this machine's 2 logical cores) need confirmation for threads: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: --allow-many-workers)"
+  "workers over 8 (4 × this machine's 2 logical cores) need confirmation for Worker threads: so many threads or processes can stall the machine; to run anyway set allowManyWorkers (CLI: --allow-many-workers)"
 
 let lab: FakeLab
 beforeEach(async () => {

@@ -133,7 +133,7 @@ describe('browser-mode WebSocket', () => {
       args: [{ workload: 'primes', strategies: ['sequential'], repetitions: 0 }],
     })
     expect(bad).toMatchObject({ id: 2, ok: false })
-    expect(bad.error).toMatch(/repetitions must be an integer from 1 to 1000, got 0/)
+    expect(bad.error).toMatch(/repetitions must be an integer from 1 to 1,000, got 0/)
 
     expect(await call(conn, { type: 'call', id: 3, method: 'shutdown', args: [] })).toMatchObject({ id: 3, ok: false })
     expect(await call(conn, 'not json')).toMatchObject({ id: null, ok: false })
@@ -181,7 +181,7 @@ describe('npm run serve options', () => {
     expect(parsePortForTests(['--port=8124'], {})).toBe(8124)
     expect(parsePortForTests([], { LAB_PORT: '9000' })).toBe(9000)
     expect(() => parsePortForTests(['--port', 'abc'], {})).toThrow(
-      '--port must be an integer from 0 to 65535, got "abc"',
+      '--port must be an integer from 0 to 65,535; it is not a number',
     )
     expect(() => parsePortForTests(['--bogus'], {})).toThrow(/unknown option "--bogus"/)
   })

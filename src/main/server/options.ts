@@ -1,5 +1,6 @@
 // Command-line options of `npm run serve`.
 import { resolve } from 'node:path'
+import { parseNumber } from '../../shared/parse'
 import { defaultDataDir } from '../lab/data-dir'
 
 const USAGE =
@@ -34,9 +35,10 @@ export function parseServeOptions(argv: readonly string[], env: NodeJS.ProcessEn
   if (pythonPaths.includes('')) throw new Error('--python must name an interpreter (a path)')
   let port = 0
   if (text !== undefined && text !== '') {
-    port = Number(text)
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`)
+    // The shared rules for a number a person typed: the range with separators, never the text back.
+    const parsed = parseNumber(text, { field: '--port', min: 0, max: 65535, integer: true })
+    if (!parsed.ok) throw new Error(parsed.error)
+    port = parsed.value
   }
   return { port, dataDir: resolve(dataDir ?? defaultDataDir(env)), pythonPaths: pythonPaths.map((p) => resolve(p)) }
 }
