@@ -35,6 +35,11 @@ export function formatRemaining(ms: number): string {
   return `about ${formatDuration(ms)}`
 }
 
+/** "1 run", "3 runs": a count with its noun, singular for one. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
 interface GroupLoad {
   strategy: string
   workers: number

@@ -1,4 +1,5 @@
 // How a saved run and a session read in the Sessions and Compare views.
+import { findStrategy, findWorkload } from '@shared/catalog'
 import type { Run } from '@shared/schemas'
 
 /** "today, 14:03:12", or the local date and time when it is not today. */
@@ -9,10 +10,15 @@ export function when(iso: string, now = new Date()): string {
   return sameDay ? `today, ${date.toLocaleTimeString()}` : `${date.toLocaleDateString()} ${date.toLocaleTimeString()}`
 }
 
-/** "primes · sequential, threads × 1, 2 · 14:03:12 · stopped": enough to pick a run from a list. */
-export function runLabel(run: Run, index?: number): string {
+/**
+ * "Count primes · Sequential, Worker threads × 1, 2 · today, 14:03:12 · stopped": enough to pick a
+ * run from a list, in the names the screen uses. `status: false` where a badge beside it says it.
+ */
+export function runLabel(run: Run, index?: number, { status = true }: { status?: boolean } = {}): string {
   const workers = run.config.workers.join(', ')
-  const status = run.status === 'finished' ? '' : ` · ${run.status}`
+  const ended = status && run.status !== 'finished' ? ` · ${run.status}` : ''
   const prefix = index === undefined ? '' : `${index + 1}. `
-  return `${prefix}${run.config.workload} · ${run.config.strategies.join(', ')} × ${workers} · ${when(run.startedAt)}${status}`
+  const workload = findWorkload(run.config.workload)?.title ?? run.config.workload
+  const strategies = run.config.strategies.map((id) => findStrategy(id)?.title ?? id).join(', ')
+  return `${prefix}${workload} · ${strategies} × ${workers} · ${when(run.startedAt)}${ended}`
 }
