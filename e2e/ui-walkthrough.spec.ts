@@ -23,7 +23,7 @@ async function runAndWait(page: Page): Promise<void> {
   await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
 }
 
-/** Shows trial `text` (e.g. "threads × 2") in the Timeline. */
+/** Shows trial `text` (e.g. "Worker threads × 2") in the Timeline. */
 async function showTrial(page: Page, text: string): Promise<void> {
   const select = page.locator('#timeline-trial')
   const value = (await select.locator('option', { hasText: text }).first().getAttribute('value')) ?? ''
@@ -48,13 +48,13 @@ for (const size of SIZES) {
 
       const cpu = page.locator('.cpu-panel')
       await cpu.scrollIntoViewIfNeeded()
-      await showTrial(page, 'threads × 2')
+      await showTrial(page, 'Worker threads × 2')
       await shoot(cpu, testInfo, `${tag}-cpu-short-run`)
       // Labels that did not fit are named on hover.
       const cpuCanvas = page.locator('canvas[data-chart="cpu"]')
       const box = (await cpuCanvas.boundingBox())!
       await cpuCanvas.hover({ position: { x: box.width * 0.6, y: box.height * 0.5 } })
-      await expect(cpuCanvas).toHaveAttribute('title', /^trial: (sequential|threads|processes) × \d/)
+      await expect(cpuCanvas).toHaveAttribute('title', /^trial: (Sequential|Worker threads × \d|Processes × \d)/)
 
       const timeline = page.locator('.timeline-panel')
       await timeline.scrollIntoViewIfNeeded()

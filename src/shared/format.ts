@@ -46,8 +46,11 @@ interface GroupLoad {
   otherCores?: number | null
 }
 
-/** "Worker threads × 2" (or "Async event loop", which always runs one), by the catalog's titles. */
-function shownGroup(g: GroupLoad): string {
+/**
+ * A strategy and worker count as the screen names them: "Worker threads × 2", or just "Async
+ * event loop" for a strategy that always runs one; an id the catalog lacks stays as it is.
+ */
+export function groupTitle(g: { strategy: string; workers: number }): string {
   const spec = findStrategy(g.strategy)
   return !spec ? `${g.strategy} × ${g.workers}` : spec.takesWorkers ? `${spec.title} × ${g.workers}` : spec.title
 }
@@ -58,7 +61,7 @@ function shownGroup(g: GroupLoad): string {
  */
 export function backgroundLoadWarning<G extends GroupLoad>(
   stats: readonly G[],
-  label: (g: G) => string = shownGroup,
+  label: (g: G) => string = groupTitle,
 ): string | null {
   const worst = stats.reduce<G | null>(
     (a, g) => (typeof g.otherCores === 'number' && (!a || g.otherCores > a.otherCores!) ? g : a),

@@ -26,9 +26,11 @@ describe('one colour per strategy', () => {
     const series = speedupSeries(stats, takesWorkers)
     const threadsLine = series.find((s) => s.strategy === 'threads')!.colour
     const processesLine = series.find((s) => s.strategy === 'processes')!.colour
-    expect(bars.colours[bars.labels.indexOf('threads × 1')]).toBe(threadsLine)
-    expect(bars.colours[bars.labels.indexOf('threads × 2')]).toBe(threadsLine)
-    expect(bars.colours[bars.labels.indexOf('processes × 2')]).toBe(processesLine)
+    // Bars are labelled as the screen names strategies (titles), never by id.
+    expect(bars.colours[bars.labels.indexOf('Worker threads × 1')]).toBe(threadsLine)
+    expect(bars.colours[bars.labels.indexOf('Worker threads × 2')]).toBe(threadsLine)
+    expect(bars.colours[bars.labels.indexOf('Processes × 2')]).toBe(processesLine)
+    expect(series.find((s) => s.strategy === 'threads')!.title).toBe('Worker threads')
     expect(threadsLine).not.toBe(processesLine)
   })
 })
@@ -43,7 +45,9 @@ describe('axes that never clip data', () => {
     const axes = speedupAxes(speedupSeries(stats, takesWorkers))
     expect(axes.xMax).toBe(2)
     expect(axes.yMax).toBeGreaterThan(2.3)
-    const superlinear = speedupAxes([{ strategy: 'threads', colour: '', points: [{ x: 2, y: 2 }] }])
+    const superlinear = speedupAxes([
+      { strategy: 'threads', title: 'Worker threads', colour: '', points: [{ x: 2, y: 2 }] },
+    ])
     expect(superlinear.yMax).toBeGreaterThan(2)
   })
 })

@@ -109,7 +109,7 @@ describe('run store', () => {
       warmup: false,
       start: 150_000,
     })
-    expect(run.allMarkers()).toEqual([{ t: 150_000, label: 'threads × 2' }])
+    expect(run.allMarkers()).toEqual([{ t: 150_000, label: 'Worker threads × 2' }])
     run.handleEvent({ type: 'tasks', runId: id, index: 0, slices: [{ task: 0, worker: 0, lane: 0, start: 1, end: 2 }] })
     expect(run.timelineOf(0)).toHaveLength(1)
     const stats = [makeStats('threads', 2, 100, null)]

@@ -74,6 +74,8 @@ describe('the timeline', () => {
     await flushPromises()
     expect(readout()).toBe('3 tasks on 2 lanes')
     expect(wrapper.find('canvas').attributes('aria-label')).toBe('Timeline: 3 tasks on 2 lanes of workers')
+    // Trials are named as the results table names them, not by strategy id.
+    expect(wrapper.findAll('#timeline-trial option').map((o) => o.text())).toContain('1. Worker threads × 2 (running)')
   })
 
   it('labels an event loop\'s lanes "tasks in flight on one thread", never workers', async () => {

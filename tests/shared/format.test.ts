@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backgroundLoadWarning, formatDuration, formatRemaining } from '../../src/shared/format'
+import { backgroundLoadWarning, formatDuration, formatRemaining, groupTitle } from '../../src/shared/format'
 
 describe('formatDuration', () => {
   it.each([
@@ -62,5 +62,15 @@ describe('formatRemaining', () => {
     expect(formatRemaining(125_400)).toBe('about 2 min 05 s')
     expect(formatRemaining(3 * 3600_000 + 5 * 60_000)).toBe('about 3 h 05 min')
     expect(formatRemaining(Number.NaN)).toBe('—')
+  })
+})
+
+describe('groupTitle', () => {
+  it('names a group as the screen does, never by its id', () => {
+    expect(groupTitle({ strategy: 'threads', workers: 2 })).toBe('Worker threads × 2')
+    expect(groupTitle({ strategy: 'py-threads-nogil', workers: 4 })).toBe('Python threads, no GIL × 4')
+    expect(groupTitle({ strategy: 'async', workers: 1 })).toBe('Async event loop')
+    expect(groupTitle({ strategy: 'sequential', workers: 1 })).toBe('Sequential')
+    expect(groupTitle({ strategy: 'made-up', workers: 3 })).toBe('made-up × 3')
   })
 })

@@ -2,6 +2,7 @@
 // for every whisker and point, so no ±σ bar or last speedup point is cut off at the edge.
 import type { GroupStats } from '@shared/schemas'
 import { groupLabel } from '@shared/analysis/format'
+import { findStrategy } from '@shared/catalog'
 import { strategyColour } from './theme'
 
 export interface WallClockBars {
@@ -20,7 +21,7 @@ export function wallClockBars(
 ): WallClockBars {
   const top = Math.max(0, ...stats.map((g) => g.meanMs + (g.stdevMs || 0)))
   return {
-    labels: stats.map((g) => groupLabel(g.strategy, g.workers, takesWorkers(g.strategy))),
+    labels: stats.map((g) => groupLabel(titleOf(g.strategy), g.workers, takesWorkers(g.strategy))),
     means: stats.map((g) => g.meanMs),
     errors: stats.map((g) => g.stdevMs),
     colours: stats.map((g) => strategyColour(g.strategy)),
@@ -28,8 +29,13 @@ export function wallClockBars(
   }
 }
 
+/** A strategy's title as the screen shows it; an id the catalog lacks stays as it is. */
+const titleOf = (id: string): string => findStrategy(id)?.title ?? id
+
 export interface SpeedupSeries {
   strategy: string
+  /** What its legend says. */
+  title: string
   colour: string
   points: Array<{ x: number; y: number }>
 }
@@ -55,6 +61,7 @@ export function speedupSeries(
   }
   return [...byStrategy.entries()].map(([strategy, points]) => ({
     strategy,
+    title: titleOf(strategy),
     colour: strategyColour(strategy),
     points: points.sort((a, b) => a.x - b.x),
   }))

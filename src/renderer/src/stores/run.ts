@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { LabEvent } from '@shared/api'
+import { groupTitle } from '@shared/format'
 import {
   isManyWorkersRefusal,
   type GroupStats,
@@ -190,7 +191,7 @@ export const useRunStore = defineStore('run', () => {
         }
         markers.push({
           t: event.start,
-          label: `${event.strategy} × ${event.workers}${event.warmup ? ' (warm-up)' : ''}`,
+          label: `${groupTitle(event)}${event.warmup ? ' (warm-up)' : ''}`,
         })
         liveSlices.set(event.index, [])
         liveTasksVersion.value++
@@ -256,7 +257,7 @@ export const useRunStore = defineStore('run', () => {
     samples = [...saved.samples]
     markers = saved.trials.map((t) => ({
       t: t.start,
-      label: `${t.strategy} × ${t.workers}${t.warmup ? ' (warm-up)' : ''}`,
+      label: `${groupTitle(t)}${t.warmup ? ' (warm-up)' : ''}`,
     }))
     const last = samples[samples.length - 1]
     latestSampleT.value = last?.t ?? 0
