@@ -131,8 +131,15 @@ export function useCommands(options: CommandOptions = {}) {
           if (file && (await sessions.importFile(file))) view.page = 'lab'
           return
         }
-        case 'session.save':
-          return await sessions.save()
+        case 'session.save': {
+          // Say what happened, as an editor's status line does; a failure shows as the session error.
+          if (!sessions.current) view.flash('Nothing to save yet: run something, or open a session.')
+          else {
+            const name = await sessions.save()
+            if (name !== null) view.flash(`Saved “${name}”`)
+          }
+          return
+        }
         case 'session.saveAs':
           return await sessions.saveAs(save)
         case 'session.openRecent':

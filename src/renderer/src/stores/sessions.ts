@@ -175,13 +175,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     await refresh()
   }
 
-  /** Save Session: writes the current session (a new, empty one included) into the library. */
-  async function save(): Promise<void> {
+  /** Save Session: writes the current session (a new, empty one included) into the library; its name once saved, else null. */
+  async function save(): Promise<string | null> {
     const session = current.value
-    if (!session) return
+    if (!session) return null
     const id = await attempt(() => lab.requireApi().saveSession(session))
     if (id) remember(id)
     await refresh()
+    return id ? session.name : null
   }
 
   /** Save Session As…: main's Save dialog in the desktop app, a download of the session file in browser mode. */

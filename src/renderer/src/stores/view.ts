@@ -7,6 +7,9 @@ export type Page = 'lab' | 'sessions' | 'compare'
 
 export type { ConceptId } from '@shared/analysis/verdict'
 
+/** How long a toast stays: long enough to read two words, short enough not to linger. */
+export const TOAST_MS = 2500
+
 /** What is on screen: which panels show, which dialog is open, which menu is dropped down. */
 export const useViewStore = defineStore('view', () => {
   const panels = ref({ cpu: true, timeline: true, results: true })
@@ -20,6 +23,9 @@ export const useViewStore = defineStore('view', () => {
   const timelineTrial = ref<number | null>(null)
   /** Messages for the user (e.g. a command that is not available yet), newest last. */
   const notices = ref<string[]>([])
+  /** A short confirmation ("Saved …") shown for TOAST_MS, as a desktop app's status line does. */
+  const toast = ref<string | null>(null)
+  let toastTimer: ReturnType<typeof setTimeout> | null = null
 
   function togglePanel(name: keyof typeof panels.value): void {
     panels.value = { ...panels.value, [name]: !panels.value[name] }
@@ -32,6 +38,16 @@ export const useViewStore = defineStore('view', () => {
 
   function notify(message: string): void {
     notices.value = [...notices.value.slice(-4), message]
+  }
+
+  /** Shows `message` as the toast, replacing any before it, for TOAST_MS. */
+  function flash(message: string): void {
+    if (toastTimer) clearTimeout(toastTimer)
+    toast.value = message
+    toastTimer = setTimeout(() => {
+      toast.value = null
+      toastTimer = null
+    }, TOAST_MS)
   }
 
   function dismissNotice(index: number): void {
@@ -56,6 +72,8 @@ export const useViewStore = defineStore('view', () => {
     openMenu,
     timelineTrial,
     notices,
+    toast,
+    flash,
     togglePanel,
     showConcept,
     notify,
