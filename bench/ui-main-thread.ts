@@ -33,7 +33,7 @@ class SyntheticLab implements LabApi {
   samplesSent = 0
 
   async catalog(): Promise<Catalog> {
-    return { workloads: WORKLOADS, strategies: STRATEGIES, runtimes: [], machine }
+    return { version: 'bench', workloads: WORKLOADS, strategies: STRATEGIES, runtimes: [], machine }
   }
 
   async startRun(_config: RunConfigInput): Promise<string> {

@@ -41,6 +41,8 @@ export interface RuntimeInfo {
 }
 
 export interface Catalog {
+  /** The lab's own version (package.json), for Help ▸ About and bug reports. */
+  version: string
   workloads: readonly WorkloadSpec[]
   strategies: readonly StrategySpec[]
   runtimes: RuntimeInfo[]

@@ -18,7 +18,13 @@ function fakeLab(): LabApi & { started: unknown[] } {
   const started: unknown[] = []
   return {
     started,
-    catalog: vi.fn(async () => ({ workloads: [], strategies: [], runtimes: [], machine: {} as never })),
+    catalog: vi.fn(async () => ({
+      version: '0.0.0',
+      workloads: [],
+      strategies: [],
+      runtimes: [],
+      machine: {} as never,
+    })),
     startRun: vi.fn(async (config) => {
       started.push(config)
       return 'run-1'

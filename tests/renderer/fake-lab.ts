@@ -25,6 +25,7 @@ export class FakeLab implements LabApi {
 
   async catalog(): Promise<Catalog> {
     return {
+      version: '0.1.0-test',
       workloads: WORKLOADS,
       strategies: STRATEGIES,
       runtimes: [{ id: 'node', kind: 'node', version: '20', executable: 'node' }],

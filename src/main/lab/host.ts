@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import type { Catalog, LabApi, LabEvent, LabEventListener } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
+import packageJson from '../../../package.json'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
 import {
   ValidationError,
@@ -88,6 +89,7 @@ export class LabHost implements LabApi {
       return unavailable ? { ...s, unavailable } : s
     })
     return {
+      version: packageJson.version,
       workloads: WORKLOADS,
       strategies,
       runtimes: [
