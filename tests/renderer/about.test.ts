@@ -45,11 +45,12 @@ describe('About', () => {
     expect(about.find('[data-testid="app-version"]').text()).toBe('0.1.0-test')
     const runtimes = about.findAll('[data-testid="runtime"]')
     expect(runtimes.map((r) => r.text())).toEqual([
-      'node 20',
-      'python3.11 3.11.7 (default for Python strategies)',
-      'python3.6 3.6.9 — cannot be used: Python 3.6.9 is older than 3.8',
+      'Node.js 20',
+      'Python 3.11.7 (default for Python strategies)',
+      'Python 3.6.9 — cannot be used: Python 3.6.9 is older than 3.8',
     ])
     expect(runtimes[2]!.classes()).toContain('unusable')
     expect(runtimes[1]!.classes()).not.toContain('unusable')
+    expect(runtimes[2]!.attributes('title')).toBe('/opt/py36/bin/python3')
   })
 })
