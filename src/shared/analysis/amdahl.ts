@@ -1,4 +1,4 @@
-import { STRATEGIES, type StrategySpec } from '../catalog'
+import { STRATEGIES, type StrategySpec, type WorkloadSpec } from '../catalog'
 import type { GroupStats } from '../schemas'
 import { BACKGROUND_CORES, amdahl } from '../stats'
 import { groupLabel } from './format'
@@ -50,8 +50,14 @@ export function amdahlNote(
     logicalCores,
     tasks,
     strategies = STRATEGIES,
-  }: { logicalCores: number; tasks: number; strategies?: readonly StrategySpec[] },
+    kind,
+  }: { logicalCores: number; tasks: number; strategies?: readonly StrategySpec[]; kind?: WorkloadSpec['kind'] },
 ): AmdahlNote {
+  // Amdahl's law divides computation; work that waits speeds up by overlapping its waits.
+  if (kind === 'io')
+    return {
+      why: "Not fitted: this work mostly waits, so its speedup comes from overlapping the waits, not from a parallel fraction of computation (Amdahl's law).",
+    }
   const spec = (id: string) => strategies.find((s) => s.id === id)
   const parallel = groups.filter((g) => {
     const s = spec(g.strategy)
@@ -64,7 +70,13 @@ export function amdahlNote(
     return {
       why: `Amdahl's law needs a strategy with parallel workers measured at two worker counts from 1 to ${logicalCores} (this machine's logical cores).`,
     }
-  const loaded = candidates.flatMap(([, list]) => list).find((g) => (g.otherCores ?? 0) >= BACKGROUND_CORES)
+  // The baseline is half of every speedup: load while it ran skews the fit as much as load during the workers.
+  const baselines = candidates
+    .map(([id]) => groups.find((g) => g.strategy === spec(id)?.baseline))
+    .filter((g): g is Figures => g !== undefined)
+  const loaded = [...baselines, ...candidates.flatMap(([, list]) => list)].find(
+    (g) => (g.otherCores ?? 0) >= BACKGROUND_CORES,
+  )
   if (loaded)
     return {
       why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${groupLabel(spec(loaded.strategy)?.title ?? loaded.strategy, loaded.workers)}, so its speedup says more about them than about the serial part of the work.`,

@@ -32,6 +32,20 @@ describe('amdahlNote', () => {
     expect(note).toMatchObject({ why: expect.stringMatching(/other programs/) })
   })
 
+  it('counts load during the baseline too: it is half of every speedup', () => {
+    const loadedBaseline = makeStats('sequential', 1, 400, 1, { otherCores: 0.6 })
+    const note = amdahlNote([loadedBaseline, threads(1, 400), threads(2, 250)], { logicalCores: 2, tasks: 32 })
+    expect(note).toMatchObject({ why: expect.stringMatching(/other programs kept 0\.6 cores busy during Sequential/) })
+  })
+
+  it('does not fit work that waits: its speedup is overlap, not a parallel fraction', () => {
+    const stats = [seq, threads(1, 400), threads(2, 200)]
+    expect(amdahlNote(stats, { logicalCores: 2, tasks: 32, kind: 'io' })).toMatchObject({
+      why: expect.stringMatching(/^Not fitted: this work mostly waits/),
+    })
+    expect(amdahlNote(stats, { logicalCores: 2, tasks: 32, kind: 'cpu' })).toHaveProperty('fit')
+  })
+
   it('does not fit tiny tasks, where dispatch overhead dominates, and says so', () => {
     const tiny = makeStats('sequential', 1, 5, 1, { otherCores: 0.05 })
     const note = amdahlNote([tiny, makeStats('threads', 1, 5, 1), makeStats('threads', 2, 5.2, 0.96)], {
