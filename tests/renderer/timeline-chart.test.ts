@@ -51,6 +51,15 @@ describe('the timeline', () => {
     expect(useViewStore().timelineTrial).toBe(0)
   })
 
+  it('says "1 task on 1 lane", not "1 tasks on 1 lanes"', async () => {
+    await mountTimeline()
+    const one = makeTrial('sequential', 1, 100, { timeline: [slice(0, 0, 0, 100)] })
+    useRunStore().show(makeRun('one', {}, { status: 'finished', trials: [one] }))
+    await flushPromises()
+    expect(readout()).toBe('1 task on 1 lane')
+    expect(wrapper.find('canvas').attributes('aria-label')).toBe('Timeline: 1 task on 1 lane of workers')
+  })
+
   it('fills live while a trial runs, from the tasks events', async () => {
     await mountTimeline()
     const run = useRunStore()
