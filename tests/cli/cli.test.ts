@@ -143,7 +143,7 @@ describe('concurrency-lab CLI', () => {
       '200',
     )
     expect(out.status).toBe(1)
-    expect(out.stderr).toMatch(/^error: sequential × 1 \(repetition 1\): timed out after 200 ms$/m)
+    expect(out.stderr).toMatch(/^error: Sequential \(repetition 1\): timed out after 200 ms$/m)
   })
 
   it('stops cleanly on Ctrl-C: exit 130 and no worker process left', async () => {

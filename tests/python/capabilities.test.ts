@@ -64,14 +64,14 @@ describe('lackingNeedsReason (a run on the chosen interpreter)', () => {
   it('is one line naming the interpreter that lacks the need and the one that has it', () => {
     const reason = lackingNeedsReason(geventSpec, PYENV, [PYENV, DEBIAN])
     expect(reason).toBe(
-      'py-gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
+      'Python gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
     )
     expect(reason).not.toContain('\n')
   })
 
   it('says how to get it when no interpreter here has it, and nothing when the chosen one does', () => {
     expect(lackingNeedsReason(nogil, PYENV, [PYENV, DEBIAN])).toMatch(
-      /^py-threads-nogil needs a free-threaded Python \(3\.13t or newer\), but Python 3\.11\.7 at .* always runs with the GIL; install a free-threaded build/,
+      /^Python threads, no GIL needs a free-threaded Python \(3\.13t or newer\), but Python 3\.11\.7 at .* always runs with the GIL; install a free-threaded build/,
     )
     expect(lackingNeedsReason(geventSpec, DEBIAN, [PYENV, DEBIAN])).toBeUndefined()
     expect(lackingNeedsReason(findStrategy('py-threads')!, PYENV, [PYENV])).toBeUndefined()

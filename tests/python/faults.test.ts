@@ -98,7 +98,7 @@ describe.skipIf(noPython)(`Python faults${noPython ? ` (skipped: ${noPython})` :
   it('py-threads-nogil on an interpreter with a GIL says it needs a free-threaded build', async () => {
     const run = await runMarked({ ...countdown, strategies: ['py-threads-nogil', 'py-sequential'], workers: [2] })
     if (run.python?.freeThreaded) return // a free-threaded interpreter was found: nothing to refuse
-    expect(run.trials[0]!.error).toMatch(/py-threads-nogil needs a free-threaded Python/)
+    expect(run.trials[0]!.error).toMatch(/Python threads, no GIL needs a free-threaded Python/)
     expect(run.trials[1]!.error).toBeNull()
   })
 

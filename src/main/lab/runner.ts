@@ -11,6 +11,7 @@ import {
   type StrategySpec,
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
+import { groupTitle } from '../../shared/format'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
@@ -374,12 +375,12 @@ export class RunController {
         run.checksum = trial.checksum
       } else if (trial.checksum !== run.checksum) {
         const first = run.trials.find((t) => t.checksum === run.checksum)
-        trial.error = `checksum mismatch: ${trial.strategy} × ${trial.workers} gave ${trial.checksum}, ${first?.strategy ?? 'the first trial'} gave ${run.checksum}`
+        trial.error = `checksum mismatch: ${groupTitle(trial)} gave ${trial.checksum}, ${first ? groupTitle(first) : 'the first trial'} gave ${run.checksum}`
       }
     }
     if (trial.error && trial.error !== 'stopped by the user') {
       run.errors.push(
-        `${trial.strategy} × ${trial.workers} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`,
+        `${groupTitle(trial)} (${trial.warmup ? 'warm-up' : 'repetition'} ${trial.repetition + 1}): ${trial.error}`,
       )
     }
     run.trials.push(trial)

@@ -89,5 +89,5 @@ export function lackingNeedsReason(
   const need = spec.needs.find((n) => !has(chosen, n))
   if (!need) return undefined
   const row = CAPABILITIES[need]
-  return `${spec.id} needs ${row.what}, but Python ${chosen.version} at ${chosen.executable} ${row.lacks}; ${whereMet(need, usable)}`
+  return `${spec.title} needs ${row.what}, but Python ${chosen.version} at ${chosen.executable} ${row.lacks}; ${whereMet(need, usable)}`
 }
