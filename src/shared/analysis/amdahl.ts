@@ -79,7 +79,7 @@ export function amdahlNote(
   )
   if (loaded)
     return {
-      why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${groupLabel(spec(loaded.strategy)?.title ?? loaded.strategy, loaded.workers)}, so its speedup says more about them than about the serial part of the work.`,
+      why: `Not fitted: other programs kept ${loaded.otherCores!.toFixed(1)} cores busy during ${groupLabel(spec(loaded.strategy)?.title ?? loaded.strategy, loaded.workers, spec(loaded.strategy)?.takesWorkers ?? true)}, so its speedup says more about them than about the serial part of the work.`,
     }
   const baseline = groups.find((g) => g.strategy === spec(candidates[0]![0])?.baseline)
   const taskMs = baseline && tasks > 0 ? baseline.meanMs / tasks : null
