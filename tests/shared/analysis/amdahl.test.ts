@@ -35,7 +35,9 @@ describe('amdahlNote', () => {
   it('counts load during the baseline too: it is half of every speedup', () => {
     const loadedBaseline = makeStats('sequential', 1, 400, 1, { otherCores: 0.6 })
     const note = amdahlNote([loadedBaseline, threads(1, 400), threads(2, 250)], { logicalCores: 2, tasks: 32 })
-    expect(note).toMatchObject({ why: expect.stringMatching(/other programs kept 0\.6 cores busy during Sequential, so/) })
+    expect(note).toMatchObject({
+      why: expect.stringMatching(/other programs kept 0\.6 cores busy during Sequential, so/),
+    })
   })
 
   it('does not fit work that waits: its speedup is overlap, not a parallel fraction', () => {
