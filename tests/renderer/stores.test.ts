@@ -156,3 +156,20 @@ describe('run store', () => {
     expect(run.errors).toEqual(['Could not start the run: a run is in progress: stop it first'])
   })
 })
+
+describe('showing a saved run', () => {
+  it('loads its configuration into the panel, so Run re-runs what is on screen', () => {
+    const config = useConfigStore()
+    const saved = makeRun('saved', {
+      workload: 'sleep',
+      params: { duration: 20, tasks: 8 },
+      strategies: ['threads'],
+      workers: [3],
+    })
+    useRunStore().show(saved)
+    expect(config.workloadId).toBe('sleep')
+    expect(config.strategies).toEqual(['threads'])
+    expect(config.workersText).toBe('3')
+    expect(config.input).toMatchObject({ workload: 'sleep', strategies: ['threads'], workers: [3], repetitions: 2 })
+  })
+})
