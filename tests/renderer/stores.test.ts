@@ -6,6 +6,7 @@ import { useCatalogStore } from '../../src/renderer/src/stores/catalog'
 import { useConfigStore } from '../../src/renderer/src/stores/config'
 import { useLabStore } from '../../src/renderer/src/stores/lab'
 import { useRunStore } from '../../src/renderer/src/stores/run'
+import { useCommands } from '../../src/renderer/src/commands'
 import { FakeLab, makeRun, makeStats, makeTrial } from './fake-lab'
 
 let lab: FakeLab
@@ -171,5 +172,17 @@ describe('showing a saved run', () => {
     expect(config.strategies).toEqual(['threads'])
     expect(config.workersText).toBe('3')
     expect(config.input).toMatchObject({ workload: 'sleep', strategies: ['threads'], workers: [3], repetitions: 2 })
+  })
+})
+
+describe('choosing an experiment', () => {
+  it('clears the finished run on screen, so its verdict does not stay under the new experiment', async () => {
+    const run = useRunStore()
+    run.show(makeRun('old', {}, { stats: [makeStats('threads', 2, 100, null)] }))
+    expect(run.runId).toBe('old')
+    await useCommands().dispatch({ command: 'experiment.preset', arg: PRESETS[0]!.id })
+    expect(run.runId).toBeNull()
+    expect(run.stats).toEqual([])
+    expect(useConfigStore().activePreset?.id).toBe(PRESETS[0]!.id)
   })
 })
