@@ -6,6 +6,7 @@ import { useCatalogStore } from '../../src/renderer/src/stores/catalog'
 import { useConfigStore } from '../../src/renderer/src/stores/config'
 import { useLabStore } from '../../src/renderer/src/stores/lab'
 import { useRunStore } from '../../src/renderer/src/stores/run'
+import { useCommands } from '../../src/renderer/src/commands'
 import { FakeLab, makeRun, makeStats, makeTrial } from './fake-lab'
 
 let lab: FakeLab
@@ -154,5 +155,34 @@ describe('run store', () => {
     expect(run.phase).toBe('idle')
     expect(run.running).toBe(false)
     expect(run.errors).toEqual(['Could not start the run: a run is in progress: stop it first'])
+  })
+})
+
+describe('showing a saved run', () => {
+  it('loads its configuration into the panel, so Run re-runs what is on screen', () => {
+    const config = useConfigStore()
+    const saved = makeRun('saved', {
+      workload: 'sleep',
+      params: { duration: 20, tasks: 8 },
+      strategies: ['threads'],
+      workers: [3],
+    })
+    useRunStore().show(saved)
+    expect(config.workloadId).toBe('sleep')
+    expect(config.strategies).toEqual(['threads'])
+    expect(config.workersText).toBe('3')
+    expect(config.input).toMatchObject({ workload: 'sleep', strategies: ['threads'], workers: [3], repetitions: 2 })
+  })
+})
+
+describe('choosing an experiment', () => {
+  it('clears the finished run on screen, so its verdict does not stay under the new experiment', async () => {
+    const run = useRunStore()
+    run.show(makeRun('old', {}, { stats: [makeStats('threads', 2, 100, null)] }))
+    expect(run.runId).toBe('old')
+    await useCommands().dispatch({ command: 'experiment.preset', arg: PRESETS[0]!.id })
+    expect(run.runId).toBeNull()
+    expect(run.stats).toEqual([])
+    expect(useConfigStore().activePreset?.id).toBe(PRESETS[0]!.id)
   })
 })

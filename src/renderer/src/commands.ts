@@ -93,7 +93,10 @@ export function useCommands(options: CommandOptions = {}) {
           return
         case 'experiment.preset': {
           const preset = PRESETS.find((p) => p.id === command.arg)
-          if (preset && !run.running) config.applyPreset(preset)
+          if (!preset || run.running) return
+          config.applyPreset(preset)
+          // The run on screen answered another question: its verdict must not sit under this one.
+          run.reset()
           return
         }
         case 'run.export': {

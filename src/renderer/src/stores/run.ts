@@ -12,6 +12,7 @@ import {
   type TimelineSlice,
   type Trial,
 } from '@shared/schemas'
+import { useConfigStore } from './config'
 import { useLabStore } from './lab'
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | RunStatus
@@ -248,6 +249,12 @@ export const useRunStore = defineStore('run', () => {
     config.value = saved.config
     python.value = saved.python ?? null
     lastConfig.value = saved.config
+    // The panel shows what is on screen, so Run re-runs this run and not the last one edited.
+    try {
+      useConfigStore().load(saved.config)
+    } catch {
+      // A workload this lab no longer has: the panel keeps its fields; the run still shows.
+    }
     logicalCores.value = saved.machine.logicalCores
     trials.value = [...saved.trials]
     stats.value = saved.stats
