@@ -425,7 +425,8 @@ class Twisted(Strategy):
 class Dask(Strategy):
     """A Dask LocalCluster the runner starts and closes: W worker processes, one thread each, no
     dashboard; each chunk is one Dask task running kernels.run_chunk. Workers are on this machine
-    and report time.time_ns like the runner, so no clock offset is applied yet (issue 14)."""
+    and report time.time_ns like the runner, so no clock offset is applied yet (issue 14). CPU
+    time and memory are summed over the cluster's nanny and worker processes."""
 
     def start(self):
         from dask.distributed import Client, LocalCluster
@@ -465,6 +466,21 @@ class Dask(Strategy):
         self._count(-len(tasks))
 
     def pool_usage(self):
+        # Between trials the cluster is idle: /proc gives every process it started (nannies and
+        # workers, children of this runner) CPU to the tick; the scheduler runs in this process.
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            cpu = proc_cpu_us(child.pid)
+            if cpu is None:
+                continue
+            with self.lock:
+                self.cpu[child.pid] = max(cpu, self.cpu.get(child.pid, 0))
+                try:
+                    rss = child.memory_info().rss
+                except psutil.Error:
+                    rss = 0
+                self.rss[child.pid] = max(rss, self.rss.get(child.pid, 0))
         with self.lock:
             return sum(self.cpu.values()), sum(self.rss.values())
 
