@@ -37,11 +37,12 @@ export type StrategyId =
   | 'py-asyncio'
   | 'py-threads-nogil'
   | 'py-gevent'
+  | 'py-dask'
   | 'py-twisted'
   | 'py-asyncio-uvloop'
 
 /** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
-export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio' | 'uvloop' | 'gevent' | 'twisted'
+export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio' | 'uvloop' | 'gevent' | 'twisted' | 'dask'
 
 /** The executors of src/main/lab/executors: what starts a strategy's children and feeds them tasks. */
 export type ExecutorId = 'node-threads' | 'node-processes' | 'python-runner'
@@ -466,6 +467,23 @@ export const STRATEGIES: readonly StrategySpec[] = [
     gilBound: false,
     python: { mode: 'twisted' },
     needs: ['twisted'],
+  },
+  {
+    id: 'py-dask',
+    runtime: 'python',
+    title: 'Python Dask',
+    explanation:
+      'A Dask LocalCluster the lab starts and stops: W worker processes with one thread each; each chunk of tasks is one Dask task, sent through the scheduler.',
+    takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'workers',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: PROCESS,
+    gilBound: false,
+    python: { mode: 'dask' },
+    needs: ['distributed'],
   },
 ]
 

@@ -14,10 +14,12 @@ import { chooseInterpreter, discoverInterpreters } from '../../src/main/lab/pyth
 import { SMALL_PARAMS, builtEntries, eventually, makeHost, runToEnd } from '../helpers'
 import { DEBIAN_PYTHON, cannotImport, markChildren, markedProcesses, noPython } from './helpers'
 
-const FRAMEWORKS: ReadonlyArray<{ strategy: StrategyId; module: string; debianPackage: string }> = [
-  { strategy: 'py-gevent', module: 'gevent', debianPackage: 'python3-gevent' },
-  { strategy: 'py-twisted', module: 'twisted', debianPackage: 'python3-twisted' },
-  { strategy: 'py-asyncio-uvloop', module: 'uvloop', debianPackage: 'python3-uvloop' },
+/** oneThread: the framework runs every task on one thread (an event loop), rather than on W worker processes. */
+const FRAMEWORKS: ReadonlyArray<{ strategy: StrategyId; module: string; debianPackage: string; oneThread: boolean }> = [
+  { strategy: 'py-gevent', module: 'gevent', debianPackage: 'python3-gevent', oneThread: true },
+  { strategy: 'py-twisted', module: 'twisted', debianPackage: 'python3-twisted', oneThread: true },
+  { strategy: 'py-asyncio-uvloop', module: 'uvloop', debianPackage: 'python3-uvloop', oneThread: true },
+  { strategy: 'py-dask', module: 'distributed', debianPackage: 'python3-distributed', oneThread: false },
 ]
 
 /** Why a framework's tests cannot run here, or null; printed at collection, since reporters hide skip reasons. */
@@ -47,7 +49,7 @@ afterEach(() => {
   delete process.env.CONCURRENCY_LAB_TEST_MARK
 })
 
-for (const { strategy } of FRAMEWORKS) {
+for (const { strategy, oneThread } of FRAMEWORKS) {
   const why = missing.get(strategy)
   const spec = findStrategy(strategy)!
   describe.skipIf(why)(`${strategy} on ${DEBIAN_PYTHON}${why ? ` (skipped: ${why})` : ''}`, () => {
@@ -74,7 +76,7 @@ for (const { strategy } of FRAMEWORKS) {
       })
     }
 
-    it('overlaps 20 HTTP requests on one thread (the timeline has tasks in flight together)', async () => {
+    it.runIf(!oneThread)('spreads 20 HTTP requests over the W Dask worker processes, one lane each', async () => {
       const workers = 4
       const { run } = await runToEnd({
         workload: 'http',
@@ -86,15 +88,35 @@ for (const { strategy } of FRAMEWORKS) {
         python: DEBIAN_PYTHON,
       })
       expect(run.errors).toEqual([])
-      const trial = run.trials[0]!
-      expect(trial.timeline).toHaveLength(20)
-      // One thread runs every task: all slices are worker 0's.
-      expect(trial.timeline.every((s) => s.worker === 0)).toBe(true)
-      const most = maxInFlight(trial.timeline)
-      expect(most).toBeGreaterThanOrEqual(2)
-      // gevent's pool holds W greenlets; Twisted's W threads are only for blocking calls, not HTTP.
-      if (spec.python?.mode === 'gevent') expect(most).toBeLessThanOrEqual(workers)
+      const lanes = new Set(run.trials[0]!.timeline.map((s) => s.worker))
+      expect(lanes.size).toBeGreaterThanOrEqual(2)
+      for (const lane of lanes) expect(lane).toBeLessThan(workers)
     })
+
+    it.runIf(oneThread)(
+      'overlaps 20 HTTP requests on one thread (the timeline has tasks in flight together)',
+      async () => {
+        const workers = 4
+        const { run } = await runToEnd({
+          workload: 'http',
+          params: { tasks: 20, latency: 100, payload: 1000 },
+          strategies: [strategy],
+          workers: [workers],
+          repetitions: 1,
+          warmups: 0,
+          python: DEBIAN_PYTHON,
+        })
+        expect(run.errors).toEqual([])
+        const trial = run.trials[0]!
+        expect(trial.timeline).toHaveLength(20)
+        // One thread runs every task: all slices are worker 0's.
+        expect(trial.timeline.every((s) => s.worker === 0)).toBe(true)
+        const most = maxInFlight(trial.timeline)
+        expect(most).toBeGreaterThanOrEqual(2)
+        // gevent's pool holds W greenlets; Twisted's W threads are only for blocking calls, not HTTP.
+        if (spec.python?.mode === 'gevent') expect(most).toBeLessThanOrEqual(workers)
+      },
+    )
 
     it('stops politely mid-trial: the runner exits with code 0 and leaves no process behind', async () => {
       const mark = markChildren()

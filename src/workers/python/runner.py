@@ -422,6 +422,73 @@ class Twisted(Strategy):
 
 
 # The runner's modes: PythonMode in src/shared/catalog.ts names the same ones.
+class Dask(Strategy):
+    """A Dask LocalCluster the runner starts and closes: W worker processes, one thread each, no
+    dashboard; each chunk is one Dask task running kernels.run_chunk. Workers are on this machine
+    and report time.time_ns like the runner, so no clock offset is applied yet (issue 14). CPU
+    time and memory are summed over the cluster's nanny and worker processes."""
+
+    def start(self):
+        from dask.distributed import Client, LocalCluster
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        os.environ['PYTHONPATH'] = here + os.pathsep + os.environ.get('PYTHONPATH', '')
+        self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=None)
+        self.client = Client(self.cluster)
+        self.index = {}
+        self.cpu = {}
+        self.rss = {}
+        # One timeline lane per worker process (one thread each), numbered by pid.
+        for pid in sorted(self.client.run(os.getpid).values()):
+            self.index[pid] = len(self.index)
+
+    def submit(self, tasks):
+        self._count(len(tasks))
+        future = self.client.submit(kernels.run_chunk, self.workload, self.fixtures, self.origin, tasks, pure=False)
+        future.add_done_callback(lambda f: self._chunk_done(f, tasks))
+
+    def _chunk_done(self, future, tasks):
+        try:
+            pid, results, failure, cpu, rss = future.result()
+        except BaseException as error:  # a worker died, or the chunk could not be sent
+            self.out.failed(tasks[0]['id'], kernels.describe_error(error))
+            self._count(-len(tasks))
+            return
+        with self.lock:
+            self.cpu[pid] = max(cpu, self.cpu.get(pid, 0))
+            self.rss[pid] = max(rss, self.rss.get(pid, 0))
+            worker = self.index.setdefault(pid, len(self.index))
+        for task_id, checksum, start, end, task_cpu in results:
+            self.out.result(task_id, checksum, start, end, task_cpu, worker)
+        if failure is not None:
+            self.out.failed(failure[0], failure[1])
+        self._count(-len(tasks))
+
+    def pool_usage(self):
+        # Between trials the cluster is idle: /proc gives every process it started (nannies and
+        # workers, children of this runner) CPU to the tick; the scheduler runs in this process.
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            cpu = proc_cpu_us(child.pid)
+            if cpu is None:
+                continue
+            with self.lock:
+                self.cpu[child.pid] = max(cpu, self.cpu.get(child.pid, 0))
+                try:
+                    rss = child.memory_info().rss
+                except psutil.Error:
+                    rss = 0
+                self.rss[child.pid] = max(rss, self.rss.get(child.pid, 0))
+        with self.lock:
+            return sum(self.cpu.values()), sum(self.rss.values())
+
+    def close(self):
+        self.client.close()
+        self.cluster.close()
+
+
 MODES = {
     'sequential': Sequential,
     'threads': Threads,
@@ -430,6 +497,7 @@ MODES = {
     'uvloop': Uvloop,
     'gevent': Gevent,
     'twisted': Twisted,
+    'dask': Dask,
 }
 # Modes that must be chosen when the process starts (see STARTUP_MODE).
 STARTUP_MODES = ('gevent', 'twisted')
