@@ -91,7 +91,7 @@ describe('the executor registry', () => {
         deps(async () => pyenv, [pyenv, debian]),
       ),
     ).rejects.toThrow(
-      'py-gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
+      'Python gevent needs gevent, but Python 3.11.7 at /root/.pyenv/versions/3.11.7/bin/python3.11 cannot import it; use /usr/bin/python3 (3.11.2), which has it',
     )
     expect(registry.size).toBe(0)
   })

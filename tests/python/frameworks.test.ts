@@ -209,7 +209,7 @@ describe.skipIf(noLacking)(`py-gevent on python3 from PATH${noLacking ? ` (skipp
     })
     const error = run.trials[0]!.error!
     expect(error).toMatch(
-      /^py-gevent needs gevent, but Python 3\.\d+\.\d+ at \S+ cannot import it; use .*, which ha(s|ve) it$/,
+      /^Python gevent needs gevent, but Python 3\.\d+\.\d+ at \S+ cannot import it; use .*, which ha(s|ve) it$/,
     )
     expect(error).not.toContain('\n')
     // It names an interpreter found here that has gevent.

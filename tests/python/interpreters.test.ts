@@ -49,6 +49,7 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
       'py-asyncio-uvloop',
       'py-gevent',
       'py-twisted',
+      'py-dask',
     ])
     for (const s of strategies) if (s.needs.length === 0) expect(s.unavailable).toBeUndefined()
     // A strategy with needs (a free-threaded build, gevent…) is available only where one usable
