@@ -1,4 +1,5 @@
 // A fake `electron` module for unit tests: records what src/main/electron asks of it.
+import { EventEmitter } from 'node:events'
 import { vi } from 'vitest'
 
 type Listener = (...args: unknown[]) => unknown
@@ -92,8 +93,49 @@ export class FakeBrowserWindow {
   }
 }
 
+/** utilityProcess.fork's child: the test drives its 'spawn', 'error' and 'exit' events. */
+export class FakeUtilityProcess extends EventEmitter {
+  pid: number | undefined = undefined
+  killed = 0
+  posted: unknown[] = []
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+  ) {
+    super()
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(message)
+  }
+  /** As Electron's: false (and nothing happens) before the process has spawned (electron#44009). */
+  kill(): boolean {
+    if (this.pid === undefined) return false
+    this.killed++
+    return true
+  }
+  spawned(pid: number): void {
+    this.pid = pid
+    this.emit('spawn')
+  }
+}
+
 export function makeFakeElectron() {
   const ipcMain = new FakeIpcMain()
+  const utilityProcess = {
+    forked: [] as FakeUtilityProcess[],
+    /** Set to make the next fork throw, as Electron does for a bad module path or options. */
+    failNext: null as Error | null,
+    fork: vi.fn((modulePath: string, args: string[] = []): FakeUtilityProcess => {
+      if (utilityProcess.failNext) {
+        const error = utilityProcess.failNext
+        utilityProcess.failNext = null
+        throw error
+      }
+      const child = new FakeUtilityProcess(modulePath, args)
+      utilityProcess.forked.push(child)
+      return child
+    }),
+  }
   const exposed = new Map<string, unknown>()
   return {
     ipcMain,
@@ -112,6 +154,7 @@ export function makeFakeElectron() {
         canceled: true,
       })),
     },
+    utilityProcess,
     app: {
       isPackaged: false,
       getPath: vi.fn((name: string) => `/tmp/fake-electron/${name}`),

@@ -62,7 +62,7 @@ export class NodeProcessLauncher implements ProcessLauncher {
 }
 
 /** A process that could not be started: it takes no messages and reports its exit at once. */
-function neverStarted(failure: string): LaunchedProcess {
+export function neverStarted(failure: string): LaunchedProcess {
   return {
     pid: undefined,
     postMessage: () => undefined,
