@@ -57,5 +57,16 @@ for (const size of SIZES) {
       await expect(about.getByTestId('app-version')).toHaveText(/^\d+\.\d+\.\d+/)
       await shoot(page, testInfo, `${tag}-about`)
     })
+
+    test('Add Python Interpreter… in browser mode says how to add one to the server', async ({
+      page,
+      server,
+    }, testInfo) => {
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'Run', 'Add Python Interpreter…')
+      const about = page.getByRole('dialog', { name: 'About Concurrency Lab' })
+      await expect(about.getByTestId('add-python')).toContainText('npm run serve -- --python /path/to/python3')
+      await shoot(page, testInfo, `${size.width}x${size.height}-add-python`)
+    })
   })
 }

@@ -82,6 +82,8 @@ export type LabEvent =
    * a Save). `session` is the library's summary of it as saved, so a page need not re-read it.
    */
   | { type: 'session-saved'; runId: string | null; session: SessionSummary }
+  /** The catalog is not what it was (an interpreter was added): read it again. */
+  | { type: 'catalog-changed'; runId: null; message: string }
 
 export type LabEventListener = (event: LabEvent) => void
 

@@ -17,6 +17,7 @@ const COMMAND_IDS = [
   'run.start',
   'run.stop',
   'run.again',
+  'python.add',
   'view.cpu',
   'view.timeline',
   'view.results',
@@ -298,6 +299,9 @@ export function buildMenu(
         { command: 'run.again' },
         { accelerator: 'CmdOrCtrl+Shift+R', enabled: state.hasLastRun && !state.running },
       ),
+      separator('run.sep1'),
+      // The desktop app shows its own Open dialog; browser mode says how to add one to the server.
+      command('Add Python Interpreter…', { command: 'python.add' }),
     ],
   }
 

@@ -150,6 +150,7 @@ export function makeFakeElectron() {
         canceled: true,
         filePaths: [],
       })),
+      showErrorBox: vi.fn((_title: string, _content: string): void => undefined),
       showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
         canceled: true,
       })),

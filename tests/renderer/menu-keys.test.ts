@@ -111,8 +111,10 @@ describe('the menu bar from the keyboard', () => {
     await press('ArrowLeft')
     await press('ArrowLeft') // Run
     await press('ArrowDown')
-    // Stop and Run Again are disabled with no run: Run is the only item the arrows reach.
+    // Stop and Run Again are disabled with no run: the arrows skip them, and wrap.
     expect(focused()).toBe('Run')
+    await press('ArrowDown')
+    expect(focused()).toBe('Add Python Interpreter…')
     await press('ArrowDown')
     expect(focused()).toBe('Run')
     await press('Escape')

@@ -9,6 +9,7 @@ import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from 
 import { defaultPythonRunner } from '../lab/children/python'
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
+import { interpreterDialog } from './interpreters'
 import { stopLabBeforeQuit } from './lifecycle'
 import { installApplicationMenu } from './menu'
 import { outsideAsar } from './packaged-paths'
@@ -38,10 +39,21 @@ let win: BrowserWindow | null = null
 let catalog: Catalog | null = null
 let menuState: MenuState = INITIAL_MENU_STATE
 
-/** Quit and Developer Tools belong to the shell; every other command goes to the page. */
+const addInterpreter = interpreterDialog(host, () => win)
+
+/** Quit, Developer Tools and Add Python Interpreter… belong to the shell; every other command goes to the page. */
 function dispatch(command: MenuCommand): void {
   if (command.command === 'app.quit') return app.quit()
   if (command.command === 'view.devTools') return win?.webContents.toggleDevTools()
+  if (command.command === 'python.add') {
+    // The page hears of it as a catalog-changed event; the native menu is rebuilt here.
+    void addInterpreter().then(async (added) => {
+      if (!added) return
+      catalog = await host.catalog()
+      refreshMenu()
+    })
+    return
+  }
   win?.webContents.send(IPC.menuCommand, command)
 }
 

@@ -2,7 +2,8 @@
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import type { Catalog, LabApi, LabEvent, LabEventListener } from '../../shared/api'
+import { join } from 'node:path'
+import type { Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
@@ -19,6 +20,12 @@ import { ChildRegistry } from './children'
 import { CurrentSession, type AutosaveResult } from './current-session'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
+import {
+  MAX_ADDED_INTERPRETERS,
+  checkInterpreterPath,
+  loadAddedInterpreters,
+  saveAddedInterpreters,
+} from './python/added'
 import { unmetNeedsReason } from './python/capabilities'
 import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
@@ -61,10 +68,25 @@ export class LabHost implements LabApi {
   /** The current session and the library's session calls. */
   readonly sessions: CurrentSession
 
+  /**
+   * The interpreters the user added: --python paths, then those added in the app (kept in the
+   * library folder's .interpreters.json). One array, shared with the current session and each run.
+   */
+  private readonly pythonPaths: string[]
+  private readonly interpretersFile: string | null
+  private readonly addedLoaded: Promise<void>
+
   constructor(private readonly options: LabHostOptions) {
+    this.pythonPaths = [...(options.pythonPaths ?? [])]
+    this.interpretersFile = options.sessionsDir === undefined ? null : join(options.sessionsDir, '.interpreters.json')
+    this.addedLoaded = this.interpretersFile
+      ? loadAddedInterpreters(this.interpretersFile).then((paths) => {
+          for (const path of paths) if (!this.pythonPaths.includes(path)) this.pythonPaths.push(path)
+        })
+      : Promise.resolve()
     this.sessions = new CurrentSession({
       store: options.sessionsDir === undefined ? null : new SessionStore(options.sessionsDir, options.sessionStore),
-      pythonPaths: options.pythonPaths,
+      pythonPaths: this.pythonPaths,
       emit: (event) => this.emit(event),
       isLive: (runId) => this.runs.get(runId)?.run.status === 'running',
     })
@@ -79,7 +101,8 @@ export class LabHost implements LabApi {
   }
 
   async catalog(): Promise<Catalog> {
-    const pythons = await discoverInterpreters(this.options.pythonPaths)
+    await this.addedLoaded
+    const pythons = await discoverInterpreters(this.pythonPaths)
     const usable = pythons.filter((p) => !p.unavailable)
     // Python strategies stay listed (disabled, with the reason) when no interpreter fits them:
     // none at all, or none that meets the strategy's needs (a free-threaded build, gevent…).
@@ -106,8 +129,9 @@ export class LabHost implements LabApi {
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
     if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
-      const found = await discoverInterpreters(this.options.pythonPaths)
-      const added = this.options.pythonPaths?.includes(config.python) ?? false
+      await this.addedLoaded
+      const found = await discoverInterpreters(this.pythonPaths)
+      const added = this.pythonPaths.includes(config.python)
       if (!added && !isCatalogInterpreter(config.python, found)) {
         throw new Error(
           `python ${show(config.python)} is not an interpreter this lab found; start the server with --python PATH to add it`,
@@ -120,7 +144,7 @@ export class LabHost implements LabApi {
       launcher: this.options.launcher,
       registry: this.registry,
       emit: (event) => this.emit(event),
-      pythonPaths: this.options.pythonPaths,
+      pythonPaths: this.pythonPaths,
     })
     this.forgetOldRuns()
     this.runs.set(id, controller)
@@ -165,6 +189,34 @@ export class LabHost implements LabApi {
   /** How many runs the host holds in memory (the one in progress and the last that ended, at most). */
   get runsInMemory(): number {
     return this.runs.size
+  }
+
+  /**
+   * Run ▸ Add Python Interpreter… (the desktop app's own dialog; never a LabApi call, so a page
+   * cannot name a program to run): checks the file and probes it, keeps it beside the library and
+   * tells every page the catalog changed. Throws one line saying what is wrong with it.
+   */
+  async addInterpreter(path: string): Promise<RuntimeInfo> {
+    await this.addedLoaded
+    const interpreter = await checkInterpreterPath(path)
+    if (!this.pythonPaths.includes(path)) {
+      const added = this.pythonPaths.length - (this.options.pythonPaths?.length ?? 0)
+      if (added >= MAX_ADDED_INTERPRETERS)
+        throw new Error(`the lab keeps at most ${MAX_ADDED_INTERPRETERS} added interpreters; ${path} was not added`)
+      this.pythonPaths.push(path)
+      if (this.interpretersFile)
+        await saveAddedInterpreters(
+          this.interpretersFile,
+          this.pythonPaths.slice(this.options.pythonPaths?.length ?? 0),
+        )
+    }
+    const info = runtimeInfo(interpreter, false)
+    this.emit({
+      type: 'catalog-changed',
+      runId: null,
+      message: `Added Python ${interpreter.version} (${path}): its strategies can use it now`,
+    })
+    return info
   }
 
   onEvent(listener: LabEventListener): () => void {

@@ -175,7 +175,7 @@ const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0)
  * checked with fstat before any read, so a device, FIFO or socket is refused, and at most
  * maxBytes + 1 bytes are ever read, however the file grows meanwhile.
  */
-async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
   const handle = await fsp.open(path, OPEN_FLAGS)
   try {
     const stats = await handle.stat()

@@ -121,6 +121,11 @@ export function useCommands(options: CommandOptions = {}) {
         case 'help.about':
           view.aboutOpen = true
           return
+        case 'python.add':
+          // Reaches the page only in browser mode (the desktop app's main shows its own dialog): a
+          // page may not name programs for the server to run, so About says how to add one there.
+          view.aboutOpen = true
+          return
         case 'session.new':
           await sessions.createNew()
           view.page = 'lab'
