@@ -64,22 +64,22 @@ describe('a sweep that reaches an OS limit', () => {
   it.skipIf(noPrlimit)(
     `fails the trials over the open-file limit, naming it, and the run goes on${noPrlimit ? ` (skipped: ${noPrlimit})` : ''}`,
     async () => {
-      const { trials, status, left } = await runUnder('--nofile=64', {
+      const { trials, status, left } = await runUnder('--nofile=100', {
         workload: 'primes',
-        params: { size: 5000, tasks: 60 },
+        params: { size: 5000, tasks: 150 },
         strategies: ['processes', 'threads'],
-        workers: [2, 60],
+        workers: [2, 150],
         allowManyWorkers: true,
         repetitions: 1,
         warmups: 0,
       })
       expect(status).toBe('finished')
-      // processes × 2 and threads × 2 fit; 60 of either do not.
+      // processes × 2 and threads × 2 fit, with room to spare; 150 of either do not.
       expect(trials[0]).toBeNull()
       expect(trials[2]).toBeNull()
       for (const reason of [trials[1], trials[3]]) {
         expect(reason).toMatch(
-          /^worker \d+ (could not start|failed): the open-file limit \(ulimit -n, now 64\) was reached/,
+          /^worker \d+ (could not start|failed): the open-file limit \(ulimit -n, now 100\) was reached/,
         )
       }
       expect(left).toEqual([])
