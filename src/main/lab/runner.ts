@@ -110,21 +110,28 @@ export class RunController {
     const runId = run.id
     const workload = findWorkload(config.workload)!
     const tasks = planTasks(workload.id, resolveParams(workload, config.params))
+    // Samples taken before run-start (while the run chooses its Python) wait for it, then go out.
+    let held: Sample[] | null = []
     const sampler = new Sampler({
       hz: config.samplerHz,
       clockOrigin: run.clockOrigin,
       childPids: () => this.deps.registry.processIds(),
       onSample: (sample: Sample) => {
         run.samples.push(sample)
-        this.emit({ type: 'sample', runId, samples: [sample] })
+        if (held) held.push(sample)
+        else this.emit({ type: 'sample', runId, samples: [sample] })
       },
     })
     const fixtures = new RunFixtures()
+    // The chart starts with the run: sampling starts before the Python probe, which can take a
+    // quarter of a second.
+    sampler.start()
     // The run says which Python it runs on from its first event, so the live and saved runs agree.
     if (config.strategies.some((id) => findStrategy(id)?.runtime === 'python')) await this.stampPython()
     this.emit({ type: 'run-start', runId, run })
+    if (held.length > 0) this.emit({ type: 'sample', runId, samples: held })
+    held = null
     try {
-      sampler.start()
       const fixtureValues = await fixtures.start(workload)
       const groups = config.strategies.flatMap((id) => {
         const strategy = findStrategy(id)!
