@@ -26,7 +26,7 @@ test('a newcomer runs a CPU-bound workload under three strategies and reads the 
   await onlyStrategies(page, ['Sequential', 'Worker threads', 'Processes'])
   await page.getByLabel('Worker counts').fill('2')
   await page.getByLabel('Repetitions').fill('2')
-  await page.getByRole('button', { name: /^Run/ }).click()
+  await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
 
   // While the run is going, the CPU chart must take new samples and redraw.
   await expect(status(page)).toHaveText('Running')
@@ -73,7 +73,7 @@ test('a second run stops mid-way when Stop is pressed', async ({ page, server },
   const tookMs = Date.now() - pressed
   testInfo.annotations.push({ type: 'stop latency', description: `${tookMs} ms` })
   console.log(`stop latency: ${tookMs} ms from pressing Stop to "Stopped" on screen`)
-  await expect(page.getByRole('button', { name: /^Run/ })).toBeEnabled()
+  await expect(page.getByRole('button', { name: /^Run (Ctrl|⌘)/ })).toBeEnabled()
   await screenshot(page, testInfo, 'stopped')
 })
 
@@ -125,7 +125,7 @@ test('Python threads on a CPU-bound countdown keep about one core busy, and the 
   await page.getByLabel('Worker counts').fill('2')
   await page.getByLabel('Repetitions').fill('2')
   await page.getByLabel('Warm-ups').fill('0')
-  await page.getByRole('button', { name: /^Run/ }).click()
+  await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
   await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
 
   const rows = page.getByTestId('results-row')

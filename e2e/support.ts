@@ -109,7 +109,7 @@ export async function startLongSleepRun(page: Page, tasks: number, durationMs: n
   await onlyStrategies(page, ['Sequential'])
   await page.getByLabel('Warm-ups').fill('0')
   await page.getByLabel('Repetitions').fill('1')
-  await page.getByRole('button', { name: /^Run/ }).click()
+  await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
   await page.getByTestId('current-trial').filter({ hasText: 'now: Sequential (' }).waitFor()
 }
 

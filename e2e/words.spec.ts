@@ -29,7 +29,7 @@ for (const size of SIZES) {
       await page.getByLabel('Worker counts').fill('1, 2')
       await page.getByLabel('Repetitions').fill('3')
       await page.getByLabel('Warm-ups').fill('0')
-      await page.getByRole('button', { name: /^Run/ }).click()
+      await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
 
       // After the first trial: one repetition of three, said so, with no ± and no claim of three.
       const partial = page.getByTestId('partial').first()

@@ -1,0 +1,69 @@
+// Controls in reach (issue 10): Run and Stop stay in view however far the page is scrolled, an
+// experiment's description has "Run this experiment" beside it, and the results table fits at
+// 1024 px. Pictures land in test-results/.
+import { expect, type Page, type TestInfo } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, test } from './support'
+
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+] as const
+
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+const runButton = (page: Page) => page.getByRole('button', { name: /^Run (Ctrl|⌘)/ })
+const stopButton = (page: Page) => page.getByRole('button', { name: /^Stop/ })
+
+for (const size of SIZES) {
+  test.describe(`controls at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size })
+
+    test('Run and Stop stay in view at the bottom of the results, and the table fits', async ({
+      page,
+      server,
+    }, testInfo) => {
+      const tag = `${size.width}x${size.height}`
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
+      await page.getByLabel(/^tasks/).fill('4')
+      await page.getByLabel(/^duration/).fill('100')
+      await onlyStrategies(page, ['Sequential', 'Async event loop', 'Worker threads', 'Processes'])
+      await page.getByLabel('Worker counts').fill('1, 2, 4')
+      await page.getByLabel('Repetitions').fill('2')
+      await page.getByLabel('Warm-ups').fill('0')
+      await runButton(page).click()
+      await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 60_000 })
+
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+      await expect(runButton(page)).toBeInViewport()
+      await expect(stopButton(page)).toBeInViewport()
+      await shoot(page, testInfo, `${tag}-toolbar-scrolled`)
+
+      // The table never widens the page: it fits its panel or scrolls inside it, with the first
+      // column pinned, and its caption wraps between words.
+      const table = page.locator('.results-panel table').first()
+      await table.scrollIntoViewIfNeeded()
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      expect(overflow).toBeLessThanOrEqual(0)
+      const first = table.locator('tbody tr').first().locator('th, td').first()
+      expect(await first.evaluate((cell) => getComputedStyle(cell).position)).toBe('sticky')
+      await shoot(page, testInfo, `${tag}-results-table`)
+    })
+
+    test('an experiment has Run this experiment beside its description', async ({ page, server }, testInfo) => {
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'Experiments', 'I/O-bound: sequential vs async vs threads')
+      const preset = page.getByTestId('preset')
+      await expect(preset).toContainText('I/O-bound: sequential vs async vs threads')
+      await shoot(page, testInfo, `${size.width}x${size.height}-experiment`)
+      await preset.getByRole('button', { name: 'Run this experiment' }).click()
+      await expect(stopButton(page)).toBeEnabled()
+      await stopButton(page).click()
+      await expect(page.getByTestId('run-status')).toHaveText(/Stopped|Finished/, { timeout: 30_000 })
+    })
+  })
+}
