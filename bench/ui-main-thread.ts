@@ -143,6 +143,10 @@ class SyntheticLab implements LabApi {
   async stopRun(): Promise<void> {
     this.shutdown()
   }
+  async activeRun(): Promise<null> {
+    return null
+  }
+
   async getRun(): Promise<Run> {
     throw new Error('synthetic lab: getRun is not part of this benchmark')
   }

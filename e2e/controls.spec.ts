@@ -2,7 +2,7 @@
 // experiment's description has "Run this experiment" beside it, and the results table fits at
 // 1024 px. Pictures land in test-results/.
 import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, test } from './support'
+import { chooseFromMenu, onlyStrategies, startLongSleepRun, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
@@ -38,7 +38,7 @@ for (const size of SIZES) {
       await runButton(page).click()
       await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 60_000 })
 
-      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+      await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)')
       await expect(runButton(page)).toBeInViewport()
       await expect(stopButton(page)).toBeInViewport()
       await shoot(page, testInfo, `${tag}-toolbar-scrolled`)
@@ -47,11 +47,25 @@ for (const size of SIZES) {
       // column pinned, and its caption wraps between words.
       const table = page.locator('.results-panel table').first()
       await table.scrollIntoViewIfNeeded()
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
       expect(overflow).toBeLessThanOrEqual(0)
       const first = table.locator('tbody tr').first().locator('th, td').first()
-      expect(await first.evaluate((cell) => getComputedStyle(cell).position)).toBe('sticky')
+      await expect(first).toHaveCSS('position', 'sticky')
       await shoot(page, testInfo, `${tag}-results-table`)
+    })
+
+    test('a reload during a run shows it live, and Stop stops it', async ({ page, server }, testInfo) => {
+      await page.goto(server.url)
+      await startLongSleepRun(page, 40, 250)
+      await page.reload()
+      await expect(page.getByTestId('run-status')).toHaveText('Running')
+      await expect(page.getByTestId('current-trial')).toContainText('Sequential')
+      await expect(stopButton(page)).toBeEnabled()
+      await expect(runButton(page)).toBeDisabled()
+      await expect(page.getByTestId('saved-run')).toHaveCount(0)
+      await shoot(page, testInfo, `${size.width}x${size.height}-reloaded-mid-run`)
+      await stopButton(page).click()
+      await expect(page.getByTestId('run-status')).toHaveText('Stopped', { timeout: 10_000 })
     })
 
     test('an experiment has Run this experiment beside its description', async ({ page, server }, testInfo) => {

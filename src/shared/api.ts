@@ -138,6 +138,23 @@ const fileNameSchema = z.string().max(1000)
  * enters the lab from another process) and result type. Adding a call = a row here (and its
  * name in LAB_METHODS) + its code in LabHost; every transport serves it from then on.
  */
+/** A run in progress, for a page that joins it: the run so far, how far it is, and what runs now. */
+export interface ActiveRun {
+  /** Config, trials done, their stats, and every CPU sample so far. */
+  run: Run
+  /** The latest progress event's figures; null before the first trial ended. */
+  progress: { done: number; total: number; strategy: string; workers: number; etaMs: number | null } | null
+  /** The trial running now (its trial-start event), or null between trials. */
+  current: {
+    index: number
+    strategy: string
+    workers: number
+    repetition: number
+    warmup: boolean
+    start: number
+  } | null
+}
+
 export const LAB_METHOD_TABLE = {
   /** Workloads, strategies, runtimes found and facts about this machine. */
   catalog: returns<Catalog>()(z.tuple([])),
@@ -147,6 +164,8 @@ export const LAB_METHOD_TABLE = {
   stopRun: returns<void>()(z.tuple([runIdSchema])),
   /** The run as it stands (finished or in progress). */
   getRun: returns<Run>()(z.tuple([runIdSchema])),
+  /** The run in progress, as a page that connects (or reloads) mid-run needs it; null when none is. */
+  activeRun: returns<ActiveRun | null>()(z.tuple([])),
   /** A run (live, or in the current session) as JSON, CSV (one row per trial) or a Markdown report. */
   exportRun: returns<string>()(z.tuple([runIdSchema, z.enum(EXPORT_FORMATS)])),
   /** The sessions of the library, newest first; a file that cannot be opened is listed with its problem. */

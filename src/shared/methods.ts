@@ -9,6 +9,7 @@ export const LAB_METHODS = [
   'startRun',
   'stopRun',
   'getRun',
+  'activeRun',
   'exportRun',
   'listSessions',
   'openSession',

@@ -30,6 +30,7 @@ const VALID: Record<LabMethod, unknown[]> = {
   startRun: [{ workload: 'primes', params: { size: 2000, tasks: 4 }, strategies: ['sequential'], workers: [1, 2] }],
   stopRun: ['run-1'],
   getRun: ['run-1'],
+  activeRun: [],
   exportRun: ['run-1', 'csv'],
   listSessions: [],
   openSession: ['session-1'],

@@ -31,6 +31,7 @@ function fakeLab(): LabApi & { started: unknown[] } {
     }),
     stopRun: vi.fn(async () => undefined),
     getRun: vi.fn(async () => ({}) as never),
+    activeRun: vi.fn(async () => null),
     exportRun: vi.fn(async () => '{}'),
     onEvent: () => () => undefined,
     listSessions: vi.fn(async () => []),

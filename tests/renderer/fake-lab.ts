@@ -1,6 +1,6 @@
 // A fake LabApi for renderer tests: records calls, and lets the test emit the lab's events.
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
-import type { Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
+import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
 import { decodeSessionText, encodeSession } from '@shared/session'
 import type { Run, RunConfigInput, Trial } from '@shared/schemas'
 
@@ -41,6 +41,11 @@ export class FakeLab implements LabApi {
   }
   async getRun(): Promise<Run> {
     throw new Error('not in this fake')
+  }
+  /** What activeRun answers: a test sets it to a run in progress. */
+  active: ActiveRun | null = null
+  async activeRun(): Promise<ActiveRun | null> {
+    return this.active
   }
   async exportRun(runId: string, format: string): Promise<string> {
     this.exported.push([runId, format])

@@ -40,6 +40,7 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   ],
   stopRun: ['run-1'],
   getRun: ['run-1'],
+  activeRun: [],
   exportRun: ['run-1', 'csv'],
   listSessions: [],
   openSession: ['session-1'],

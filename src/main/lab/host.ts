@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import type { Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
+import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
 import { exportRun, type ExportFormat, EXPORT_FORMATS } from '../../shared/export'
@@ -184,6 +184,12 @@ export class LabHost implements LabApi {
     const run = this.runs.get(id)?.run ?? this.sessions.findRun(id)?.run
     if (!run) throw new Error(this.goneMessage(id))
     return run
+  }
+
+  async activeRun(): Promise<ActiveRun | null> {
+    const controller = this.active === null ? undefined : this.runs.get(this.active)
+    if (!controller || controller.run.status !== 'running') return null
+    return { run: controller.run, progress: controller.progress, current: controller.current }
   }
 
   /** How many runs the host holds in memory (the one in progress and the last that ended, at most). */

@@ -1,7 +1,7 @@
 // Runs one RunConfig: trials = strategy × workers × repetition, streaming LabEvents as it goes.
 // Owns everything the run starts (pools, fixtures, sampler) and ends all of it, however the run
 // ends: finished, stopped by the user, or failed.
-import type { LabEvent } from '../../shared/api'
+import type { ActiveRun, LabEvent } from '../../shared/api'
 import {
   combineChecksums,
   findStrategy,
@@ -65,6 +65,9 @@ export class RunController {
   /** Set once a Python runner described the interpreter it really is (run.python is then its word). */
   private pythonDescribed = false
   private readonly executorDeps: ExecutorDeps
+  /** Where the run is, for a page that joins it mid-run (LabHost.activeRun). */
+  progress: ActiveRun['progress'] = null
+  current: ActiveRun['current'] = null
 
   constructor(
     id: string,
@@ -102,6 +105,15 @@ export class RunController {
   }
 
   private emit(event: LabEvent): void {
+    if (event.type === 'trial-start') {
+      const { index, strategy, workers, repetition, warmup, start } = event
+      this.current = { index, strategy, workers, repetition, warmup, start }
+    } else if (event.type === 'trial-end') {
+      this.current = null
+    } else if (event.type === 'progress') {
+      const { done, total, strategy, workers, etaMs } = event
+      this.progress = { done, total, strategy, workers, etaMs }
+    }
     this.deps.emit(event)
   }
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { LabEvent } from '@shared/api'
+import type { ActiveRun, LabEvent } from '@shared/api'
 import { groupTitle } from '@shared/format'
 import {
   isManyWorkersRefusal,
@@ -171,7 +171,9 @@ export const useRunStore = defineStore('run', () => {
         if (phase.value === 'starting') phase.value = 'running'
         break
       case 'sample': {
-        for (const s of event.samples) samples.push(s)
+        // After attach, a batch sent before the snapshot may still arrive: keep only what is newer.
+        const newest = samples[samples.length - 1]?.t ?? -Infinity
+        for (const s of event.samples) if (s.t > newest) samples.push(s)
         const last = event.samples[event.samples.length - 1]
         if (last) {
           latestSampleT.value = last.t
@@ -190,10 +192,11 @@ export const useRunStore = defineStore('run', () => {
           repetition: event.repetition,
           warmup: event.warmup,
         }
-        markers.push({
-          t: event.start,
-          label: `${groupTitle(event)}${event.warmup ? ' (warm-up)' : ''}`,
-        })
+        if (!markers.some((m) => m.t === event.start))
+          markers.push({
+            t: event.start,
+            label: `${groupTitle(event)}${event.warmup ? ' (warm-up)' : ''}`,
+          })
         liveSlices.set(event.index, [])
         liveTasksVersion.value++
         break
@@ -205,6 +208,7 @@ export const useRunStore = defineStore('run', () => {
         break
       }
       case 'trial-end':
+        if (event.index < trials.value.length) break // Already in the snapshot this page attached to.
         trials.value.push(event.trial)
         triggerRef(trials)
         stats.value = event.stats
@@ -274,6 +278,48 @@ export const useRunStore = defineStore('run', () => {
     for (const listener of sampleListeners) listener(samples, false)
   }
 
+  /**
+   * Follows a run already in progress (this page connected or reloaded mid-run): its state so far
+   * from the lab, then its events as they come (handleEvent skips what the snapshot already holds).
+   */
+  function attach(active: ActiveRun): void {
+    if (running.value) return
+    const live = active.run
+    reset()
+    runId.value = live.id
+    phase.value = 'running'
+    config.value = live.config
+    python.value = live.python ?? null
+    lastConfig.value = live.config
+    try {
+      useConfigStore().load(live.config)
+    } catch {
+      // A workload this page's catalog lacks: the panel keeps its fields; the run still shows.
+    }
+    logicalCores.value = live.machine.logicalCores
+    trials.value = [...live.trials]
+    stats.value = live.stats
+    errors.value = [...live.errors]
+    startedAt.value = live.startedAt
+    progress.value = active.progress
+    if (active.current) {
+      const { index, strategy, workers, repetition, warmup } = active.current
+      current.value = { index, strategy, workers, repetition, warmup }
+      liveSlices.set(index, [])
+    }
+    samples = [...live.samples]
+    markers = [...live.trials, ...(active.current ? [active.current] : [])].map((t) => ({
+      t: t.start,
+      label: `${groupTitle(t)}${t.warmup ? ' (warm-up)' : ''}`,
+    }))
+    const last = samples[samples.length - 1]
+    latestSampleT.value = last?.t ?? 0
+    latestSample.value = last ?? null
+    sampleCount.value = samples.length
+    liveTasksVersion.value++
+    for (const listener of sampleListeners) listener(samples, false)
+  }
+
   /** The run `id` as it ended, if it is the live run this page followed to its end. */
   const endedRun = (id: string): Run | null => (ended.value?.id === id ? ended.value : null)
 
@@ -313,6 +359,7 @@ export const useRunStore = defineStore('run', () => {
     running,
     manyWorkersRefusal,
     show,
+    attach,
     start,
     startAnyway,
     stop,
