@@ -39,6 +39,7 @@ async function menu(...labels: string[]): Promise<void> {
 
 beforeEach(() => {
   lab = new FakeLab()
+  localStorage.clear() // Each test starts as a first visit: no place kept from the one before.
 })
 afterEach(() => wrapper?.unmount())
 

@@ -5,6 +5,7 @@ import type { WorkloadSpec } from '@shared/catalog'
 import type { ExperimentPreset } from '@shared/menu'
 import { parseList, parseNumber, type Parsed } from '@shared/parse'
 import { describeIssues, LIMITS, runConfigSchema, type RunConfigInput } from '@shared/schemas'
+import type { ConfigDraft } from '../place'
 import { useCatalogStore } from './catalog'
 
 /** The run configuration being edited, and what is wrong with it, field by field. */
@@ -81,7 +82,37 @@ export const useConfigStore = defineStore('config', () => {
   }
 
   /** Picks sensible first choices once the catalog is known. */
-  function initialise(): void {
+  /** The fields as typed, for keeping across a reload (src/renderer/src/place.ts). */
+  const draft = computed<ConfigDraft>(() => ({
+    workloadId: workloadId.value,
+    paramText: paramText.value,
+    strategies: strategies.value,
+    workersText: workersText.value,
+    repetitionsText: repetitionsText.value,
+    warmupsText: warmupsText.value,
+    chunkSizeText: chunkSizeText.value,
+    pythonId: pythonId.value,
+    switchIntervalText: switchIntervalText.value,
+  }))
+
+  /** Puts back fields kept from an earlier page, leaving out what this lab's catalog lacks. */
+  function restore(kept: ConfigDraft): void {
+    paramText.value = Object.fromEntries(
+      Object.entries(kept.paramText).filter(([workload]) => catalog.workload(workload)),
+    )
+    if (kept.workloadId && catalog.workload(kept.workloadId)) selectWorkload(kept.workloadId)
+    strategies.value = kept.strategies.filter((id) => catalog.strategy(id))
+    workersText.value = kept.workersText
+    repetitionsText.value = kept.repetitionsText
+    warmupsText.value = kept.warmupsText
+    chunkSizeText.value = kept.chunkSizeText
+    pythonId.value = kept.pythonId && pythonRuntimes.value.some((r) => r.id === kept.pythonId) ? kept.pythonId : null
+    switchIntervalText.value = kept.switchIntervalText
+  }
+
+  /** Fills what is still empty with defaults, after restoring `kept` fields if given. */
+  function initialise(kept?: ConfigDraft): void {
+    if (kept) restore(kept)
     if (!workloadId.value && catalog.workloads[0]) selectWorkload(catalog.workloads[0].id)
     if (strategies.value.length === 0) {
       const defaults = ['sequential', 'threads'].filter((id) => catalog.strategy(id))
@@ -240,6 +271,7 @@ export const useConfigStore = defineStore('config', () => {
     setParam,
     toggleStrategy,
     initialise,
+    draft,
     applyPreset,
     load,
   }
