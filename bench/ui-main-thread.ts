@@ -4,7 +4,7 @@
 // figures; asserts nothing. Run with `npm run bench:ui` (it builds first when sources changed).
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import type { Catalog, LabApi, LabEvent, LabEventListener } from '../src/shared/api'
+import type { Catalog, LabApi, LabEvent, LabEventListener, Session } from '../src/shared/api'
 import { STRATEGIES, WORKLOADS } from '../src/shared/catalog'
 import type { GroupStats, Run, RunConfigInput, TimelineSlice, Trial } from '../src/shared/schemas'
 import { startLabServer } from '../src/main/server/server'
@@ -143,6 +143,14 @@ class SyntheticLab implements LabApi {
   async stopRun(): Promise<void> {
     this.shutdown()
   }
+  async deleteRun(): Promise<Session> {
+    throw new Error('synthetic lab: deleteRun is not part of this benchmark')
+  }
+
+  async restoreRun(): Promise<Session> {
+    throw new Error('synthetic lab: restoreRun is not part of this benchmark')
+  }
+
   async activeRun(): Promise<null> {
     return null
   }

@@ -68,6 +68,44 @@ for (const size of SIZES) {
       await expect(page.getByTestId('run-status')).toHaveText('Stopped', { timeout: 10_000 })
     })
 
+    test('sessions: the current one marked, a run deleted with Undo, the trash opened', async ({
+      page,
+      server,
+    }, testInfo) => {
+      const tag = `${size.width}x${size.height}`
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'File', 'New Session')
+      for (let i = 0; i < 2; i++) {
+        await chooseFromMenu(page, 'Workload', 'I/O-bound', 'Sleep')
+        await page.getByLabel(/^tasks/).fill('2')
+        await page.getByLabel(/^duration/).fill('20')
+        await onlyStrategies(page, ['Sequential'])
+        await page.getByLabel('Repetitions').fill('1')
+        await page.getByLabel('Warm-ups').fill('0')
+        await runButton(page).click()
+        await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 30_000 })
+      }
+      await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Sessions' }).click()
+      const current = page.locator('[data-testid="session-row"][aria-current="true"]')
+      await expect(current.getByTestId('current-badge')).toHaveText('current')
+      const runs = page.getByTestId('session-run')
+      await expect(runs).toHaveCount(2)
+      await runs
+        .first()
+        .getByRole('button', { name: /^Delete/ })
+        .click()
+      await expect(runs).toHaveCount(1)
+      await expect(page.getByTestId('deleted-run-notice')).toContainText('Undo')
+      await shoot(page, testInfo, `${tag}-run-deleted`)
+      await page.getByTestId('deleted-run-notice').getByRole('button', { name: 'Undo' }).click()
+      await expect(runs).toHaveCount(2)
+      await current.getByRole('button', { name: 'Delete' }).click()
+      await page.getByRole('button', { name: /^Show trash/ }).click()
+      await expect(page.getByTestId('trash-row').first()).toBeVisible()
+      await shoot(page, testInfo, `${tag}-trash`)
+      await page.getByTestId('trash-row').first().getByRole('button', { name: 'Restore' }).click()
+    })
+
     test('an experiment has Run this experiment beside its description', async ({ page, server }, testInfo) => {
       await page.goto(server.url)
       await chooseFromMenu(page, 'Experiments', 'I/O-bound: sequential vs async vs threads')

@@ -184,6 +184,10 @@ export const LAB_METHOD_TABLE = {
   newSession: returns<Session>()(z.tuple([sessionNameSchema.optional()])),
   renameSession: returns<Session>()(z.tuple([sessionIdSchema, sessionNameSchema])),
   setSessionNotes: returns<Session>()(z.tuple([sessionIdSchema, sessionNotesSchema])),
+  /** Deletes one run from a session; resolves to the session as saved. Undo with restoreRun. */
+  deleteRun: returns<Session>()(z.tuple([sessionIdSchema, runIdSchema])),
+  /** Undoes deleteRun (the last run deleted from that session, while the lab runs). */
+  restoreRun: returns<Session>()(z.tuple([sessionIdSchema, runIdSchema])),
   /** Undoes deleteSession: moves the session back from the trash. */
   restoreSession: returns<SessionSummary>()(z.tuple([sessionIdSchema])),
   listTrash: returns<SessionSummary[]>()(z.tuple([])),

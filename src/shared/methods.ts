@@ -20,6 +20,8 @@ export const LAB_METHODS = [
   'newSession',
   'renameSession',
   'setSessionNotes',
+  'deleteRun',
+  'restoreRun',
   'restoreSession',
   'listTrash',
   'importSession',

@@ -31,6 +31,8 @@ const VALID: Record<LabMethod, unknown[]> = {
   stopRun: ['run-1'],
   getRun: ['run-1'],
   activeRun: [],
+  deleteRun: ['session-1', 'run-1'],
+  restoreRun: ['session-1', 'run-1'],
   exportRun: ['run-1', 'csv'],
   listSessions: [],
   openSession: ['session-1'],

@@ -32,6 +32,8 @@ function fakeLab(): LabApi & { started: unknown[] } {
     stopRun: vi.fn(async () => undefined),
     getRun: vi.fn(async () => ({}) as never),
     activeRun: vi.fn(async () => null),
+    deleteRun: vi.fn(async () => ({}) as never),
+    restoreRun: vi.fn(async () => ({}) as never),
     exportRun: vi.fn(async () => '{}'),
     onEvent: () => () => undefined,
     listSessions: vi.fn(async () => []),

@@ -167,7 +167,9 @@ describe('a fault in one trial fails that trial alone, with a one-line reason', 
     })
     expect(killed).not.toBeNull()
     expect(run.trials.map((t) => t.error === null)).toEqual([false, true, true])
-    expect(run.trials[0]!.error).toMatch(/^worker \d was killed by SIGKILL (during the trial|before it could start)$/)
+    expect(run.trials[0]!.error).toMatch(
+      /^worker \d was killed by SIGKILL (during the trial|before it could start|before it could report usage)$/,
+    )
     expect(run.status).toBe('finished')
     expect(left).toEqual([])
     expect(threadsLeft).toBe(0)

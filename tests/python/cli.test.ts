@@ -35,8 +35,13 @@ describe.skipIf(noPython)(`concurrency-lab with Python${noPython ? ` (skipped: $
       /^Python threads × 2 gained little \([\d.]+×; 2 threads kept ([\d.]+) cores busy\)\. That is the GIL: CPython lets one thread at a time run Python bytecode/m.exec(
         out.stdout,
       )
-    expect(busy).not.toBeNull()
-    expect(Number(busy![1])).toBeLessThan(1.5)
+    // Under other programs' load (the rest of the test suite runs beside it) the verdict says that
+    // instead of naming the GIL, since the run cannot tell them apart: either is right, nothing else.
+    const shared = /^Python threads × 2 gained little \(.*?\) while other programs kept [\d.]+ cores busy/m.test(
+      out.stdout,
+    )
+    expect(busy !== null || shared).toBe(true)
+    if (busy) expect(Number(busy[1])).toBeLessThan(1.5)
     expect(out.stdout).toMatch(/checksum 2000000 \(every trial agrees\)/)
   })
 

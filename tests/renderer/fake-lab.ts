@@ -102,6 +102,30 @@ export class FakeLab implements LabApi {
   async setSessionNotes(id: string, notes: string): Promise<Session> {
     return this.change(id, { notes })
   }
+  deletedRuns: Array<[string, string]> = []
+  private lastDeleted = new Map<string, { run: Run; index: number }>()
+  async deleteRun(sessionId: string, runId: string): Promise<Session> {
+    const session = this.sessions.get(sessionId)
+    const index = session?.runs.findIndex((r) => r.id === runId) ?? -1
+    if (!session || index < 0) throw new Error(`no run ${runId} in ${sessionId}`)
+    this.deletedRuns.push([sessionId, runId])
+    this.lastDeleted.set(sessionId, { run: session.runs[index]!, index })
+    const changed = { ...session, runs: session.runs.filter((r) => r.id !== runId) }
+    this.sessions.set(sessionId, changed)
+    if (this.current?.id === sessionId) this.current = changed
+    return changed
+  }
+  async restoreRun(sessionId: string, runId: string): Promise<Session> {
+    const kept = this.lastDeleted.get(sessionId)
+    const session = this.sessions.get(sessionId)
+    if (!kept || !session || kept.run.id !== runId) throw new Error(`run ${runId} cannot be restored`)
+    const runs = [...session.runs]
+    runs.splice(kept.index, 0, kept.run)
+    const changed = { ...session, runs }
+    this.sessions.set(sessionId, changed)
+    if (this.current?.id === sessionId) this.current = changed
+    return changed
+  }
   async restoreSession(id: string): Promise<SessionSummary> {
     const session = this.trash.get(id)
     if (!session) throw new Error(`no session ${id} in the trash`)

@@ -188,14 +188,53 @@ describe('LabHost sessions', () => {
     expect(await host.listSessions()).toEqual(before)
   })
 
-  it('imports a session file (drag-and-drop) under a new id when its id is taken, and exports it again', async () => {
+  it('imports a session file (drag-and-drop); the same file again switches to it, a changed one comes in as a copy', async () => {
     const session = makeSession([makeRun()], 'shared')
     const text = encodeSession(session, 'Concurrency Lab 0.1.0')
     expect((await host.importSession(text, 'shared.json')).id).toBe('shared')
-    const second = await host.importSession(text, 'shared.json')
-    expect(second.id).not.toBe('shared')
-    expect(second.runs).toEqual(session.runs)
+    await host.newSession()
+    // The same session again: no duplicate in the library, and it is the current one.
+    const again = await host.importSession(text, 'shared.json')
+    expect(again.id).toBe('shared')
+    expect((await host.listSessions()).filter((s) => s.name === session.name)).toHaveLength(1)
+    expect((await host.currentSession())?.id).toBe('shared')
+    // The same id with other content (edited elsewhere): kept beside it, nothing overwritten.
+    const edited = {
+      ...session,
+      runs: [...session.runs, { ...makeRun(), id: 'run-2' }],
+      updatedAt: '2026-02-02T00:00:00.000Z',
+    }
+    const copy = await host.importSession(encodeSession(edited, 'Concurrency Lab 0.1.0'), 'shared.json')
+    expect(copy.id).not.toBe('shared')
+    expect(copy.runs).toHaveLength(2)
+    expect((await host.getSession('shared')).runs).toHaveLength(1)
     expect(JSON.parse(await host.exportSession('shared')).runs[0].id).toBe('run-1')
+  })
+
+  it('deletes one run from a session, on disk too, and restoreRun puts it back where it was', async () => {
+    const session = makeSession(
+      [
+        { ...makeRun(), id: 'run-1' },
+        { ...makeRun(), id: 'run-2' },
+        { ...makeRun(), id: 'run-3' },
+      ],
+      'three',
+    )
+    await host.importSession(encodeSession(session, 'Concurrency Lab 0.1.0'), 'three.json')
+    const after = await host.deleteRun('three', 'run-2')
+    expect(after.runs.map((r) => r.id)).toEqual(['run-1', 'run-3'])
+    expect((await host.getSession('three')).runs.map((r) => r.id)).toEqual(['run-1', 'run-3'])
+    expect((await host.listSessions()).find((s) => s.id === 'three')?.runs).toBe(2)
+    await expect(host.deleteRun('three', 'run-9')).rejects.toThrow('has no run "run-9"')
+    const back = await host.restoreRun('three', 'run-2')
+    expect(back.runs.map((r) => r.id)).toEqual(['run-1', 'run-2', 'run-3'])
+    await expect(host.restoreRun('three', 'run-2')).rejects.toThrow(
+      'run "run-2" cannot be restored: only the last run deleted from a session can, until the lab restarts',
+    )
+    // A session that is not the current one: changed in the library.
+    await host.newSession()
+    await host.deleteRun('three', 'run-1')
+    expect((await host.getSession('three')).runs.map((r) => r.id)).toEqual(['run-2', 'run-3'])
   })
 
   it('exports a run as JSON, CSV and Markdown', async () => {

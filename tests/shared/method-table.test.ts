@@ -41,6 +41,8 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   stopRun: ['run-1'],
   getRun: ['run-1'],
   activeRun: [],
+  deleteRun: ['session-1', 'run-1'],
+  restoreRun: ['session-1', 'run-1'],
   exportRun: ['run-1', 'csv'],
   listSessions: [],
   openSession: ['session-1'],

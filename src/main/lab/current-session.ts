@@ -64,6 +64,8 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   // Whether every run of the current session is in its file (false after a failed save): only
   // then may autosave roll over to a new session, leaving this one behind.
   private currentOnDisk = true
+  /** The last run deleted from each session (by session id), for restoreRun. */
+  private readonly deletedRuns = new Map<string, { run: Run; index: number }>()
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
   private sessionWork: Promise<unknown> = Promise.resolve()
   private pythonVersion: Promise<string | null> | null = null
@@ -153,6 +155,44 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       (s) => ({ ...s, name: checked.data }),
       (store) => store.rename(id, checked.data),
     )
+  }
+
+  /**
+   * Deletes one run from a session. The run is kept in memory (the last one per session, while
+   * the lab runs) so that restoreRun can put it back: the page's Undo.
+   */
+  async deleteRun(sessionId: string, runId: string): Promise<Session> {
+    if (this.options.isLive?.(runId))
+      throw new SessionError('invalid', 'a run in progress cannot be deleted: stop it first')
+    let removed: { run: Run; index: number } | null = null
+    const remove = (s: Session): Session => {
+      const index = s.runs.findIndex((r) => r.id === runId)
+      if (index < 0) throw new SessionError('not-found', `the session “${s.name}” has no run ${JSON.stringify(runId)}`)
+      removed = { run: s.runs[index]!, index }
+      return { ...s, runs: s.runs.filter((_, i) => i !== index) }
+    }
+    const changed = await this.changeSession(sessionId, remove, (store) => store.update(sessionId, remove))
+    if (removed) this.deletedRuns.set(sessionId, removed)
+    return changed
+  }
+
+  /** Undoes deleteRun: the run goes back where it was. Only the last run deleted from a session, while the lab runs. */
+  async restoreRun(sessionId: string, runId: string): Promise<Session> {
+    const kept = this.deletedRuns.get(sessionId)
+    if (kept?.run.id !== runId)
+      throw new SessionError(
+        'not-found',
+        `run ${JSON.stringify(runId)} cannot be restored: only the last run deleted from a session can, until the lab restarts`,
+      )
+    const put = (s: Session): Session => {
+      if (s.runs.some((r) => r.id === runId)) return s
+      const runs = [...s.runs]
+      runs.splice(Math.min(kept.index, runs.length), 0, kept.run)
+      return { ...s, runs }
+    }
+    const changed = await this.changeSession(sessionId, put, (store) => store.update(sessionId, put))
+    this.deletedRuns.delete(sessionId)
+    return changed
   }
 
   async setSessionNotes(id: string, notes: string): Promise<Session> {
@@ -323,9 +363,23 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   }
 
   /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
+  /**
+   * Makes a session read from a file current. A file of a session the library already holds, as
+   * it is there, switches to that one (no duplicate); the same id with other content (edited
+   * elsewhere) comes in as a copy under a new id, so neither overwrites the other.
+   */
   private adopt(store: SessionStore, read: Session): Promise<Session> {
     return this.sessionStep(async () => {
       const taken = (await store.list()).some((s) => s.id === read.id)
+      if (taken) {
+        if (this.current?.id === read.id && sameSession(this.current, read)) return this.current
+        const held = await store.open(read.id).catch(() => null)
+        if (held && sameSession(held, read)) {
+          this.current = this.interrupted(held)
+          this.currentOnDisk = true
+          return this.current
+        }
+      }
       const session = this.interrupted(taken ? { ...read, id: randomUUID() } : read)
       await store.save(session)
       this.current = session
@@ -385,4 +439,11 @@ function keepRuns(session: Session, current: Session): Session {
   const ids = new Set(session.runs.map((r) => r.id))
   const missing = current.runs.filter((r) => !ids.has(r.id))
   return missing.length === 0 ? session : { ...session, runs: [...session.runs, ...missing] }
+}
+
+/** Whether two copies of a session hold the same runs as of the same moment (a file opened twice). */
+function sameSession(a: Session, b: Session): boolean {
+  return (
+    a.updatedAt === b.updatedAt && a.runs.length === b.runs.length && a.runs.every((run, i) => run.id === b.runs[i]?.id)
+  )
 }

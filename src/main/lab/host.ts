@@ -262,6 +262,14 @@ export class LabHost implements LabApi {
   newSession(name?: string): Promise<Session> {
     return this.sessions.newSession(name)
   }
+  deleteRun(sessionId: string, runId: string): Promise<Session> {
+    return this.sessions.deleteRun(sessionId, runId)
+  }
+
+  restoreRun(sessionId: string, runId: string): Promise<Session> {
+    return this.sessions.restoreRun(sessionId, runId)
+  }
+
   renameSession(id: string, name: string): Promise<Session> {
     return this.sessions.renameSession(id, name)
   }

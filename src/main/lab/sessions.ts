@@ -350,7 +350,7 @@ export class SessionStore {
     })
   }
 
-  private async update(id: string, change: (session: Session) => Session): Promise<Session> {
+  async update(id: string, change: (session: Session) => Session): Promise<Session> {
     const path = this.pathOf(id)
     return this.serialised(path, async () => {
       await this.recover(path)

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LabEvent } from '@shared/api'
+import type { Run } from '@shared/schemas'
 import {
   SESSION_FILE_LIMIT_BYTES,
   oneLine,
@@ -62,6 +63,8 @@ export const useSessionsStore = defineStore('sessions', () => {
   const error = ref<string | null>(null)
   /** The last session moved to the trash, until undone or dismissed. */
   const deleted = ref<SessionSummary | null>(null)
+  /** The last run deleted from a session, until undone or dismissed. */
+  const deletedRun = ref<{ sessionId: string; runId: string; label: string; session: string } | null>(null)
   const recentIds = ref<string[]>(readRecent())
   /** Whether this lab has a session library at all (false until the first listing succeeds). */
   const available = ref(false)
@@ -240,6 +243,36 @@ export const useSessionsStore = defineStore('sessions', () => {
     await refresh()
   }
 
+  /** A session back from the trash (Show trash ▸ Restore). */
+  async function restore(id: string): Promise<void> {
+    const restored = await attempt(() => lab.requireApi().restoreSession(id))
+    if (restored && deleted.value?.id === id) deleted.value = null
+    await refresh()
+  }
+
+  /** Deletes one run of a session; `undoRun` puts it back. A run on screen that is deleted leaves the screen. */
+  async function deleteRun(sessionId: string, saved: Run, label: string): Promise<void> {
+    const changed = await attempt(() => lab.requireApi().deleteRun(sessionId, saved.id))
+    if (!changed) return
+    deletedRun.value = { sessionId, runId: saved.id, label, session: changed.name }
+    if (current.value?.id === sessionId) current.value = changed
+    cache.delete(sessionId)
+    if (run.runId === saved.id && !run.running) run.reset()
+    await refresh()
+  }
+
+  async function undoRun(): Promise<void> {
+    const last = deletedRun.value
+    if (!last) return
+    const changed = await attempt(() => lab.requireApi().restoreRun(last.sessionId, last.runId))
+    if (changed) {
+      deletedRun.value = null
+      if (current.value?.id === last.sessionId) current.value = changed
+      cache.delete(last.sessionId)
+    }
+    await refresh()
+  }
+
   async function undo(): Promise<void> {
     const last = deleted.value
     if (!last) return
@@ -286,10 +319,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     current,
     error,
     deleted,
+    deletedRun,
     recent,
     available,
     unavailable,
     refresh,
+    restore,
+    deleteRun,
+    undoRun,
     open,
     importFile,
     openWithDialog,
