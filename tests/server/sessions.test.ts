@@ -71,8 +71,12 @@ describe('session calls over the WebSocket', () => {
 
     const text = await call<string>('exportSession', fresh.id)
     expect(JSON.parse(text)).toMatchObject({ format: 'concurrency-lab-session', name: 'Laptop, on battery' })
-    const imported = await call<Session>('importSession', text, 'laptop.json')
-    // Its id is taken in the library, so the copy gets a new one and becomes current.
+    // The same session, unchanged: the lab switches to it rather than adding a duplicate.
+    expect((await call<Session>('importSession', text, 'laptop.json')).id).toBe(fresh.id)
+    expect(await call<SessionSummary[]>('listSessions')).toHaveLength(1)
+    // Changed elsewhere: its id is taken in the library, so the copy gets a new one and becomes current.
+    const edited = JSON.stringify({ ...JSON.parse(text), updatedAt: '2026-03-03T00:00:00.000Z' })
+    const imported = await call<Session>('importSession', edited, 'laptop.json')
     expect(imported.id).not.toBe(fresh.id)
     expect((await call<Session>('currentSession'))!.id).toBe(imported.id)
     expect(await call<SessionSummary[]>('listSessions')).toHaveLength(2)
