@@ -308,9 +308,12 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
     const busy = busyCores(g)
     return busy !== null && busy < ONE_CORE
   }
+  // Other programs hide the GIL only when they left the threads no room to show parallel work:
+  // held below ONE_CORE with more than ONE_CORE free, the threads were held by the GIL, not the load.
+  const crowded = (g: GroupStats): boolean => underLoad(g) && logicalCores - g.otherCores! <= ONE_CORE
   /** Why GIL-bound threads that gained little were not held by the GIL, or null when they were. */
   const notTheGil = (g: GroupStats): string | null => {
-    if (underLoad(g))
+    if (crowded(g))
       return `${title(g)} gained little (${figure(g)}) while other programs kept ${g.otherCores!.toFixed(1)} cores busy: the cores were shared, so this run cannot tell how much the GIL held the threads back.`
     if (gilOff)
       return `${title(g)} gained little (${figure(g)}) though the interpreter ran with the GIL off: something other than the GIL held the threads back.`

@@ -209,6 +209,14 @@ describe('the GIL', () => {
     expect(v.text).toContain('other programs kept 0.9 cores busy')
   })
 
+  it('is named when other programs were busy but left the threads room for more than one core', () => {
+    // Measured in browser mode on 2 cores: the page and server kept 0.3 cores busy, leaving 1.7
+    // free, and the threads still held to 0.9 of them: the GIL, not the load, held them back.
+    const v = cpuRun({ cpuMs: 1060, otherCores: 0.3 })
+    expect(v.text).toContain('That is the GIL')
+    expect(v.text).toContain('Other programs kept up to 0.3 cores busy')
+  })
+
   it('is not named when the interpreter ran with the GIL off', () => {
     const v = cpuRun({ cpuMs: 1060 }, { gil: false })
     expect(v.text).not.toContain('That is the GIL')
