@@ -3,6 +3,7 @@
 // `npm run bench -- dispatch stop` runs only the figures named.
 // The renderer's main-thread figure needs Chromium and has its own command: npm run bench:ui.
 import { availableParallelism, cpus } from 'node:os'
+import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
 import { sessions } from './sessions'
@@ -14,6 +15,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   sampler,
   stop: stopLatency,
   python: pythonFigures,
+  dask: daskFigures,
   sessions,
 }
 const chosen = process.argv.slice(2)
