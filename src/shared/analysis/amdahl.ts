@@ -1,6 +1,7 @@
 import { STRATEGIES, type StrategySpec, type WorkloadSpec } from '../catalog'
 import type { GroupStats } from '../schemas'
 import { BACKGROUND_CORES, amdahl } from '../stats'
+import { fitSerialFraction, type SerialFit } from './amdahl-fit'
 import { groupLabel } from './format'
 
 export interface AmdahlFit {
@@ -9,6 +10,8 @@ export interface AmdahlFit {
   /** The point it was fitted to. */
   workers: number
   speedup: number
+  /** The fit over every trial (T(N) = a + b/N) with its interval, when the run's trials were given. */
+  serialFit?: SerialFit
 }
 
 /**
@@ -37,6 +40,7 @@ export const AMDAHL_MIN_TASK_MS = 1
 export type AmdahlNote = { strategy: string; fit: AmdahlFit } | { why: string }
 
 type Figures = Pick<GroupStats, 'strategy' | 'workers' | 'meanMs' | 'speedup' | 'otherCores'>
+type TrialFigures = { strategy: string; workers: number; warmup: boolean; wallMs: number; error: string | null }
 
 /**
  * Amdahl's law fitted only where the measurements can carry it: a strategy whose workers run in
@@ -51,7 +55,15 @@ export function amdahlNote(
     tasks,
     strategies = STRATEGIES,
     kind,
-  }: { logicalCores: number; tasks: number; strategies?: readonly StrategySpec[]; kind?: WorkloadSpec['kind'] },
+    trials,
+  }: {
+    logicalCores: number
+    tasks: number
+    strategies?: readonly StrategySpec[]
+    kind?: WorkloadSpec['kind']
+    /** The run's trials: with them the fit is made over every trial, with an interval. */
+    trials?: readonly TrialFigures[]
+  },
 ): AmdahlNote {
   // Amdahl's law divides computation; work that waits speeds up by overlapping its waits.
   if (kind === 'io')
@@ -88,10 +100,12 @@ export function amdahlNote(
       why: `Not fitted: tasks of ${(taskMs * 1000).toFixed(0)} µs on average are too short; dispatch overhead, not a serial part of the work, limits the speedup (try fewer, larger tasks).`,
     }
   const fits = candidates
-    .map(([strategy, list]) => ({
-      strategy,
-      fit: fitAmdahl(list.map((g) => ({ workers: g.workers, speedup: g.speedup! }))),
-    }))
+    .map(([strategy, list]) => {
+      const fit = fitAmdahl(list.map((g) => ({ workers: g.workers, speedup: g.speedup! })))
+      const own = trials?.filter((t) => t.strategy === strategy && !t.warmup && t.error === null)
+      const serialFit = own ? fitSerialFraction(own, { logicalCores }) : null
+      return { strategy, fit: fit && serialFit ? { ...fit, parallel: 1 - serialFit.serial, serialFit } : fit }
+    })
     .filter((f): f is { strategy: string; fit: AmdahlFit } => f.fit !== null)
     .sort((a, b) => b.fit.speedup - a.fit.speedup)
   return fits[0] ?? { why: "Needs a worker count above 1 to fit Amdahl's law." }

@@ -16,6 +16,31 @@ describe('amdahlNote', () => {
     if ('fit' in note) expect(note.fit.parallel).toBeCloseTo(0.75, 2)
   })
 
+  it('fits over every trial when the run gives them: a serial fraction with its interval', () => {
+    const trial = (workers: number, wallMs: number, warmup = false) => ({
+      strategy: 'threads',
+      workers,
+      warmup,
+      wallMs,
+      error: null,
+    })
+    const trials = [
+      trial(1, 9999, true), // a warm-up: never fitted
+      ...[396, 400, 404].map((ms) => trial(1, ms)),
+      ...[248, 250, 252].map((ms) => trial(2, ms)),
+      trial(4, 300), // more workers than cores: listed, not fitted
+    ]
+    const note = amdahlNote([seq, threads(1, 400), threads(2, 250)], { logicalCores: 2, tasks: 32, trials })
+    if (!('fit' in note)) throw new Error(note.why)
+    expect(note.fit.serialFit?.serial).toBeCloseTo(0.25, 2)
+    expect(note.fit.parallel).toBeCloseTo(1 - note.fit.serialFit!.serial, 9)
+    expect(note.fit.serialFit?.trials).toBe(6)
+    expect(note.fit.serialFit?.oversubscribed).toEqual([4])
+    const [lo, hi] = note.fit.serialFit!.ci95
+    expect(lo).toBeLessThanOrEqual(0.25)
+    expect(hi).toBeGreaterThanOrEqual(0.25)
+  })
+
   it('does not fit a single worker count, and says why', () => {
     const note = amdahlNote([seq, threads(2, 250)], { logicalCores: 2, tasks: 32 })
     expect(note).toMatchObject({ why: expect.stringMatching(/two worker counts from 1 to 2/) })
