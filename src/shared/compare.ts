@@ -139,7 +139,16 @@ const MACHINE_FIELDS: Array<[keyof MachineInfo, string, (m: MachineInfo) => stri
   ['electron', 'Electron', (m) => m.electron ?? 'none'],
   ['python', 'Python', (m) => m.python ?? 'unknown'],
   ['cpuGovernor', 'CPU governor', (m) => m.cpuGovernor ?? 'unknown'],
+  ['cluster', 'Dask cluster', (m) => describeCluster(m.cluster)],
 ]
+
+/** "local: 2 workers, 2 threads, distributed 2022.12.1", or "none" for a run that used no cluster. */
+export function describeCluster(cluster: MachineInfo['cluster']): string {
+  if (!cluster) return 'none'
+  const where = cluster.kind === 'local' ? 'local' : `at ${cluster.address ?? 'an address'}`
+  const version = cluster.versions['distributed'] ? `, distributed ${cluster.versions['distributed']}` : ''
+  return `${where}: ${cluster.workers} workers, ${cluster.threads} threads${version}`
+}
 
 /** The two machine fingerprints side by side, each field marked where they differ. */
 export function machineDifferences(a: MachineInfo, b: MachineInfo): MachineDifference[] {

@@ -1,7 +1,7 @@
 // Exports of one run: JSON (the run as the lab holds it), CSV (one row per trial) and a Markdown
 // report in the manner of hyperfine's --export-markdown, with the analysis's verdict in plain words.
 import { findStrategy, findWorkload, resolveParams } from './catalog'
-import { formatRatio, timeRatio } from './compare'
+import { describeCluster, formatRatio, timeRatio } from './compare'
 import type { Run } from './schemas'
 import { describeMachine, type Session } from './session'
 import { verdict } from './analysis/verdict'
@@ -98,6 +98,7 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
   lines.push(`| OS | ${mdCell(machine.os)} |`)
   lines.push(`| Node | ${machine.node}${machine.electron ? ` · Electron ${machine.electron}` : ''} |`)
   if (machine.cpuGovernor) lines.push(`| CPU governor | ${mdCell(machine.cpuGovernor)} |`)
+  if (machine.cluster) lines.push(`| Dask cluster | ${mdCell(describeCluster(machine.cluster))} |`)
   lines.push('')
 
   lines.push('## Results', '')

@@ -18,6 +18,7 @@
 // one that costs the lab about half as much to send as a chunk with its inputs inline.
 import { z } from 'zod'
 import type { PythonMode } from './catalog'
+import { clusterSchema } from './schemas'
 
 /** serial: run the queue one task at a time. concurrent: start each task as soon as it arrives. */
 export type ExecutionMode = 'serial' | 'concurrent'
@@ -149,6 +150,8 @@ const childToLabRowsSchema = z.discriminatedUnion('type', [
       .optional(),
     /** The child takes a `plan` and then `range` messages instead of inline `tasks`. */
     plans: z.literal(true).optional(),
+    /** The Dask runner describes the cluster it started (the run's fingerprint records it). */
+    cluster: clusterSchema.optional(),
   }),
   z.object({ type: z.literal('done'), results: z.array(taskResultSchema) }),
   z.object({ type: z.literal('failed'), id: z.number().int(), error: z.string() }),

@@ -331,6 +331,17 @@ export const groupStatsSchema = z.object({
 })
 export type GroupStats = z.infer<typeof groupStatsSchema>
 
+export const clusterSchema = z.object({
+  kind: z.enum(['local', 'remote']),
+  /** The scheduler's address, for a cluster the lab did not start. */
+  address: z.string().max(200).optional(),
+  workers: z.number().int().min(0).max(100_000),
+  threads: z.number().int().min(0).max(10_000_000),
+  /** Package versions as the client reports them (python, dask, distributed…). */
+  versions: z.record(z.string().max(40), z.string().max(60)).refine((v) => Object.keys(v).length <= 20),
+})
+export type ClusterInfo = z.infer<typeof clusterSchema>
+
 export const machineSchema = z.object({
   cpuModel: z.string(),
   logicalCores: z.number().int(),
@@ -351,6 +362,8 @@ export const machineSchema = z.object({
   python: z.string().nullable().optional(),
   /** CPU frequency governor or power setting, where the OS tells it (Linux cpufreq). */
   cpuGovernor: z.string().nullable().optional(),
+  /** The Dask cluster a py-dask run used (issue 14): the lab's own LocalCluster, its size and versions. */
+  cluster: clusterSchema.nullable().optional(),
 })
 export type MachineInfo = z.infer<typeof machineSchema>
 

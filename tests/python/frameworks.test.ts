@@ -91,6 +91,13 @@ for (const { strategy, oneThread } of FRAMEWORKS) {
       const lanes = new Set(run.trials[0]!.timeline.map((s) => s.worker))
       expect(lanes.size).toBeGreaterThanOrEqual(2)
       for (const lane of lanes) expect(lane).toBeLessThan(workers)
+      // The machine fingerprint says which cluster ran it: the lab's own, its size and versions.
+      expect(run.machine.cluster).toMatchObject({ kind: 'local', workers, threads: workers })
+      expect(run.machine.cluster?.versions).toMatchObject({
+        distributed: expect.stringMatching(/^\d+\./),
+        dask: expect.stringMatching(/^\d+\./),
+        python: expect.stringMatching(/^3\./),
+      })
     })
 
     it.runIf(oneThread)(

@@ -106,6 +106,19 @@ describe('comparing two runs', () => {
     ])
   })
 
+  it('names the Dask cluster a run used, and "none" for a run without one', () => {
+    const cluster = {
+      kind: 'local' as const,
+      workers: 2,
+      threads: 2,
+      versions: { distributed: '2022.12.1', dask: '2022.12.1', python: '3.11.2.final.0' },
+    }
+    const diff = machineDifferences(machine, { ...machine, cluster })
+    expect(diff.filter((d) => d.differs).map((d) => [d.label, d.a, d.b])).toEqual([
+      ['Dask cluster', 'none', 'local: 2 workers, 2 threads, distributed 2022.12.1'],
+    ])
+  })
+
   it('formats p-values', () => {
     expect([formatP(0.0004), formatP(0.0032), formatP(0.41)]).toEqual(['p < 0.001', 'p = 0.003', 'p = 0.41'])
   })

@@ -226,6 +226,9 @@ export class RunController {
       this.pythonDescribed = true
       Object.assign(this.run.python, described)
     }
+    // A Dask runner says which cluster it started: the run's fingerprint records it.
+    const cluster = this.pool.ready[0]?.cluster
+    if (cluster) this.run.machine.cluster = cluster
     return this.pool
   }
 

@@ -443,6 +443,19 @@ class Dask(Strategy):
         for pid in sorted(self.client.run(os.getpid).values()):
             self.index[pid] = len(self.index)
 
+    def describe_cluster(self):
+        """The cluster for the run's fingerprint: its kind, size and the client's package versions."""
+        workers = self.client.scheduler_info().get('workers', {})
+        packages = self.client.get_versions().get('client', {}).get('packages', {})
+        return {
+            'kind': 'local',
+            'workers': len(workers),
+            'threads': sum(int(w.get('nthreads', 0)) for w in workers.values()),
+            'versions': {name: str(version) for name, version in packages.items()
+                         if name in ('python', 'dask', 'distributed', 'msgpack', 'cloudpickle', 'tornado', 'toolz')
+                         and version is not None},
+        }
+
     def submit(self, tasks):
         self._count(len(tasks))
         future = self.client.submit(kernels.run_chunk, self.workload, self.fixtures, self.origin, tasks, pure=False)
@@ -580,12 +593,16 @@ def serve(out, session, lines):
             kind = message.get('type')
             if kind == 'init':
                 session.strategy = make_strategy(message, out)
-                out.send({'type': 'ready', 'pid': os.getpid(), 'thread': 0, 'runtime': {
+                ready = {'type': 'ready', 'pid': os.getpid(), 'thread': 0, 'runtime': {
                     'version': '.'.join(map(str, sys.version_info[:3])),
                     'executable': sys.executable,
                     'gil': gil_enabled(),
                     'switchIntervalMs': sys.getswitchinterval() * 1000,
-                }})
+                }}
+                describe = getattr(session.strategy, 'describe_cluster', None)
+                if describe is not None:
+                    ready['cluster'] = describe()
+                out.send(ready)
             elif kind == 'tasks':
                 if session.strategy is None:
                     raise RuntimeError('tasks arrived before init')
