@@ -163,6 +163,8 @@ const childToLabRowsSchema = z.discriminatedUnion('type', [
     maxRss: z.number().min(0),
   }),
   z.object({ type: z.literal('fatal'), error: z.string() }),
+  /** Something the run should say that is not a failure (a Dask worker lost and replaced). */
+  z.object({ type: z.literal('notice'), message: z.string().max(500) }),
 ])
 
 export const childToLabSchema = z.union([childToLabRowsSchema, doneColumnsSchema])

@@ -220,6 +220,7 @@ export class RunController {
       this.executorDeps,
     )
     this.pool = await WorkerPool.start(children, init, 30_000, this.abort.signal)
+    this.pool.onNotice = (message) => this.emit({ type: 'notice', runId: this.run.id, message })
     // A Python runner knows what the probe could not: the GIL as started, the real switch interval.
     const described = this.pool.ready[0]?.runtime
     if (described && this.run.python && !this.pythonDescribed) {

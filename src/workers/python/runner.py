@@ -442,6 +442,22 @@ class Dask(Strategy):
         # One timeline lane per worker process (one thread each), numbered by pid.
         for pid in sorted(self.client.run(os.getpid).values()):
             self.index[pid] = len(self.index)
+        # The worker processes alive now: a later look that misses one means it was lost.
+        self.live = set(self.index)
+
+    def _note_lost_workers(self):
+        """Says so when a worker process the cluster had is gone: its nanny started another, and
+        the scheduler ran the lost worker's tasks again (the trial's own result says whether they
+        completed)."""
+        try:
+            alive = set(self.client.run(os.getpid, wait=True).values())
+        except Exception:  # the cluster is going down; the trial's error says why
+            return
+        for pid in sorted(set(self.live) - alive):
+            self.out.send({'type': 'notice', 'message': (
+                'a Dask worker was lost (process {}): its nanny started another, and the scheduler ran '
+                'its tasks again on the workers left'.format(pid))})
+        self.live = alive
 
     def describe_cluster(self):
         """The cluster for the run's fingerprint: its kind, size and the client's package versions."""
@@ -483,6 +499,7 @@ class Dask(Strategy):
         # workers, children of this runner) CPU to the tick; the scheduler runs in this process.
         import psutil
 
+        self._note_lost_workers()
         for child in psutil.Process().children(recursive=True):
             cpu = proc_cpu_us(child.pid)
             if cpu is None:

@@ -46,6 +46,8 @@ type Handler = (worker: number, message: ChildToLab) => void
 export class WorkerPool {
   private handler: Handler | null = null
   private exitHandler: ((worker: number, info: ExitInfo) => void) | null = null
+  /** Where a child's notices go (something to tell the user that is not a failure). */
+  onNotice: ((message: string) => void) | null = null
   /** Set once a trial failed midway: the children's state is unknown, so the pool must be replaced. */
   broken = false
   /** Each child's `ready` reply, in child order. */
@@ -58,7 +60,10 @@ export class WorkerPool {
     readonly init: PoolInit,
   ) {
     children.forEach((child, i) => {
-      child.onMessage((message) => this.handler?.(i, message))
+      child.onMessage((message) => {
+        if (message.type === 'notice') this.onNotice?.(message.message)
+        else this.handler?.(i, message)
+      })
       child.onExit((info) => {
         if (!info.expected) this.broken = true
         this.exitHandler?.(i, info)
