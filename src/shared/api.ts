@@ -144,6 +144,8 @@ export interface ActiveRun {
   run: Run
   /** The latest progress event's figures; null before the first trial ended. */
   progress: { done: number; total: number; strategy: string; workers: number; etaMs: number | null } | null
+  /** The running trial's tasks so far (its tasks events), so its timeline is not blank. */
+  slices: TimelineSlice[]
   /** The trial running now (its trial-start event), or null between trials. */
   current: {
     index: number

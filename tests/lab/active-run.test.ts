@@ -29,6 +29,8 @@ describe('activeRun', () => {
       expect(active?.run.samples.length).toBeGreaterThan(0)
       expect(active?.progress).toMatchObject({ total: 3, strategy: 'sequential', workers: 1 })
       expect(active?.progress?.done).toBeGreaterThanOrEqual(1)
+      // The running trial's tasks so far, all of that trial: a joining page draws them.
+      for (const slice of active?.slices ?? []) expect(slice.start).toBeGreaterThanOrEqual(active!.current!.start)
       await host.stopRun(id)
       await host.waitForRun(id)
       expect(await host.activeRun()).toBeNull()

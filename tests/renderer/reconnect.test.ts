@@ -31,6 +31,11 @@ function labWithRunInProgress(): FakeLab {
     ),
     progress: { done: 1, total: 6, strategy: 'sequential', workers: 1, etaMs: 2000 },
     current: { index: 1, strategy: 'sequential', workers: 1, repetition: 1, warmup: false, start: 410_000 },
+    // The running trial's tasks so far: its timeline is not blank after the reload.
+    slices: [
+      { task: 0, worker: 0, lane: 0, start: 410_000, end: 500_000 },
+      { task: 1, worker: 0, lane: 0, start: 500_000, end: 590_000 },
+    ],
   }
   return lab
 }
@@ -80,6 +85,24 @@ describe('a page that connects while a run is in progress', () => {
     await flushPromises()
     expect(run.allSamples().map((s) => s.t)).toEqual([100_000, 200_000, 300_000, 400_000])
     expect(run.trials).toHaveLength(2)
+  })
+
+  it('shows the running trial’s tasks so far, and takes later ones without doubling any', async () => {
+    const lab = labWithRunInProgress()
+    await mountOn(lab)
+    const run = useRunStore()
+    expect(run.timelineOf(1).map((s) => s.task)).toEqual([0, 1])
+    lab.emit({
+      type: 'tasks',
+      runId: 'run-live',
+      index: 1,
+      slices: [
+        { task: 1, worker: 0, lane: 0, start: 500_000, end: 590_000 },
+        { task: 2, worker: 0, lane: 0, start: 590_000, end: 680_000 },
+      ],
+    })
+    await flushPromises()
+    expect(run.timelineOf(1).map((s) => s.task)).toEqual([0, 1, 2])
   })
 
   it('shows nothing of the kind when no run is in progress', async () => {

@@ -189,7 +189,12 @@ export class LabHost implements LabApi {
   async activeRun(): Promise<ActiveRun | null> {
     const controller = this.active === null ? undefined : this.runs.get(this.active)
     if (!controller || controller.run.status !== 'running') return null
-    return { run: controller.run, progress: controller.progress, current: controller.current }
+    return {
+      run: controller.run,
+      progress: controller.progress,
+      current: controller.current,
+      slices: controller.slices,
+    }
   }
 
   /** How many runs the host holds in memory (the one in progress and the last that ended, at most). */

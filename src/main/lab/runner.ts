@@ -68,6 +68,8 @@ export class RunController {
   /** Where the run is, for a page that joins it mid-run (LabHost.activeRun). */
   progress: ActiveRun['progress'] = null
   current: ActiveRun['current'] = null
+  /** The running trial's tasks sent so far (cleared when it ends). */
+  slices: TimelineSlice[] = []
 
   constructor(
     id: string,
@@ -108,8 +110,12 @@ export class RunController {
     if (event.type === 'trial-start') {
       const { index, strategy, workers, repetition, warmup, start } = event
       this.current = { index, strategy, workers, repetition, warmup, start }
+      this.slices = []
+    } else if (event.type === 'tasks') {
+      if (event.index === this.current?.index) this.slices.push(...event.slices)
     } else if (event.type === 'trial-end') {
       this.current = null
+      this.slices = []
     } else if (event.type === 'progress') {
       const { done, total, strategy, workers, etaMs } = event
       this.progress = { done, total, strategy, workers, etaMs }

@@ -85,6 +85,9 @@ export const useRunStore = defineStore('run', () => {
   const sampleListeners = new Set<SampleListener>()
   /** Events that arrived before startRun told us our run's id. */
   let early: LabEvent[] = []
+  /** The trial running when this page attached to a run, and its tasks the snapshot held. */
+  let attachedIndex = -1
+  let attachedTasks = new Set<number>()
 
   const running = computed(() => phase.value === 'starting' || phase.value === 'running' || phase.value === 'stopping')
   const measuredTrials = computed(() => trials.value.filter((t) => !t.warmup))
@@ -111,6 +114,8 @@ export const useRunStore = defineStore('run', () => {
     samples = []
     markers = []
     liveSlices = new Map()
+    attachedIndex = -1
+    attachedTasks = new Set()
     liveTasksVersion.value++
     for (const listener of sampleListeners) listener([], true)
   }
@@ -202,7 +207,13 @@ export const useRunStore = defineStore('run', () => {
         break
       case 'tasks': {
         const list = liveSlices.get(event.index) ?? []
-        for (const s of event.slices) list.push(s)
+        // A batch sent before the snapshot this page attached to may hold tasks it already has.
+        const known = event.index === attachedIndex ? attachedTasks : null
+        for (const s of event.slices) {
+          if (known?.has(s.task)) continue
+          known?.add(s.task)
+          list.push(s)
+        }
         liveSlices.set(event.index, list)
         liveTasksVersion.value++
         break
@@ -305,7 +316,9 @@ export const useRunStore = defineStore('run', () => {
     if (active.current) {
       const { index, strategy, workers, repetition, warmup } = active.current
       current.value = { index, strategy, workers, repetition, warmup }
-      liveSlices.set(index, [])
+      liveSlices.set(index, [...active.slices])
+      attachedIndex = index
+      attachedTasks = new Set(active.slices.map((s) => s.task))
     }
     samples = [...live.samples]
     markers = [...live.trials, ...(active.current ? [active.current] : [])].map((t) => ({
