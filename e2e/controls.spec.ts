@@ -57,8 +57,12 @@ for (const size of SIZES) {
     test('a reload during a run shows it live, and Stop stops it', async ({ page, server }, testInfo) => {
       await page.goto(server.url)
       await startLongSleepRun(page, 40, 250)
+      // A few tasks done, so the running trial has a timeline to carry over the reload.
+      const readout = page.getByTestId('timeline-readout')
+      await expect(readout).toHaveText(/^([3-9]|\d{2,}) tasks on 1 lane/, { timeout: 10_000 })
       await page.reload()
       await expect(page.getByTestId('run-status')).toHaveText('Running')
+      await expect(readout).toHaveText(/^([3-9]|\d{2,}) tasks on 1 lane/)
       await expect(page.getByTestId('current-trial')).toContainText('Sequential')
       await expect(stopButton(page)).toBeEnabled()
       await expect(runButton(page)).toBeDisabled()
