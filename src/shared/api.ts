@@ -143,19 +143,15 @@ export interface ActiveRun {
   /** Config, trials done, their stats, and every CPU sample so far. */
   run: Run
   /** The latest progress event's figures; null before the first trial ended. */
-  progress: { done: number; total: number; strategy: string; workers: number; etaMs: number | null } | null
+  progress: EventFigures<'progress'> | null
   /** The running trial's tasks so far (its tasks events), so its timeline is not blank. */
   slices: TimelineSlice[]
   /** The trial running now (its trial-start event), or null between trials. */
-  current: {
-    index: number
-    strategy: string
-    workers: number
-    repetition: number
-    warmup: boolean
-    start: number
-  } | null
+  current: EventFigures<'trial-start'> | null
 }
+
+/** An event's own fields, without its type and run id. */
+type EventFigures<T extends LabEvent['type']> = Omit<Extract<LabEvent, { type: T }>, 'type' | 'runId'>
 
 export const LAB_METHOD_TABLE = {
   /** Workloads, strategies, runtimes found and facts about this machine. */

@@ -259,25 +259,35 @@ export const useRunStore = defineStore('run', () => {
     if (running.value) throw new Error('A run is in progress: stop it before opening a saved one.')
     reset()
     source.value = 'saved'
-    runId.value = saved.id
     phase.value = saved.status === 'running' ? 'stopped' : saved.status
-    config.value = saved.config
-    python.value = saved.python ?? null
-    lastConfig.value = saved.config
+    loadRun(saved, [])
+    endedAt.value = saved.endedAt
+    liveTasksVersion.value++
+    for (const listener of sampleListeners) listener(samples, false)
+  }
+
+  /** A run's recorded state into the store: what show and attach share. `running` adds the trial under way. */
+  function loadRun(
+    recorded: Run,
+    running: ReadonlyArray<{ start: number; warmup: boolean; strategy: string; workers: number }>,
+  ): void {
+    runId.value = recorded.id
+    config.value = recorded.config
+    python.value = recorded.python ?? null
+    lastConfig.value = recorded.config
     // The panel shows what is on screen, so Run re-runs this run and not the last one edited.
     try {
-      useConfigStore().load(saved.config)
+      useConfigStore().load(recorded.config)
     } catch {
       // A workload this lab no longer has: the panel keeps its fields; the run still shows.
     }
-    logicalCores.value = saved.machine.logicalCores
-    trials.value = [...saved.trials]
-    stats.value = saved.stats
-    errors.value = [...saved.errors]
-    startedAt.value = saved.startedAt
-    endedAt.value = saved.endedAt
-    samples = [...saved.samples]
-    markers = saved.trials.map((t) => ({
+    logicalCores.value = recorded.machine.logicalCores
+    trials.value = [...recorded.trials]
+    stats.value = recorded.stats
+    errors.value = [...recorded.errors]
+    startedAt.value = recorded.startedAt
+    samples = [...recorded.samples]
+    markers = [...recorded.trials, ...running].map((t) => ({
       t: t.start,
       label: `${groupTitle(t)}${t.warmup ? ' (warm-up)' : ''}`,
     }))
@@ -285,8 +295,6 @@ export const useRunStore = defineStore('run', () => {
     latestSampleT.value = last?.t ?? 0
     latestSample.value = last ?? null
     sampleCount.value = samples.length
-    liveTasksVersion.value++
-    for (const listener of sampleListeners) listener(samples, false)
   }
 
   /**
@@ -295,23 +303,9 @@ export const useRunStore = defineStore('run', () => {
    */
   function attach(active: ActiveRun): void {
     if (running.value) return
-    const live = active.run
     reset()
-    runId.value = live.id
     phase.value = 'running'
-    config.value = live.config
-    python.value = live.python ?? null
-    lastConfig.value = live.config
-    try {
-      useConfigStore().load(live.config)
-    } catch {
-      // A workload this page's catalog lacks: the panel keeps its fields; the run still shows.
-    }
-    logicalCores.value = live.machine.logicalCores
-    trials.value = [...live.trials]
-    stats.value = live.stats
-    errors.value = [...live.errors]
-    startedAt.value = live.startedAt
+    loadRun(active.run, active.current ? [active.current] : [])
     progress.value = active.progress
     if (active.current) {
       const { index, strategy, workers, repetition, warmup } = active.current
@@ -320,15 +314,6 @@ export const useRunStore = defineStore('run', () => {
       attachedIndex = index
       attachedTasks = new Set(active.slices.map((s) => s.task))
     }
-    samples = [...live.samples]
-    markers = [...live.trials, ...(active.current ? [active.current] : [])].map((t) => ({
-      t: t.start,
-      label: `${groupTitle(t)}${t.warmup ? ' (warm-up)' : ''}`,
-    }))
-    const last = samples[samples.length - 1]
-    latestSampleT.value = last?.t ?? 0
-    latestSample.value = last ?? null
-    sampleCount.value = samples.length
     liveTasksVersion.value++
     for (const listener of sampleListeners) listener(samples, false)
   }
