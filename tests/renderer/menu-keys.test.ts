@@ -208,4 +208,15 @@ describe('the menu bar from the keyboard', () => {
     await parent.trigger('click')
     expect(openMenus()).toEqual(['Workload', 'I/O-bound'])
   })
+
+  it('Tab out of an open menu closes it, as focus leaves the menu bar', async () => {
+    await mountApp()
+    await startAtBar()
+    await press('ArrowDown') // File, open
+    expect(openMenus()).toEqual(['File'])
+    // What Tab does in the browser: focus moves to the next element outside the bar.
+    ;(wrapper.find('#workload').element as HTMLElement).focus()
+    await flushPromises()
+    expect(openMenus()).toEqual([])
+  })
 })
