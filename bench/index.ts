@@ -5,6 +5,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
+import { sessionMemory } from './session-memory'
 import { sessions } from './sessions'
 import { say } from './support'
 
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   stop: stopLatency,
   python: pythonFigures,
   sessions,
+  sessionMemory,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))
