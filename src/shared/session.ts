@@ -473,6 +473,21 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
   return { ...session, runs, updatedAt: now.toISOString() }
 }
 
+/**
+ * `run` without its timelines and samples: what a list of runs and Compare read (config, status,
+ * statistics, each trial's figures), a small part of a run that a page can hold for every run of a
+ * session. Never saved: a page fetches the whole run (getRun) to show it.
+ */
+export function outlineRun(run: Run): Run {
+  if (run.samples.length === 0 && run.trials.every((t) => t.timeline.length === 0)) return run
+  return { ...run, trials: run.trials.map((t) => ({ ...t, timeline: [] })), samples: [] }
+}
+
+/** `session` with every run outlined (outlineRun). */
+export function outlineSession(session: Session): Session {
+  return { ...session, runs: session.runs.map(outlineRun) }
+}
+
 /** `run` with each trial's timeline cut to every `keepEvery`-th slice, and marked as thinned. */
 export function thinTimelines(run: Run, keepEvery: number): Run {
   const slices = run.timelineThinned?.slices ?? run.trials.reduce((n, t) => n + t.timeline.length, 0)

@@ -158,7 +158,11 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     return this.sessionStep(async () => {
       const held = this.current?.head.id === session.id ? this.current : null
       if (!held) {
-        const summary = await store.save(session)
+        // Nor a run its file holds (a page sends a session's name and notes without its runs).
+        const inFile = await store.open(session.id).catch(() => null)
+        const ids = new Set(session.runs.map((r) => r.id))
+        const kept = inFile?.runs.filter((r) => !ids.has(r.id)) ?? []
+        const summary = await store.save(kept.length > 0 ? { ...session, runs: [...session.runs, ...kept] } : session)
         this.options.emit({ type: 'session-saved', runId: null, session: summary })
         return session.id
       }
