@@ -474,13 +474,13 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
 }
 
 /**
- * `run` without its timelines and samples: what a list of runs and Compare read (config, status,
- * statistics, each trial's figures), a small part of a run that a page can hold for every run of a
- * session. Never saved: a page fetches the whole run (getRun) to show it.
+ * `run` without its trials and samples: what a list of runs and Compare read (config, status,
+ * machine, statistics), a small part of a run that a page can hold for every run of a session.
+ * Never saved: a page fetches the whole run (getRun) to show it.
  */
 export function outlineRun(run: Run): Run {
-  if (run.samples.length === 0 && run.trials.every((t) => t.timeline.length === 0)) return run
-  return { ...run, trials: run.trials.map((t) => ({ ...t, timeline: [] })), samples: [] }
+  if (run.samples.length === 0 && run.trials.length === 0) return run
+  return { ...run, trials: [], samples: [] }
 }
 
 /** `session` with every run outlined (outlineRun). */

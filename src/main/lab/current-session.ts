@@ -75,6 +75,8 @@ interface HeldRun {
   run: Run | null
   /** Where it lies in the file as this lab last wrote or read it (`stamp`); null while its copy there is not the latest. */
   at: { start: number; end: number } | null
+  /** Whether its latest copy is in the file (located or not: a file laid out otherwise is read whole). */
+  inFile: boolean
 }
 
 /** The current session as held in memory: its own fields, and its runs. */
@@ -367,12 +369,12 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
 
   /** Whether every run of the current session has its latest copy in its file: only then may autosave roll over. */
   private onDisk(): boolean {
-    return this.current?.runs.every((r) => byteRange(r, this.current!.stamp) !== null) ?? true
+    return this.current?.runs.every((r) => r.inFile) ?? true
   }
 
   /** `held` with `run` added (or replacing the run with its id), as a file to write. */
   private planWith(held: Held, run: Run, now = new Date()): Plan {
-    const entry: HeldRun = { id: run.id, status: run.status, run, at: null }
+    const entry: HeldRun = { id: run.id, status: run.status, run, at: null, inFile: false }
     const index = held.runs.findIndex((r) => r.id === run.id)
     const runs = index === -1 ? [...held.runs, entry] : held.runs.map((r, i) => (i === index ? entry : r))
     const head = { ...held.head, updatedAt: now.toISOString() }
@@ -382,7 +384,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
 
   /** A whole session, every run encoded anew, as a file to write. */
   private planWhole(session: Session): Plan {
-    const runs = session.runs.map((run): HeldRun => ({ id: run.id, status: run.status, run, at: null }))
+    const runs = session.runs.map((run): HeldRun => ({ id: run.id, status: run.status, run, at: null, inFile: false }))
     return this.plan({ head: headOf(session), runs, stamp: null }, new Map())
   }
 
@@ -443,7 +445,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       pieces.push(bytes)
       const at = { start: offset, end: offset + bytes.length }
       offset += bytes.length
-      return { ...e, at }
+      return { ...e, at, inFile: true }
     })
     pieces.push(Buffer.from(frame.suffix, 'utf8'))
     const { summary, stamp } = await store.saveEncoded(plan.head, runs.length, Buffer.concat(pieces))
@@ -499,7 +501,7 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       head: headOf(session),
       runs: session.runs.map((r) => {
         const run = this.interruptedRun(r)
-        return { id: r.id, status: run.status, run, at: null }
+        return { id: r.id, status: run.status, run, at: null, inFile: true }
       }),
       stamp: null,
     }

@@ -60,7 +60,7 @@ function withSummary(list: readonly SessionSummary[], summary: SessionSummary): 
 /**
  * The session library as the page sees it: the list, the trash, the current session (which
  * finished runs autosave into), recent sessions, and the last delete (so it can be undone).
- * Sessions are held outlined (outlineRun: no timelines or samples), so what the page holds
+ * Sessions are held outlined (outlineRun: no trials or samples), so what the page holds
  * stays small however many runs a session has; a run is fetched whole when it is shown.
  */
 export const useSessionsStore = defineStore('sessions', () => {
