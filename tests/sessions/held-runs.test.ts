@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CurrentSession, HELD_RUNS } from '../../src/main/lab/current-session'
 import { SessionStore, nodeSessionFs, type SessionFs } from '../../src/main/lab/sessions'
 import type { Run } from '../../src/shared/schemas'
-import { makeRun } from './fixtures'
+import { encodeSession } from '../../src/shared/session'
+import { makeRun, makeSession } from './fixtures'
 
 const LIMIT = 200_000
 let dir: string
@@ -90,6 +91,23 @@ describe('runs of the current session not held in memory', () => {
     expect((await store.open((await store.list())[0]!.id)).runs).toEqual(
       Array.from({ length: 20 }, (_, i) => run(i + 1)),
     )
+  })
+
+  it('a session file laid out by another writer is held whole until its first save, then located', async () => {
+    const { store, sessions } = lab(undefined, 10_000_000)
+    const session = makeSession(
+      Array.from({ length: 6 }, (_, i) => run(i + 1)),
+      'older',
+    )
+    // Pretty-printed, as another program (or an older lab) might write it: the same session.
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(store.pathOf('older'), JSON.stringify(JSON.parse(encodeSession(session, 'Other 1.0')), null, 2))
+    expect((await sessions.openSession('older')).runs).toEqual(session.runs)
+    expect(sessions.heldRuns).toBe(6)
+    expect((await sessions.autosave(run(7))).saved).toBe(true)
+    expect(sessions.heldRuns).toBe(HELD_RUNS)
+    expect((await store.open('older')).runs).toEqual([...session.runs, run(7)])
+    expect((await sessions.currentSession())!.runs).toEqual([...session.runs, run(7)])
   })
 
   it('renames and notes keep every run of the current session', async () => {
