@@ -6,6 +6,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
+import { sessionMemory } from './session-memory'
 import { sessions } from './sessions'
 import { say } from './support'
 
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   python: pythonFigures,
   dask: daskFigures,
   sessions,
+  sessionMemory,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))

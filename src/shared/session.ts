@@ -190,29 +190,68 @@ function decodeRun(file: RunFile): Run {
   return { ...file, trials, samples }
 }
 
-/** The file text of a session (compact JSON, columnar timelines and samples). */
-export function encodeSession(session: Session, writtenBy: string): string {
+/** A session's own fields, without its runs. */
+export type SessionHead = Omit<Session, 'runs'>
+
+/**
+ * The text of a session file around its runs: `prefix + runTexts.join(',') + suffix` is the file,
+ * byte for byte what encodeSession writes, so a writer can keep runs it does not hold as the
+ * bytes they already have in the file.
+ */
+export function encodeSessionFrame(head: SessionHead, writtenBy: string): { prefix: string; suffix: string } {
   const file: SessionFile = {
     format: SESSION_FORMAT,
     schemaVersion: SESSION_SCHEMA_VERSION,
     writtenBy,
-    id: session.id,
-    name: session.name,
-    notes: session.notes,
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-    machine: session.machine,
-    runs: session.runs.map(encodeRun),
+    id: head.id,
+    name: head.name,
+    notes: head.notes,
+    createdAt: head.createdAt,
+    updatedAt: head.updatedAt,
+    machine: head.machine,
+    runs: [],
   }
-  // Checked before writing, so the lab never writes a file it would refuse to read
-  // (a NaN or Infinity, for one, would silently become null in JSON).
   const checked = sessionFileSchema.safeParse(file)
+  if (!checked.success)
+    throw new SessionError('invalid', `cannot save session ${JSON.stringify(head.name)}: ${firstIssues(checked.error)}`)
+  const text = JSON.stringify(file)
+  // JSON.stringify keeps insertion order: the text ends with the empty runs, `[]}`.
+  return { prefix: text.slice(0, -2), suffix: ']}' }
+}
+
+/** One run's text in a session file (`index`: its place in the session, for the error message). */
+export function encodeRunText(run: Run, index: number, sessionName: string): string {
+  const encoded = encodeRun(run)
+  const checked = runFileSchema.safeParse(encoded)
   if (!checked.success)
     throw new SessionError(
       'invalid',
-      `cannot save session ${JSON.stringify(session.name)}: ${firstIssues(checked.error)}`,
+      `cannot save session ${JSON.stringify(sessionName)}: ${firstIssues(checked.error, ['runs', index])}`,
     )
-  return JSON.stringify(file)
+  return JSON.stringify(encoded)
+}
+
+/** A run read back from its own bytes in a session file (as encodeRunText wrote them). */
+export function decodeRunText(text: string, source: string): Run {
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new SessionError('malformed', `${source} is damaged: a run nests deeper than ${MAX_JSON_DEPTH} levels`)
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (error) {
+    throw jsonError(error, text, source)
+  }
+  const parsed = runFileSchema.safeParse(doc)
+  if (!parsed.success) throw new SessionError('invalid', `${source} is damaged: ${firstIssues(parsed.error)}`)
+  return decodeRun(parsed.data)
+}
+
+/** The file text of a session (compact JSON, columnar timelines and samples). */
+export function encodeSession(session: Session, writtenBy: string): string {
+  // Checked before writing, so the lab never writes a file it would refuse to read
+  // (a NaN or Infinity, for one, would silently become null in JSON).
+  const { prefix, suffix } = encodeSessionFrame(session, writtenBy)
+  return prefix + session.runs.map((run, i) => encodeRunText(run, i, session.name)).join(',') + suffix
 }
 
 // ---- Versions and migrations ------------------------------------------------------------------
@@ -247,8 +286,8 @@ export const MIGRATIONS: Readonly<Record<number, (doc: JsonObject) => JsonObject
 const looksLikeRunFile = (doc: JsonObject): boolean =>
   ['config', 'trials', 'clockOrigin', 'stats', 'samples'].every((k) => k in doc)
 
-function firstIssues(error: z.ZodError): string {
-  const issues = describeIssues(error)
+function firstIssues(error: z.ZodError, under: ReadonlyArray<PropertyKey> = []): string {
+  const issues = describeIssues(error, under)
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''
   return `${oneLine(issues[0] ?? 'unknown problem', 200)}${more}`
 }
@@ -434,6 +473,21 @@ export function withRun(session: Session, run: Run, now = new Date()): Session {
   return { ...session, runs, updatedAt: now.toISOString() }
 }
 
+/**
+ * `run` without its trials and samples: what a list of runs and Compare read (config, status,
+ * machine, statistics), a small part of a run that a page can hold for every run of a session.
+ * Never saved: a page fetches the whole run (getRun) to show it.
+ */
+export function outlineRun(run: Run): Run {
+  if (run.samples.length === 0 && run.trials.length === 0) return run
+  return { ...run, trials: [], samples: [] }
+}
+
+/** `session` with every run outlined (outlineRun). */
+export function outlineSession(session: Session): Session {
+  return { ...session, runs: session.runs.map(outlineRun) }
+}
+
 /** `run` with each trial's timeline cut to every `keepEvery`-th slice, and marked as thinned. */
 export function thinTimelines(run: Run, keepEvery: number): Run {
   const slices = run.timelineThinned?.slices ?? run.trials.reduce((n, t) => n + t.timeline.length, 0)
@@ -453,14 +507,19 @@ export function describeMachine(m: MachineInfo): string {
 
 /** What the library lists about a session. */
 export function summariseSession(session: Session, sizeBytes: number): SessionSummary {
+  return summariseHead(session, session.runs.length, sizeBytes)
+}
+
+/** What the library lists about a session, from its own fields and how many runs it has. */
+export function summariseHead(head: SessionHead, runs: number, sizeBytes: number): SessionSummary {
   return {
-    id: session.id,
-    name: session.name,
-    notes: session.notes,
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-    machine: describeMachine(session.machine),
-    runs: session.runs.length,
+    id: head.id,
+    name: head.name,
+    notes: head.notes,
+    createdAt: head.createdAt,
+    updatedAt: head.updatedAt,
+    machine: describeMachine(head.machine),
+    runs,
     sizeBytes,
   }
 }

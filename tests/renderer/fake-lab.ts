@@ -39,8 +39,13 @@ export class FakeLab implements LabApi {
   async stopRun(id: string): Promise<void> {
     this.stopped.push(id)
   }
-  async getRun(): Promise<Run> {
-    throw new Error('not in this fake')
+  getRunCalls: string[] = []
+  /** A run of the current session, as the lab reads it back. */
+  async getRun(id: string): Promise<Run> {
+    this.getRunCalls.push(id)
+    const run = this.current?.runs.find((r) => r.id === id)
+    if (!run) throw new Error('that run is no longer in memory and not in the current session')
+    return run
   }
   /** What activeRun answers: a test sets it to a run in progress. */
   active: ActiveRun | null = null
@@ -78,8 +83,13 @@ export class FakeLab implements LabApi {
     return session
   }
   async saveSession(session: unknown): Promise<string> {
+    // As the lab does: a run the library holds is never dropped by a copy that lacks it.
     const s = session as Session
-    this.sessions.set(s.id, s)
+    const ids = new Set(s.runs.map((r) => r.id))
+    const held = (this.current?.id === s.id ? this.current : this.sessions.get(s.id))?.runs ?? []
+    const saved = { ...s, runs: [...s.runs, ...held.filter((r) => !ids.has(r.id))] }
+    this.sessions.set(s.id, saved)
+    if (this.current?.id === s.id) this.current = saved
     return s.id
   }
   async deleteSession(id: string): Promise<void> {

@@ -94,6 +94,33 @@ describe('the Sessions view', () => {
     expect(wrapper.find('[data-testid="current-session-name"]').text()).toContain('Laptop')
   })
 
+  it('holds the current session’s runs outlined, fetches a run whole to show it, and Save keeps every run', async () => {
+    lab.sessions.get('one')!.runs[0]!.samples.push({ t: 0, cores: [50, 50, 50, 50], rss: 1 })
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    const held = sessions.current!.runs
+    expect(held.map((r) => r.id)).toEqual(['run-a', 'run-b'])
+    expect(held.map((r) => r.trials.length)).toEqual([0, 0])
+    expect(held.map((r) => r.samples.length)).toEqual([0, 0])
+    expect(held[0]!.stats).toEqual(statsA)
+
+    await tab('Sessions')
+    await button(wrapper.findAll('[data-testid="session-run"]')[0]!, 'Show').trigger('click')
+    await flushPromises()
+    expect(lab.getRunCalls).toEqual(['run-a'])
+    const shown = useRunStore(pinia)
+    expect(shown.runId).toBe('run-a')
+    expect(shown.trials.map((t) => t.timeline.length)).toEqual(
+      lab.sessions.get('one')!.runs[0]!.trials.map((t) => t.timeline.length),
+    )
+    expect(shown.trials[0]!.timeline.length).toBeGreaterThan(0)
+
+    await sessions.save()
+    expect(lab.sessions.get('one')!.runs.map((r) => r.id)).toEqual(['run-a', 'run-b'])
+    expect(lab.sessions.get('one')!.runs[0]!.trials[0]!.timeline.length).toBeGreaterThan(0)
+  })
+
   it('marks a stopped run as stopped, in the list and on screen', async () => {
     await mountApp()
     await tab('Sessions')

@@ -125,6 +125,13 @@ describe('LabHost sessions', () => {
     expect(saved.runs.map((r) => r.id)).toEqual([id])
   })
 
+  it('saveSession keeps the runs a library session’s file holds when the copy saved lacks them', async () => {
+    const other = makeSession([makeRun()], 'other-session', 'Server')
+    await host.saveSession(other)
+    await host.saveSession({ ...other, name: 'Server, renamed', runs: [] })
+    expect(await host.getSession('other-session')).toEqual({ ...other, name: 'Server, renamed' })
+  })
+
   it('getSession reads a library session without making it current, and the current one from memory', async () => {
     const { id } = await runOnce()
     const current = (await host.currentSession())!

@@ -1,13 +1,18 @@
 // The current-session service: the session finished runs are autosaved into, and every session
 // call of LabApi over the library (SessionStore). Changes to the current session happen one at a
-// time, in order (sessionStep), so an autosave never races an open, a rename or a save.
+// time, in order (sessionStep), so an autosave never races an open, a rename or a save. Only the
+// session's latest runs are held whole in memory; the others are byte ranges of its file, read
+// back on demand, and a save writes the new run's text beside the bytes the others already have.
 import { randomUUID } from 'node:crypto'
 import type { LabCalls, LabEvent } from '../../shared/api'
 import type { MachineInfo, Run } from '../../shared/schemas'
 import {
   SessionError,
+  decodeRunText,
   decodeSessionText,
+  encodeRunText,
   encodeSession,
+  encodeSessionFrame,
   newSession,
   ROLLOVER_SHARE,
   formatBytes,
@@ -15,13 +20,13 @@ import {
   parseSession,
   sessionSchema,
   thinTimelines,
-  withRun,
   type Session,
+  type SessionHead,
   type SessionSummary,
 } from '../../shared/session'
 import { machineInfo } from './machine'
 import { chooseInterpreter } from './python/interpreters'
-import { SessionStore, WRITTEN_BY, encodeSessionFile, readSessionFile, writeSessionFile } from './sessions'
+import { SessionStore, WRITTEN_BY, readSessionFile, writeSessionFile, type FileStamp } from './sessions'
 
 /** The LabApi calls this service serves (LabHost delegates them here). */
 export type SessionMethod =
@@ -59,11 +64,45 @@ export const CHECKPOINT_INTERVAL_MS = 2000
 
 const NO_LIBRARY = 'sessions are off: this lab was started without a data folder for its session library'
 
+/** How many of the current session's latest runs stay whole in memory; the rest are read from its file. */
+export const HELD_RUNS = 2
+
+/** A run of the current session: whole in memory, or only where its bytes lie in the session file. */
+interface HeldRun {
+  id: string
+  status: Run['status']
+  /** The run, while held: one of the latest HELD_RUNS, or one whose latest copy is not in the file. */
+  run: Run | null
+  /** Where it lies in the file as this lab last wrote or read it (`stamp`); null while its copy there is not the latest. */
+  at: { start: number; end: number } | null
+  /** Whether its latest copy is in the file (located or not: a file laid out otherwise is read whole). */
+  inFile: boolean
+}
+
+/** The current session as held in memory: its own fields, and its runs. */
+interface Held {
+  head: SessionHead
+  runs: HeldRun[]
+  /** The file the runs' byte ranges are in, as this lab last wrote or read it; null before its first write. */
+  stamp: FileStamp | null
+}
+
+/** A session file to write: each run's bytes are new text, or a byte range of the file as it is (`stamp`). */
+interface Plan extends Held {
+  /** The text of runs written anew, by run id (the others are copied from the file, or encoded from memory). */
+  fresh: ReadonlyMap<string, Buffer>
+  /** The file's size, in bytes. */
+  size: number
+}
+
+const byteRange = (e: HeldRun, stamp: FileStamp | null): { start: number; end: number } | null =>
+  stamp && e.at ? e.at : null
+
 export class CurrentSession implements Pick<LabCalls, SessionMethod> {
-  private current: Session | null = null
-  // Whether every run of the current session is in its file (false after a failed save): only
-  // then may autosave roll over to a new session, leaving this one behind.
-  private currentOnDisk = true
+  // The current session: its fields and run list, the latest runs whole, the rest as byte ranges
+  // of its file, read back on demand. A run whose latest copy is not in the file (a failed save)
+  // stays whole in memory until a save puts it there.
+  private current: Held | null = null
   /** The last run deleted from each session (by session id), for restoreRun. */
   private readonly deletedRuns = new Map<string, { run: Run; index: number }>()
   // Changes to the current session (autosave, open, rename…) happen one at a time, in order.
@@ -77,10 +116,20 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     if (options.store) this.sessionWork = options.store.tidy().catch(() => undefined)
   }
 
-  /** The run with this id in the current session, and that session (for exportRun). */
-  findRun(runId: string): { run: Run; session: Session } | null {
-    const run = this.current?.runs.find((r) => r.id === runId)
-    return run && this.current ? { run, session: this.current } : null
+  /** How many runs of the current session are held whole in memory (the rest are in its file). */
+  get heldRuns(): number {
+    return this.current?.runs.filter((r) => r.run !== null).length ?? 0
+  }
+
+  /** The run with this id in the current session (read from its file if not held), and that session's fields. */
+  async findRun(runId: string): Promise<{ run: Run; session: SessionHead } | null> {
+    return this.sessionStep(async () => {
+      const held = this.current
+      const entry = held?.runs.find((r) => r.id === runId)
+      if (!held || !entry) return null
+      const run = entry.run ?? (await this.readRuns(held, [entry])).get(runId)
+      return run ? { run: this.interruptedRun(run), session: held.head } : null
+    })
   }
 
   async listSessions(): Promise<SessionSummary[]> {
@@ -91,17 +140,18 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     return this.sessionStep(async () => {
       // A file that cannot be opened throws here, leaving the current session as it was.
-      const session = this.interrupted(await store.open(id))
-      this.current = session
-      this.currentOnDisk = true
-      return session
+      const { session, bytes, stamp } = await store.openFile(id)
+      this.current = this.heldFromFile(session, bytes, stamp)
+      return this.interrupted(session)
     })
   }
 
   async getSession(id: string): Promise<Session> {
     const store = this.library()
     // The current session may hold runs whose autosave failed: it, not its file, is the truth.
-    const current = await this.sessionStep(async () => (this.current?.id === id ? this.current : null))
+    const current = await this.sessionStep(async () =>
+      this.current?.head.id === id ? this.materialise(this.current) : null,
+    )
     return current ?? this.interrupted(await store.open(id))
   }
 
@@ -110,15 +160,25 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     // In-process callers (the CLI, tests) reach here without a transport's check.
     const session = parseSession(input)
     return this.sessionStep(async () => {
-      // The caller's copy may predate an autosave: never drop a run the current session holds.
-      const toSave = this.current?.id === session.id ? keepRuns(session, this.current) : session
-      const summary = await store.save(toSave)
-      if (this.current?.id === session.id) {
-        this.current = toSave
-        this.currentOnDisk = true
+      const held = this.current?.head.id === session.id ? this.current : null
+      if (!held) {
+        // Nor a run its file holds (a page sends a session's name and notes without its runs).
+        const inFile = await store.open(session.id).catch(() => null)
+        const ids = new Set(session.runs.map((r) => r.id))
+        const kept = inFile?.runs.filter((r) => !ids.has(r.id)) ?? []
+        const summary = await store.save(kept.length > 0 ? { ...session, runs: [...session.runs, ...kept] } : session)
+        this.options.emit({ type: 'session-saved', runId: null, session: summary })
+        return session.id
       }
-      this.options.emit({ type: 'session-saved', runId: null, session: summary })
-      return toSave.id
+      // The caller's copy may predate an autosave: never drop a run the current session holds.
+      const ids = new Set(session.runs.map((r) => r.id))
+      const missing = held.runs.filter((r) => !ids.has(r.id))
+      const read = await this.readRuns(held, missing)
+      const kept = missing.flatMap((r) => r.run ?? read.get(r.id) ?? [])
+      const written = await this.write(store, this.planWhole({ ...session, runs: [...session.runs, ...kept] }))
+      this.current = written.held
+      this.options.emit({ type: 'session-saved', runId: null, session: written.summary })
+      return session.id
     })
   }
 
@@ -126,24 +186,21 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     const store = this.library()
     await this.sessionStep(async () => {
       await store.delete(id)
-      if (this.current?.id === id) {
-        this.current = null
-        this.currentOnDisk = true
-      }
+      if (this.current?.head.id === id) this.current = null
     })
   }
 
   async currentSession(): Promise<Session | null> {
-    return this.sessionStep(async () => this.current)
+    return this.sessionStep(async () => (this.current ? this.materialise(this.current) : null))
   }
 
   async newSession(name?: string): Promise<Session> {
     this.library()
     const checkedName = name === undefined ? undefined : sessionSchema.shape.name.parse(name)
     return this.sessionStep(async () => {
-      this.current = await this.freshSession(null, checkedName)
-      this.currentOnDisk = true
-      return this.current
+      const session = await this.freshSession(null, checkedName)
+      this.current = { head: headOf(session), runs: [], stamp: null }
+      return session
     })
   }
 
@@ -171,7 +228,19 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       removed = { run: s.runs[index]!, index }
       return { ...s, runs: s.runs.filter((_, i) => i !== index) }
     }
-    const changed = await this.changeSession(sessionId, remove, (store) => store.update(sessionId, remove))
+    const changed = await this.changeRuns(
+      sessionId,
+      async (held) => {
+        const index = held.runs.findIndex((r) => r.id === runId)
+        if (index < 0)
+          throw new SessionError('not-found', `the session “${held.head.name}” has no run ${JSON.stringify(runId)}`)
+        const entry = held.runs[index]!
+        const run = entry.run ?? (await this.readRuns(held, [entry])).get(runId)
+        if (run) removed = { run, index }
+        return held.runs.filter((_, i) => i !== index)
+      },
+      (store) => store.update(sessionId, remove),
+    )
     if (removed) this.deletedRuns.set(sessionId, removed)
     return changed
   }
@@ -190,7 +259,17 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
       runs.splice(Math.min(kept.index, runs.length), 0, kept.run)
       return { ...s, runs }
     }
-    const changed = await this.changeSession(sessionId, put, (store) => store.update(sessionId, put))
+    const changed = await this.changeRuns(
+      sessionId,
+      async (held) => {
+        if (held.runs.some((r) => r.id === runId)) return held.runs
+        const runs = [...held.runs]
+        const entry: HeldRun = { id: runId, status: kept.run.status, run: kept.run, at: null, inFile: false }
+        runs.splice(Math.min(kept.index, runs.length), 0, entry)
+        return runs
+      },
+      (store) => store.update(sessionId, put),
+    )
     this.deletedRuns.delete(sessionId)
     return changed
   }
@@ -246,15 +325,15 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
         return { saved: false, reason: placed.refused }
       }
       // The run joins the session in memory first, so a failed write loses nothing.
-      this.current = placed.session
+      const plan = placed.plan
+      this.current = { head: plan.head, runs: plan.runs, stamp: plan.stamp }
       for (const notice of placed.notices) this.options.emit({ type: 'notice', runId: run.id, message: notice })
       try {
-        const summary = await store.save(this.current, placed.bytes)
-        this.currentOnDisk = true
-        this.options.emit({ type: 'session-saved', runId: run.id, session: summary })
-        return { saved: true, sessionId: this.current.id, path: store.pathOf(this.current.id) }
+        const written = await this.write(store, plan)
+        this.current = written.held
+        this.options.emit({ type: 'session-saved', runId: run.id, session: written.summary })
+        return { saved: true, sessionId: plan.head.id, path: store.pathOf(plan.head.id) }
       } catch (error) {
-        this.currentOnDisk = false
         const reason = `autosave failed: ${error instanceof Error ? error.message : String(error)}; the run is kept in memory, save the session elsewhere`
         this.options.emit({ type: 'error', runId: run.id, message: reason })
         return { saved: false, reason }
@@ -267,51 +346,51 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
    * (ROLLOVER_SHARE of the file limit) so the lab can always open what it wrote: the current
    * session; else a new session that says which one it continues; else, when the run alone is
    * too large, the run with its timelines thinned (marked on the run and in the notes); else refused.
+   * Only the run is encoded: the session's other runs keep the bytes they have in its file.
    */
-  private async place(
-    store: SessionStore,
-    run: Run,
-  ): Promise<{ session: Session; bytes: Buffer; notices: string[] } | { refused: string }> {
+  private async place(store: SessionStore, run: Run): Promise<{ plan: Plan; notices: string[] } | { refused: string }> {
     const threshold = Math.floor(store.maxBytes * ROLLOVER_SHARE)
     const notices: string[] = []
-    let base = this.current ?? (await this.freshSession(run))
-    let session = withRun(base, run)
-    let bytes = encodeSessionFile(session)
-    if (bytes.length <= threshold) return { session, bytes, notices }
-    if (!this.currentOnDisk && this.current) {
+    let base: Held = this.current ?? { head: headOf(await this.freshSession(run)), runs: [], stamp: null }
+    let plan = this.planWith(base, run)
+    if (plan.size <= threshold) return { plan, notices }
+    if (!this.onDisk()) {
       // Rolling over would drop runs that exist only here: keep them together, in memory.
-      return { session, bytes, notices }
+      return { plan, notices }
     }
     if (base.runs.some((r) => r.id !== run.id)) {
       // The old session may hold a checkpoint of this run: the run moves, so take the copy out.
       const others = base.runs.filter((r) => r.id !== run.id)
-      if (others.length < base.runs.length) await store.save({ ...base, runs: others })
-      const fresh = await this.freshSession(run, oneLine(`${base.name} (continued)`, 200))
-      const full = `“${oneLine(base.name, 100)}” (${base.id}) reached ${formatBytes(threshold)}, the size at which the lab starts a new session (it cannot open session files over ${formatBytes(store.maxBytes)})`
+      if (others.length < base.runs.length) {
+        const { held } = await this.write(store, this.plan({ ...base, runs: others }, new Map()))
+        this.current = held
+      }
+      const fresh = await this.freshSession(run, oneLine(`${base.head.name} (continued)`, 200))
+      const full = `“${oneLine(base.head.name, 100)}” (${base.head.id}) reached ${formatBytes(threshold)}, the size at which the lab starts a new session (it cannot open session files over ${formatBytes(store.maxBytes)})`
       notices.push(`run ${run.id} was saved into a new session, “${fresh.name}”: ${full}`)
-      base = { ...fresh, notes: `This session continues ${full}.` }
-      session = withRun(base, run)
-      bytes = encodeSessionFile(session)
-      if (bytes.length <= threshold) return { session, bytes, notices }
+      base = { head: { ...headOf(fresh), notes: `This session continues ${full}.` }, runs: [], stamp: null }
+      plan = this.planWith(base, run)
+      if (plan.size <= threshold) return { plan, notices }
     }
     // The run alone passes the threshold. Without timelines, what is left must fit; the timelines
     // then get the room that remains, every keepEvery-th slice of each trial.
-    const bare = encodeSessionFile(withRun(base, { ...run, trials: run.trials.map((t) => ({ ...t, timeline: [] })) }))
+    const bare = this.planWith(base, { ...run, trials: run.trials.map((t) => ({ ...t, timeline: [] })) }).size
     const too = (size: number): string =>
       `run ${run.id} was not saved: alone it would make a ${formatBytes(size)} session file, over the ${formatBytes(threshold)} the lab allows a session (the limit for session files is ${formatBytes(store.maxBytes)})`
-    if (bare.length > threshold)
-      return { refused: `${too(bytes.length)}, even with its timelines left out; export it now` }
-    let keepEvery = Math.max(2, Math.ceil((bytes.length - bare.length) / Math.max(1, threshold - bare.length)))
+    if (bare > threshold) return { refused: `${too(plan.size)}, even with its timelines left out; export it now` }
+    let keepEvery = Math.max(2, Math.ceil((plan.size - bare) / Math.max(1, threshold - bare)))
     for (;;) {
       const thinned = thinTimelines(run, keepEvery)
       const mark = thinned.timelineThinned!
       const notice = `run ${run.id}: its timelines were thinned to every ${keepEvery}th task slice (${mark.kept} of ${mark.slices} kept) to fit the ${formatBytes(threshold)} session size; its statistics, CPU and samples are whole`
-      const notes = base.notes === '' ? notice : `${base.notes}\n${notice}`
-      session = withRun({ ...base, notes: notes.length <= MAX_NOTES ? notes : base.notes }, thinned)
-      bytes = encodeSessionFile(session)
-      if (bytes.length <= threshold) return { session, bytes, notices: [...notices, notice] }
+      const notes = base.head.notes === '' ? notice : `${base.head.notes}\n${notice}`
+      plan = this.planWith(
+        { ...base, head: { ...base.head, notes: notes.length <= MAX_NOTES ? notes : base.head.notes } },
+        thinned,
+      )
+      if (plan.size <= threshold) return { plan, notices: [...notices, notice] }
       if (mark.kept <= run.trials.length)
-        return { refused: `${too(bytes.length)}, even with its timelines thinned; export it now` }
+        return { refused: `${too(plan.size)}, even with its timelines thinned; export it now` }
       keepEvery *= 2
     }
   }
@@ -333,14 +412,12 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     return this.sessionStep(async () => {
       // Its end may have been saved while this waited: never put an older copy over it.
       if (this.current?.runs.some((r) => r.id === run.id && r.status !== 'running')) return
-      const session = withRun(this.current ?? (await this.freshSession(run)), snapshot)
-      const bytes = encodeSessionFile(session)
+      const base = this.current ?? { head: headOf(await this.freshSession(run)), runs: [], stamp: null }
+      const plan = this.planWith(base, snapshot)
       // A checkpoint never rolls over or thins: past the threshold it leaves the run to autosave.
-      if (bytes.length > Math.floor(store.maxBytes * ROLLOVER_SHARE)) return
+      if (plan.size > Math.floor(store.maxBytes * ROLLOVER_SHARE)) return
       try {
-        await store.save(session, bytes)
-        this.current = session
-        this.currentOnDisk = true
+        this.current = (await this.write(store, plan)).held
       } catch {
         // Retried by the next checkpoint; autosave reports the run's own failure.
       }
@@ -352,17 +429,179 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     this.checkpoints.delete(runId)
   }
 
+  /** Whether every run of the current session has its latest copy in its file: only then may autosave roll over. */
+  private onDisk(): boolean {
+    return this.current?.runs.every((r) => r.inFile) ?? true
+  }
+
+  /** `held` with `run` added (or replacing the run with its id), as a file to write. */
+  private planWith(held: Held, run: Run, now = new Date()): Plan {
+    const entry: HeldRun = { id: run.id, status: run.status, run, at: null, inFile: false }
+    const index = held.runs.findIndex((r) => r.id === run.id)
+    const runs = index === -1 ? [...held.runs, entry] : held.runs.map((r, i) => (i === index ? entry : r))
+    const head = { ...held.head, updatedAt: now.toISOString() }
+    const text = Buffer.from(encodeRunText(run, index === -1 ? held.runs.length : index, head.name), 'utf8')
+    return this.plan({ head, runs, stamp: held.stamp }, new Map([[run.id, text]]))
+  }
+
+  /** A whole session, every run encoded anew, as a file to write. */
+  private planWhole(session: Session): Plan {
+    const runs = session.runs.map((run): HeldRun => ({ id: run.id, status: run.status, run, at: null, inFile: false }))
+    return this.plan({ head: headOf(session), runs, stamp: null }, new Map())
+  }
+
+  /**
+   * The file of `held`: runs in `fresh` as given, runs in the file as their bytes there, the rest
+   * (held whole after a failed save) encoded. Its size is known before anything is read.
+   */
+  private plan(held: Held, fresh: Map<string, Buffer>): Plan {
+    const frame = encodeSessionFrame(held.head, WRITTEN_BY)
+    let size = Buffer.byteLength(frame.prefix) + Buffer.byteLength(frame.suffix) + Math.max(0, held.runs.length - 1)
+    held.runs.forEach((e, i) => {
+      let text = fresh.get(e.id)
+      const at = byteRange(e, held.stamp)
+      if (!text && !at) {
+        if (!e.run) throw new Error(`run ${e.id} of the current session is neither in memory nor in its file`)
+        text = Buffer.from(encodeRunText(e.run, i, held.head.name), 'utf8')
+        fresh.set(e.id, text)
+      }
+      size += text ? text.length : at!.end - at!.start
+    })
+    return { ...held, fresh, size }
+  }
+
+  /**
+   * Writes `plan` as its session's file: new text where it has it, the other runs copied from the
+   * file as it is (read once; if someone else rewrote it meanwhile, its runs are found by id).
+   * Resolves to the held session as it then is (only its latest runs whole) and the summary.
+   */
+  private async write(store: SessionStore, plan: Plan): Promise<{ held: Held; summary: SessionSummary }> {
+    let runs = plan.runs
+    const fresh = new Map(plan.fresh)
+    const copied = runs.filter((e) => !fresh.has(e.id))
+    let old: Buffer | null = null
+    if (copied.length > 0) {
+      old = plan.stamp ? await store.readRange(plan.head.id, plan.stamp) : null
+      const intact = (e: HeldRun): boolean =>
+        old !== null && old[e.at!.start] === 0x7b /* { */ && old[e.at!.end - 1] === 0x7d /* } */
+      if (!copied.every(intact)) {
+        old = null
+        const inFile = new Map((await store.open(plan.head.id)).runs.map((r) => [r.id, r]))
+        for (const e of copied) {
+          const run = e.run ?? inFile.get(e.id)
+          if (run) fresh.set(e.id, Buffer.from(encodeRunText(run, 0, plan.head.name), 'utf8'))
+        }
+        // A run another program took out of the file is not put back from nowhere.
+        runs = runs.filter((e) => fresh.has(e.id))
+      }
+    }
+    const frame = encodeSessionFrame(plan.head, WRITTEN_BY)
+    const pieces: Buffer[] = [Buffer.from(frame.prefix, 'utf8')]
+    let offset = pieces[0]!.length
+    const located: HeldRun[] = runs.map((e, i) => {
+      if (i > 0) {
+        pieces.push(COMMA)
+        offset += 1
+      }
+      const bytes = fresh.get(e.id) ?? old!.subarray(e.at!.start, e.at!.end)
+      pieces.push(bytes)
+      const at = { start: offset, end: offset + bytes.length }
+      offset += bytes.length
+      return { ...e, at, inFile: true }
+    })
+    pieces.push(Buffer.from(frame.suffix, 'utf8'))
+    const { summary, stamp } = await store.saveEncoded(plan.head, runs.length, Buffer.concat(pieces))
+    // Only the latest runs stay whole: every run is now in the file, and read back from it on demand.
+    const keepFrom = located.length - HELD_RUNS
+    const held = located.map((e, i) => (i < keepFrom ? { ...e, run: null } : e))
+    return { held: { head: plan.head, runs: held, stamp }, summary }
+  }
+
+  /** The runs of `entries` not held whole, read from the session file (the one range that spans them), by id. */
+  private async readRuns(held: Held, entries: readonly HeldRun[]): Promise<Map<string, Run>> {
+    const store = this.library()
+    const found = new Map<string, Run>()
+    const wanted = entries.filter((e) => e.run === null)
+    if (wanted.length === 0) return found
+    const path = store.pathOf(held.head.id)
+    if (wanted.every((e) => byteRange(e, held.stamp))) {
+      const start = wanted.reduce((n, e) => Math.min(n, e.at!.start), Infinity)
+      const end = wanted.reduce((n, e) => Math.max(n, e.at!.end), 0)
+      const bytes = await store.readRange(held.head.id, held.stamp!, start, end)
+      try {
+        for (const e of bytes ? wanted : []) {
+          const run = decodeRunText(bytes!.subarray(e.at!.start - start, e.at!.end - start).toString('utf8'), path)
+          if (run.id !== e.id) throw new Error('the file changed')
+          found.set(e.id, run)
+        }
+        if (found.size === wanted.length) return found
+      } catch {
+        // Read it whole, below.
+      }
+    }
+    // The file changed behind the lab (another lab rewrote it): read it whole, find the runs by id.
+    const ids = new Set(wanted.map((e) => e.id))
+    found.clear()
+    for (const run of (await store.open(held.head.id)).runs) if (ids.has(run.id)) found.set(run.id, run)
+    return found
+  }
+
+  /** The current session whole, its runs not held read from its file (bounded as every file read is). */
+  private async materialise(held: Held): Promise<Session> {
+    const read = await this.readRuns(held, held.runs)
+    const runs = held.runs.flatMap((e) => e.run ?? read.get(e.id) ?? [])
+    return this.interrupted({ ...held.head, runs })
+  }
+
+  /**
+   * `session`, just read from `bytes` (its file), as held: where the file is as this lab writes
+   * it, each run is located in it and only the latest stay whole; else every run stays whole
+   * until the next save writes the file anew.
+   */
+  private heldFromFile(session: Session, bytes: Buffer, stamp: FileStamp): Held {
+    const whole: Held = {
+      head: headOf(session),
+      runs: session.runs.map((r) => {
+        const run = this.interruptedRun(r)
+        return { id: r.id, status: run.status, run, at: null, inFile: true }
+      }),
+      stamp: null,
+    }
+    try {
+      const frame = encodeSessionFrame(whole.head, WRITTEN_BY)
+      const prefix = Buffer.from(frame.prefix, 'utf8')
+      if (!bytes.subarray(0, prefix.length).equals(prefix)) return whole
+      let offset = prefix.length
+      const located = whole.runs.map((e, i): HeldRun => {
+        if (i > 0) offset += 1
+        // The run as the file holds it (a checkpoint's `running`, not the `interrupted` shown).
+        const text = Buffer.from(encodeRunText(session.runs[i]!, i, whole.head.name), 'utf8')
+        const at = { start: offset, end: offset + text.length }
+        if (!bytes.subarray(at.start, at.end).equals(text)) throw new Error('laid out otherwise')
+        offset = at.end
+        return { ...e, at }
+      })
+      if (offset + Buffer.byteLength(frame.suffix) !== bytes.length) return whole
+      const keepFrom = located.length - HELD_RUNS
+      return { ...whole, runs: located.map((e, i) => (i < keepFrom ? { ...e, run: null } : e)), stamp }
+    } catch {
+      return whole
+    }
+  }
+
+  /** `run` marked `interrupted` if it is `running` and this lab is not running it. */
+  private interruptedRun(run: Run): Run {
+    const isLive = this.options.isLive ?? (() => false)
+    return run.status === 'running' && !isLive(run.id) ? { ...run, status: 'interrupted' } : run
+  }
+
   /** `session` with every `running` run this lab is not running marked `interrupted`. */
   private interrupted(session: Session): Session {
     const isLive = this.options.isLive ?? (() => false)
     if (!session.runs.some((r) => r.status === 'running' && !isLive(r.id))) return session
-    return {
-      ...session,
-      runs: session.runs.map((r) => (r.status === 'running' && !isLive(r.id) ? { ...r, status: 'interrupted' } : r)),
-    }
+    return { ...session, runs: session.runs.map((r) => this.interruptedRun(r)) }
   }
 
-  /** Adds a session read from a file to the library (under a new id if its id is taken) and makes it current. */
   /**
    * Makes a session read from a file current. A file of a session the library already holds, as
    * it is there, switches to that one (no duplicate); the same id with other content (edited
@@ -372,36 +611,54 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
     return this.sessionStep(async () => {
       const taken = (await store.list()).some((s) => s.id === read.id)
       if (taken) {
-        if (this.current?.id === read.id && sameSession(this.current, read)) return this.current
-        const held = await store.open(read.id).catch(() => null)
-        if (held && sameSession(held, read)) {
-          this.current = this.interrupted(held)
-          this.currentOnDisk = true
-          return this.current
+        const current = this.current
+        if (current?.head.id === read.id && sameSession(current.head, current.runs, read))
+          return this.materialise(current)
+        const file = await store.openFile(read.id).catch(() => null)
+        if (file && sameSession(file.session, file.session.runs, read)) {
+          this.current = this.heldFromFile(file.session, file.bytes, file.stamp)
+          return this.interrupted(file.session)
         }
       }
       const session = this.interrupted(taken ? { ...read, id: randomUUID() } : read)
-      await store.save(session)
-      this.current = session
-      this.currentOnDisk = true
+      this.current = (await this.write(store, this.planWhole(session))).held
       return session
+    })
+  }
+
+  /**
+   * Changes a session's run list: the current one through `change` on what is held (runs not
+   * held stay byte ranges of its file), any other through `inLibrary`.
+   */
+  private changeRuns(
+    id: string,
+    change: (held: Held) => Promise<HeldRun[]>,
+    inLibrary: (store: SessionStore) => Promise<Session>,
+  ): Promise<Session> {
+    const store = this.library()
+    return this.sessionStep(async () => {
+      const held = this.current
+      if (held?.head.id !== id) return inLibrary(store)
+      const runs = await change(held)
+      const head = { ...held.head, updatedAt: new Date().toISOString() }
+      this.current = (await this.write(store, this.plan({ head, runs, stamp: held.stamp }, new Map()))).held
+      return this.materialise(this.current)
     })
   }
 
   private changeSession(
     id: string,
-    change: (s: Session) => Session,
+    change: (s: SessionHead) => SessionHead,
     inLibrary: (store: SessionStore) => Promise<Session>,
   ): Promise<Session> {
     const store = this.library()
     return this.sessionStep(async () => {
-      if (this.current?.id !== id) return inLibrary(store)
-      // The current session may hold runs not yet on disk (a failed autosave): save all of it.
-      const changed = { ...change(this.current), updatedAt: new Date().toISOString() }
-      await store.save(changed)
-      this.current = changed
-      this.currentOnDisk = true
-      return changed
+      const held = this.current
+      if (held?.head.id !== id) return inLibrary(store)
+      // The current session may hold runs not yet on disk (a failed autosave): they are written too.
+      const head = { ...change(held.head), updatedAt: new Date().toISOString() }
+      this.current = (await this.write(store, this.plan({ ...held, head }, new Map()))).held
+      return this.materialise(this.current)
     })
   }
 
@@ -434,16 +691,18 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
   }
 }
 
-/** `session` with every run of `current` it lacks (a caller's copy may predate an autosave). */
-function keepRuns(session: Session, current: Session): Session {
-  const ids = new Set(session.runs.map((r) => r.id))
-  const missing = current.runs.filter((r) => !ids.has(r.id))
-  return missing.length === 0 ? session : { ...session, runs: [...session.runs, ...missing] }
+const COMMA = Buffer.from(',', 'utf8')
+
+/** A session's own fields, without its runs. */
+function headOf(session: Session): SessionHead {
+  const { runs: _runs, ...head } = session
+  void _runs
+  return head
 }
 
 /** Whether two copies of a session hold the same runs as of the same moment (a file opened twice). */
-function sameSession(a: Session, b: Session): boolean {
+function sameSession(a: SessionHead, aRuns: readonly { id: string }[], b: Session): boolean {
   return (
-    a.updatedAt === b.updatedAt && a.runs.length === b.runs.length && a.runs.every((run, i) => run.id === b.runs[i]?.id)
+    a.updatedAt === b.updatedAt && aRuns.length === b.runs.length && aRuns.every((run, i) => run.id === b.runs[i]?.id)
   )
 }

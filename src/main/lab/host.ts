@@ -181,7 +181,7 @@ export class LabHost implements LabApi {
 
   /** A run in memory, or an older one from the current session. */
   async getRun(id: string): Promise<Run> {
-    const run = this.runs.get(id)?.run ?? this.sessions.findRun(id)?.run
+    const run = this.runs.get(id)?.run ?? (await this.sessions.findRun(id))?.run
     if (!run) throw new Error(this.goneMessage(id))
     return run
   }
@@ -238,7 +238,7 @@ export class LabHost implements LabApi {
   async exportRun(runId: string, format: ExportFormat): Promise<string> {
     if (!EXPORT_FORMATS.includes(format))
       throw new Error(`cannot export as ${JSON.stringify(format)}: the formats are ${EXPORT_FORMATS.join(', ')}`)
-    const saved = this.sessions.findRun(runId)
+    const saved = await this.sessions.findRun(runId)
     const run = this.runs.get(runId)?.run ?? saved?.run
     if (!run) throw new Error(this.goneMessage(runId))
     return exportRun(run, format, saved?.session)

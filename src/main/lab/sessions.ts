@@ -14,9 +14,11 @@ import {
   encodeSession,
   formatBytes,
   sessionIdSchema,
+  summariseHead,
   summariseSession,
   tooLarge,
   type Session,
+  type SessionHead,
   type SessionSummary,
 } from '../../shared/session'
 import packageJson from '../../../package.json'
@@ -55,6 +57,19 @@ const INDEX_FILE = '.index.json'
 const INDEX_VERSION = 1
 const TRASH = '.trash'
 const LIST_CONCURRENCY = 8
+
+/**
+ * Which version of a session file this is, as fstat sees it: a lab that wrote the file keeps its
+ * stamp, and trusts what it knows of the file's bytes only while the stamp is unchanged.
+ */
+export interface FileStamp {
+  size: number
+  mtimeMs: number
+  ino: number
+}
+
+const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino
 
 interface IndexEntry {
   size: number
@@ -148,10 +163,11 @@ function writeError(error: unknown, path: string): SessionError {
 export async function readSessionFile(
   path: string,
   maxBytes = SESSION_FILE_LIMIT_BYTES,
-): Promise<{ session: Session; size: number }> {
+): Promise<{ session: Session; size: number; bytes: Buffer; stamp: FileStamp }> {
   let bytes: Buffer
+  let stamp: FileStamp
   try {
-    bytes = await readRegularFile(path, maxBytes)
+    ;({ bytes, stamp } = await readRegularFile(path, maxBytes))
   } catch (error) {
     if (error instanceof SessionError) throw error
     const code = errnoOf(error)
@@ -163,7 +179,7 @@ export async function readSessionFile(
       `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
-  return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length }
+  return { session: decodeSessionBytes(bytes, path, maxBytes), size: bytes.length, bytes, stamp }
 }
 
 // Opening a FIFO without O_NONBLOCK waits for a writer; with it, the open returns at once and
@@ -175,7 +191,7 @@ const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0)
  * checked with fstat before any read, so a device, FIFO or socket is refused, and at most
  * maxBytes + 1 bytes are ever read, however the file grows meanwhile.
  */
-export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+export async function readRegularFile(path: string, maxBytes: number): Promise<{ bytes: Buffer; stamp: FileStamp }> {
   const handle = await fsp.open(path, OPEN_FLAGS)
   try {
     const stats = await handle.stat()
@@ -194,7 +210,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
         break
       }
     }
-    return buffer.subarray(0, filled)
+    return { bytes: buffer.subarray(0, filled), stamp: { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino } }
   } finally {
     await handle.close()
   }
@@ -228,7 +244,11 @@ export async function writeSessionFile(
   maxBytes = SESSION_FILE_LIMIT_BYTES,
   encoded?: Buffer,
 ): Promise<number> {
-  const bytes = encoded ?? encodeSessionFile(session)
+  return writeSessionBytes(path, encoded ?? encodeSessionFile(session), fs, maxBytes)
+}
+
+/** Writes a session file's bytes atomically; refuses (writing nothing) bytes over `maxBytes`. */
+async function writeSessionBytes(path: string, bytes: Buffer, fs: SessionFs, maxBytes: number): Promise<number> {
   if (bytes.length > maxBytes)
     throw new SessionError(
       'too-large',
@@ -276,10 +296,15 @@ export class SessionStore {
   }
 
   async open(id: string): Promise<Session> {
+    return (await this.openFile(id)).session
+  }
+
+  /** Reads session `id`, with its file's bytes and stamp (to know where each run lies in it). */
+  async openFile(id: string): Promise<{ session: Session; bytes: Buffer; stamp: FileStamp }> {
     const path = this.pathOf(id)
     await this.recover(path)
     try {
-      return (await readSessionFile(path, this.maxBytes)).session
+      return await readSessionFile(path, this.maxBytes)
     } catch (error) {
       if (error instanceof SessionError && error.problem === 'not-found') {
         throw new SessionError('not-found', `no session ${JSON.stringify(id)} in the library ${this.dir}`)
@@ -297,6 +322,57 @@ export class SessionStore {
     return this.serialised(path, async () => {
       const size = await writeSessionFile(path, session, this.fs, this.maxBytes, encoded)
       return summariseSession(session, size)
+    })
+  }
+
+  /**
+   * Writes session `head`'s file from bytes already encoded (a splice of the old file's runs and
+   * new ones); returns its summary and the file's stamp once written. Refused over the limit.
+   */
+  async saveEncoded(
+    head: SessionHead,
+    runs: number,
+    bytes: Buffer,
+  ): Promise<{ summary: SessionSummary; stamp: FileStamp }> {
+    const path = this.pathOf(head.id)
+    return this.serialised(path, async () => {
+      const size = await writeSessionBytes(path, bytes, this.fs, this.maxBytes)
+      const stats = await fsp.stat(path)
+      return {
+        summary: summariseHead(head, runs, size),
+        stamp: { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino },
+      }
+    })
+  }
+
+  /**
+   * Bytes `start` to `end` of session `id`'s file, read only while the file still has `stamp`
+   * (else null: someone else wrote it since). Bounded: the range lies within a file the lab wrote.
+   */
+  async readRange(id: string, stamp: FileStamp, start = 0, end = stamp.size): Promise<Buffer | null> {
+    if (start < 0 || end < start || end > stamp.size || stamp.size > this.maxBytes) return null
+    const path = this.pathOf(id)
+    return this.serialised(path, async () => {
+      let handle: fsp.FileHandle
+      try {
+        handle = await fsp.open(path, OPEN_FLAGS)
+      } catch {
+        return null
+      }
+      try {
+        const stats = await handle.stat()
+        if (!stats.isFile() || !sameStamp(stats, stamp)) return null
+        const buffer = Buffer.alloc(end - start)
+        let filled = 0
+        while (filled < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled)
+          if (bytesRead === 0) return null
+          filled += bytesRead
+        }
+        return buffer
+      } finally {
+        await handle.close()
+      }
     })
   }
 

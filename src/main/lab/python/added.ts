@@ -22,7 +22,7 @@ const addedFileSchema = z.object({
 export async function loadAddedInterpreters(file: string): Promise<string[]> {
   let text: string
   try {
-    text = (await readRegularFile(file, FILE_LIMIT_BYTES)).toString('utf8')
+    text = (await readRegularFile(file, FILE_LIMIT_BYTES)).bytes.toString('utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       console.error(`ignored the added interpreters in ${file}: ${(error as Error).message}`)

@@ -5,6 +5,8 @@ import type { Run } from '@shared/schemas'
 import {
   SESSION_FILE_LIMIT_BYTES,
   oneLine,
+  outlineRun,
+  outlineSession,
   tooLarge,
   withRun,
   type Session,
@@ -16,6 +18,8 @@ import { useRunStore } from './run'
 
 const RECENT_KEY = 'concurrency-lab.recent-sessions'
 export const RECENT_LIMIT = 10
+/** Sessions read for Compare that the page keeps (outlined), the most recently read first. */
+export const CACHED_SESSIONS = 8
 
 /** A run picked for Compare: which session it is in, and its id. */
 export interface RunRef {
@@ -41,6 +45,12 @@ function readRecent(): string[] {
   }
 }
 
+/**
+ * What Save sends: the session's name and notes with no runs. The page holds its runs outlined;
+ * the lab keeps every run the session has in the library (saveSession never drops one).
+ */
+const forSaving = (session: Session): Session => ({ ...session, runs: [] })
+
 /** The library list with `summary` in place of its old entry, newest first as the lab lists it. */
 function withSummary(list: readonly SessionSummary[], summary: SessionSummary): SessionSummary[] {
   return [...list.filter((s) => s.id !== summary.id), summary].sort(
@@ -51,13 +61,15 @@ function withSummary(list: readonly SessionSummary[], summary: SessionSummary): 
 /**
  * The session library as the page sees it: the list, the trash, the current session (which
  * finished runs autosave into), recent sessions, and the last delete (so it can be undone).
+ * Sessions are held outlined (outlineRun: no trials or samples), so what the page holds
+ * stays small however many runs a session has; a run is fetched whole when it is shown.
  */
 export const useSessionsStore = defineStore('sessions', () => {
   const lab = useLabStore()
   const run = useRunStore()
   const list = ref<SessionSummary[]>([])
   const trash = ref<SessionSummary[]>([])
-  /** Sessions can hold large runs: kept shallow, replaced whole. */
+  /** The current session, its runs outlined: kept shallow, replaced whole. */
   const current = shallowRef<Session | null>(null)
   /** The last problem (a bad file, a failed save), one line; the library and current session are unchanged. */
   const error = ref<string | null>(null)
@@ -70,7 +82,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   const available = ref(false)
   /** Why not, when it has none (e.g. a lab started without a data folder). */
   const unavailable = ref<string | null>(null)
-  // Sessions read for Compare (by getSession, which does not change the current session).
+  // Sessions read for Compare (by getSession, which does not change the current session), outlined.
   const cache = new Map<string, Session>()
 
   const recent = computed(() => {
@@ -110,7 +122,7 @@ export const useSessionsStore = defineStore('sessions', () => {
       const [sessions, inTrash, now] = await Promise.all([api.listSessions(), api.listTrash(), api.currentSession()])
       list.value = sessions
       trash.value = inTrash
-      current.value = now
+      current.value = now && outlineSession(now)
       available.value = true
       unavailable.value = null
     } catch (e) {
@@ -121,8 +133,8 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   /** Makes `session` current and shows its latest run (as it was when it ran). */
   function adopt(session: Session): void {
-    current.value = session
-    cache.set(session.id, session)
+    current.value = outlineSession(session)
+    cache.delete(session.id)
     remember(session.id)
     const last = session.runs[session.runs.length - 1]
     if (last) run.show(last)
@@ -173,7 +185,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (!guardRunning()) return
     const session = await attempt(() => lab.requireApi().newSession())
     if (!session) return
-    current.value = session
+    current.value = outlineSession(session)
     run.reset()
     await refresh()
   }
@@ -182,7 +194,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   async function save(): Promise<string | null> {
     const session = current.value
     if (!session) return null
-    const id = await attempt(() => lab.requireApi().saveSession(session))
+    const id = await attempt(() => lab.requireApi().saveSession(forSaving(session)))
     if (id) remember(id)
     await refresh()
     return id ? session.name : null
@@ -198,7 +210,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     const dialog = lab.shell?.saveSessionAsDialog
     await attempt(async () => {
       // Write it into the library first, so a new session has a file to save from.
-      await lab.requireApi().saveSession(session)
+      await lab.requireApi().saveSession(forSaving(session))
       if (dialog) return dialog(session.id)
       save(`${fileSafe(session.name)}.json`, await lab.requireApi().exportSession(session.id), 'application/json')
       return null
@@ -208,14 +220,14 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   async function rename(id: string, name: string): Promise<void> {
     const changed = await attempt(() => lab.requireApi().renameSession(id, name))
-    if (changed && current.value?.id === id) current.value = changed
+    if (changed && current.value?.id === id) current.value = outlineSession(changed)
     cache.delete(id)
     await refresh()
   }
 
   async function setNotes(id: string, notes: string): Promise<void> {
     const changed = await attempt(() => lab.requireApi().setSessionNotes(id, notes))
-    if (changed && current.value?.id === id) current.value = changed
+    if (changed && current.value?.id === id) current.value = outlineSession(changed)
     cache.delete(id)
     await refresh()
   }
@@ -255,7 +267,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     const changed = await attempt(() => lab.requireApi().deleteRun(sessionId, saved.id))
     if (!changed) return
     deletedRun.value = { sessionId, runId: saved.id, label, session: changed.name }
-    if (current.value?.id === sessionId) current.value = changed
+    if (current.value?.id === sessionId) current.value = outlineSession(changed)
     cache.delete(sessionId)
     if (run.runId === saved.id && !run.running) run.reset()
     await refresh()
@@ -267,7 +279,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     const changed = await attempt(() => lab.requireApi().restoreRun(last.sessionId, last.runId))
     if (changed) {
       deletedRun.value = null
-      if (current.value?.id === last.sessionId) current.value = changed
+      if (current.value?.id === last.sessionId) current.value = outlineSession(changed)
       cache.delete(last.sessionId)
     }
     await refresh()
@@ -286,9 +298,18 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (current.value?.id === id) return current.value
     const cached = cache.get(id)
     if (cached) return cached
-    const session = await lab.requireApi().getSession(id)
+    const session = outlineSession(await lab.requireApi().getSession(id))
     cache.set(id, session)
+    for (const old of [...cache.keys()].slice(0, -CACHED_SESSIONS)) cache.delete(old)
     return session
+  }
+
+  /** Shows a run of the current session as it ended, fetched whole from the lab; false if it could not be. */
+  async function showRun(runId: string): Promise<boolean> {
+    const whole = await attempt(() => lab.requireApi().getRun(runId))
+    if (!whole) return false
+    run.show(whole)
+    return true
   }
 
   /**
@@ -306,7 +327,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (!saved || session?.id !== summary.id) return void refresh()
     list.value = withSummary(list.value, summary)
     current.value = {
-      ...withRun(session, saved),
+      ...withRun(session, outlineRun(saved)),
       name: summary.name,
       notes: summary.notes,
       updatedAt: summary.updatedAt,
@@ -338,6 +359,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     remove,
     undo,
     sessionById,
+    showRun,
     handleEvent,
   }
 })
