@@ -134,7 +134,8 @@ export const C10K_LIMITS = {
   connections: { min: 1, max: 20_000 },
   stepSeconds: { min: 1, max: 600, unit: 's' },
   stepRequests: { min: 1, max: 100_000_000 },
-  timeoutMs: { min: 50, max: 600_000, unit: 'ms' },
+  // autocannon takes its timeout in seconds and refuses one under 1 s.
+  timeoutMs: { min: 1_000, max: 600_000, unit: 'ms' },
 } as const
 
 const lim = (name: keyof typeof C10K_LIMITS) => {

@@ -127,12 +127,15 @@ export class SpawnedChild extends Child {
   }
 }
 
-/** The last non-empty line of a stderr tail, as ": line", or "". */
+/**
+ * The useful line of a stderr tail, as ": line", or "": the last error line ("Error: …",
+ * "TypeError: …") where there is one, else the last line that is not Node's version footer.
+ */
 function lastLine(text: string): string {
-  const line = text
+  const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
-    .at(-1)
+    .filter((l) => l && !/^Node\.js v\d/.test(l))
+  const line = lines.findLast((l) => /^[A-Za-z_.]*(Error|Exception)\b:/.test(l)) ?? lines.at(-1)
   return line ? `: ${line.slice(0, 300)}` : ''
 }
