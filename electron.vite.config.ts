@@ -12,6 +12,8 @@ export default defineConfig({
           server: resolve('src/main/server/index.ts'),
           'thread-entry': resolve('src/workers/thread-entry.ts'),
           'process-entry': resolve('src/workers/process-entry.ts'),
+          'c10k-node-server': resolve('src/workers/servers/node-server.ts'),
+          'c10k-load': resolve('src/workers/load/load-entry.ts'),
         },
       },
     },

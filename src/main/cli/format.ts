@@ -13,7 +13,8 @@ import { describeMachine, type Session, type SessionSummary } from '../../shared
 /** The CLI's name for the shared duration format. */
 export const formatMs = formatDuration
 
-function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
+/** Columns padded to their widest cell, a rule under the header. */
+export function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]): string =>
     cells

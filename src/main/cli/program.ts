@@ -21,6 +21,15 @@ import { SessionStore, readSessionFile, writeSessionFile } from '../lab/sessions
 import { formatCatalog, formatComparison, formatRun, formatSession, formatSessionList } from './format'
 import { buildConfig, collectParam, numberOption, UsageError, type RunOptions } from './config'
 import { ProgressBar } from './progress'
+import {
+  addC10kCommands,
+  c10kCommand,
+  c10kSweep,
+  serveModelCommand,
+  serveSettings,
+  type C10kOptions,
+  type ServeModelOptions,
+} from './c10k'
 
 function workerEntries() {
   return {
@@ -263,6 +272,8 @@ export interface CommandHandlers {
   compare(fileA: string, fileB: string, options: CompareOptions): void | Promise<void>
   export(file: string, options: ExportOptions): void | Promise<void>
   sessions(options: FileOptions & { json?: boolean }): void | Promise<void>
+  c10k(options: C10kOptions): void | Promise<void>
+  serveModel(options: ServeModelOptions): void | Promise<void>
 }
 
 /** The checks of each command: the same arguments, and what they make of them. */
@@ -292,6 +303,12 @@ const RUN_COMMANDS: CommandHandlers = {
   sessions: async (options) => {
     process.exitCode = await sessionsCommand(options)
   },
+  c10k: async (options) => {
+    process.exitCode = await c10kCommand(options)
+  },
+  serveModel: async (options) => {
+    process.exitCode = await serveModelCommand(options)
+  },
 }
 
 // Checks every option as the command would, and touches nothing: no files, no runs, no output.
@@ -303,6 +320,8 @@ const CHECK_ONLY: CommandChecks = {
   compare: (_a, _b, options) => [runNumberOption(options.runA, '--run-a'), runNumberOption(options.runB, '--run-b')],
   export: (_file, options) => [formatOption(options.format), runNumberOption(options.run, '--run')],
   sessions: () => undefined,
+  c10k: (options) => c10kSweep(options),
+  serveModel: (options) => serveSettings(options),
 }
 
 export function makeProgram(
@@ -395,6 +414,7 @@ export function makeProgram(
     .option('--json', 'print the list as JSON')
     .addOption(dataDir())
     .action((options: FileOptions & { json?: boolean }) => handlers.sessions(options))
+  addC10kCommands(program, handlers)
   return program
 }
 

@@ -40,7 +40,7 @@ export interface PythonLaunch {
 const groupsWork = process.platform !== 'win32'
 
 /** Live processes whose process group is `pgid` (Linux /proc), or null where there is no /proc. */
-function groupMembers(pgid: number): number[] | null {
+export function groupMembers(pgid: number): number[] | null {
   let names: string[]
   try {
     names = readdirSync('/proc')
@@ -61,7 +61,7 @@ function groupMembers(pgid: number): number[] | null {
   return members
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal)
     return true
@@ -181,7 +181,7 @@ export class PythonChild extends Child {
 }
 
 /** Ends what is left of a process group: SIGTERM first (multiprocessing's resource tracker cleans up), then SIGKILL. */
-async function sweepGroup(pgid: number): Promise<void> {
+export async function sweepGroup(pgid: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return
   const deadline = Date.now() + SWEEP_GRACE_MS
   while (Date.now() < deadline) {

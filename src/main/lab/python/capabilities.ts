@@ -48,7 +48,7 @@ export const PROBED_MODULES: ReadonlyArray<{ capability: Capability; module: str
 const has = (p: PythonInterpreter, need: Capability): boolean => p.capabilities.includes(need)
 
 /** Whether the interpreter meets every need of the strategy. */
-export function meetsNeeds(spec: StrategySpec, p: PythonInterpreter): boolean {
+export function meetsNeeds(spec: Pick<StrategySpec, 'needs'>, p: PythonInterpreter): boolean {
   return spec.needs.every((need) => has(p, need))
 }
 
@@ -65,7 +65,10 @@ function whereMet(need: Capability, usable: readonly PythonInterpreter[]): strin
  * Why the catalog lists a strategy as unavailable: no usable interpreter meets all its needs.
  * Undefined when one does (the run then picks it, see RunController).
  */
-export function unmetNeedsReason(spec: StrategySpec, usable: readonly PythonInterpreter[]): string | undefined {
+export function unmetNeedsReason(
+  spec: Pick<StrategySpec, 'needs'>,
+  usable: readonly PythonInterpreter[],
+): string | undefined {
   if (usable.some((p) => meetsNeeds(spec, p))) return undefined
   const nowhere = spec.needs.find((need) => !usable.some((p) => has(p, need)))
   if (nowhere) {
@@ -82,7 +85,7 @@ export function unmetNeedsReason(spec: StrategySpec, usable: readonly PythonInte
  * is met instead; undefined when the interpreter meets every need.
  */
 export function lackingNeedsReason(
-  spec: StrategySpec,
+  spec: Pick<StrategySpec, 'needs' | 'title'>,
   chosen: PythonInterpreter,
   usable: readonly PythonInterpreter[],
 ): string | undefined {
