@@ -18,6 +18,8 @@ import { NodeProcessLauncher } from '../lab/launcher'
 import { machineInfo } from '../lab/machine'
 import { Sampler } from '../lab/sampler'
 import { SessionStore, readSessionFile, writeSessionFile } from '../lab/sessions'
+import { readInputsFile } from '../lab/user-script'
+import type { UserInputs } from '../../shared/user-script'
 import { formatCatalog, formatComparison, formatRun, formatSession, formatSessionList } from './format'
 import { buildConfig, collectParam, numberOption, UsageError, type RunOptions } from './config'
 import { ProgressBar } from './progress'
@@ -30,15 +32,16 @@ function workerEntries() {
 }
 
 /** The run configuration of `run`'s options, checked by the schema too: what runCommand starts. */
-function runConfig(options: RunOptions) {
+function runConfig(options: RunOptions, inputs?: UserInputs) {
   if (options.name !== undefined && options.name.length > 200)
     throw new UsageError('--name must be at most 200 characters')
-  return parseRunConfig(buildConfig(options))
+  return parseRunConfig(buildConfig(options, inputs))
 }
 
 async function runCommand(options: RunOptions): Promise<number> {
   // Options are read before anything starts, so a bad one leaves nothing to clean up.
-  const config = runConfig(options)
+  runConfig(options)
+  const config = runConfig(options, options.inputs !== undefined ? await readInputsFile(options.inputs) : undefined)
   const host = new LabHost({
     entries: workerEntries(),
     launcher: new NodeProcessLauncher(),
@@ -329,9 +332,16 @@ export function makeProgram(
     .action((options: SampleOptions) => handlers.sample(options))
   program
     .command('run')
-    .description('run a workload under each strategy and print the results')
-    .requiredOption('-w, --workload <id>', 'workload to run (see `list`)')
-    .option('-s, --strategies <list>', 'comma-separated strategies', 'sequential,async,threads,processes')
+    .description('run a workload, or your own function, under each strategy and print the results')
+    .option('-w, --workload <id>', 'workload to run (see `list`)')
+    .option('--script <file>', 'your own code: a .py file, or a .mjs/.js module whose default export takes one input')
+    .option('--function <name>', 'the function of a .py script to call once per input')
+    .option('--inputs <file>', "your function's inputs: a JSON array, or JSON lines (one value a line)")
+    .option('--range <n>', 'call your function on 0 … n−1')
+    .option(
+      '-s, --strategies <list>',
+      'comma-separated strategies (default: sequential,async,threads,processes; for a .py script the py-* ones)',
+    )
     .option('-n, --workers <list>', 'comma-separated worker counts (a sweep)', '1,2')
     .option('-r, --repeat <n>', 'measured repetitions per strategy and worker count', '3')
     .option('--warmup <n>', 'warm-up repetitions, run first and left out of the statistics', '1')

@@ -23,6 +23,7 @@ import { unmetNeedsReason } from './python/capabilities'
 import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
+import { prepareUserScript } from './user-script'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -102,7 +103,7 @@ export class LabHost implements LabApi {
 
   async startRun(input: RunConfigInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    const config = parseRunConfig(input)
+    const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
     if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
@@ -114,7 +115,10 @@ export class LabHost implements LabApi {
         )
       }
     }
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
     const id = randomUUID()
+    // Said before the run starts, so it is the first thing a re-run of a changed script reports.
+    if (notice) this.emit({ type: 'notice', runId: id, message: notice })
     const controller = new RunController(id, config, {
       entries: this.options.entries,
       launcher: this.options.launcher,

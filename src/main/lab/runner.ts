@@ -15,6 +15,7 @@ import { groupTitle } from '../../shared/format'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
+import { userTasks } from '../../shared/user-script'
 import type { ChildRegistry } from './children'
 import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
@@ -109,7 +110,8 @@ export class RunController {
     const { config, run } = this
     const runId = run.id
     const workload = findWorkload(config.workload)!
-    const tasks = planTasks(workload.id, resolveParams(workload, config.params))
+    const script = config.userScript
+    const tasks = script ? userTasks(script.inputs) : planTasks(workload.id, resolveParams(workload, config.params))
     const sampler = new Sampler({
       hz: config.samplerHz,
       clockOrigin: run.clockOrigin,
@@ -126,6 +128,8 @@ export class RunController {
     try {
       sampler.start()
       const fixtureValues = await fixtures.start(workload)
+      // prepareUserScript (host) set the hash; the children check the file against it.
+      if (script?.sha256) fixtureValues.user = { path: script.path, function: script.function, sha256: script.sha256 }
       const groups = config.strategies.flatMap((id) => {
         const strategy = findStrategy(id)!
         const counts = strategy.takesWorkers ? config.workers : [1]
