@@ -114,6 +114,11 @@ def checksum(value, path):
 def _call(spec, fixtures, value, awaiting):
     function, is_async = load(spec, fixtures)
     path = spec['path']
+    if is_async and os.environ.get('CONCURRENCY_LAB_PYTHON_MODE') == 'gevent':
+        # Every greenlet shares one thread, and asyncio allows one running loop per thread.
+        raise UserCodeError('{} is async def, which py-gevent cannot run (its greenlets share one thread, where '
+                            'asyncio allows one running loop); use py-asyncio, or a plain function'.format(
+                                spec['function']))
     try:
         if not is_async:
             return function(value)
