@@ -104,3 +104,16 @@ export function describeUserScript(script: UserScript): string {
   const hash = script.sha256 ? ` · SHA-256 ${script.sha256.slice(0, 12)}…` : ''
   return `your code: ${name(script.path)} · ${script.function === 'default' ? 'default export' : script.function} · ${inputs}${hash}`
 }
+
+/** The functions a script offers (Python: top-level, read with `ast`; a module: its default export). */
+export const scriptFunctionsSchema = z
+  .array(z.object({ name: z.string().max(USER_LIMITS.functionLength), async: z.boolean() }))
+  .max(10_000)
+
+/** What the lab read from a script without running it (LabApi inspectScript). */
+export interface ScriptInfo {
+  path: string
+  runtime: 'python' | 'node'
+  sha256: string
+  functions: z.infer<typeof scriptFunctionsSchema>
+}

@@ -187,6 +187,35 @@ describe('the script a run names', () => {
   })
 })
 
+describe.skipIf(noPython)('inspectScript', () => {
+  it('lists a Python file’s functions with ast, without running it', async () => {
+    const marker = join(scratch, 'inspect-marker.txt')
+    const script = join(scratch, 'side_effect.py')
+    writeFileSync(
+      script,
+      `open(${JSON.stringify(marker)}, 'w').write('ran')\n\ndef fetch_one(x):\n    return x\n\nasync def later(x):\n    return x\n`,
+    )
+    const host = makeHost()
+    try {
+      const info = await host.inspectScript(script)
+      expect(info).toMatchObject({ runtime: 'python', path: script })
+      expect(info.functions).toEqual([
+        { name: 'fetch_one', async: false },
+        { name: 'later', async: true },
+      ])
+      expect(info.sha256).toMatch(/^[0-9a-f]{64}$/)
+      expect(existsSync(marker)).toBe(false)
+      const broken = join(scratch, 'broken.py')
+      writeFileSync(broken, 'def work(x)\n    return x\n')
+      await expect(host.inspectScript(broken)).rejects.toThrow(/^script broken\.py cannot be parsed: SyntaxError/)
+      const module = await host.inspectScript(fixture('square.mjs'))
+      expect(module.functions).toEqual([{ name: 'default', async: false }])
+    } finally {
+      await host.shutdown()
+    }
+  })
+})
+
 describe('concurrency-lab run --script', () => {
   const dataDir = join(scratch, 'library')
   const cli = (...args: string[]) =>

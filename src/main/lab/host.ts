@@ -20,10 +20,17 @@ import { CurrentSession, type AutosaveResult } from './current-session'
 import type { ProcessLauncher } from './launcher'
 import { machineInfo } from './machine'
 import { unmetNeedsReason } from './python/capabilities'
-import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
+import {
+  chooseInterpreter,
+  discoverInterpreters,
+  isCatalogInterpreter,
+  noInterpreterReason,
+  runtimeInfo,
+} from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
-import { prepareUserScript } from './user-script'
+import { inspectScript, prepareUserScript } from './user-script'
+import type { ScriptInfo } from '../../shared/user-script'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -142,6 +149,14 @@ export class LabHost implements LabApi {
       ),
     )
     return id
+  }
+
+  /** A script's runtime, hash and functions, read without running it (Python's through `ast`). */
+  async inspectScript(path: string): Promise<ScriptInfo> {
+    return inspectScript(
+      path,
+      async () => (await chooseInterpreter(undefined, { extra: this.options.pythonPaths ?? [] })).executable,
+    )
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */

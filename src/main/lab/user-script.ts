@@ -1,12 +1,20 @@
 // The lab's side of the `user` workload: it checks the script a run names (a regular, readable
 // .py/.mjs/.js file within its size), hashes its content, and reads task inputs from a file. It
 // never loads or runs the script: only the children do (src/workers/user-code.ts, user_code.py).
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { checkBounds } from '../../shared/bounds'
 import { ValidationError, type RunConfig } from '../../shared/schemas'
-import { USER_LIMITS, scriptRuntime, type UserInputs } from '../../shared/user-script'
+import { oneLine } from '../../shared/session'
+import {
+  USER_LIMITS,
+  scriptFunctionsSchema,
+  scriptRuntime,
+  type ScriptInfo,
+  type UserInputs,
+} from '../../shared/user-script'
 
 /** Reads a regular file of at most `maxBytes`; throws a one-line ValidationError naming `what`. */
 async function readBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {
@@ -101,4 +109,49 @@ export async function readInputsFile(path: string): Promise<UserInputs> {
     throw new ValidationError([(error as Error).message])
   }
   return { values, file: absolute }
+}
+
+// Lists a Python file's top-level functions with `ast`, from the bytes given on stdin: it parses, never runs.
+const LIST_FUNCTIONS = `
+import ast, json, sys
+tree = ast.parse(sys.stdin.buffer.read())
+print(json.dumps([{'name': n.name, 'async': isinstance(n, ast.AsyncFunctionDef)}
+                  for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]))
+`
+const LIST_TIMEOUT_MS = 10_000
+
+/**
+ * What the app shows before a run of a script: its runtime, hash and the functions it can call —
+ * Python's top-level functions read with `ast` (parsed, not run), a module's default export. The
+ * script is never executed here.
+ */
+export async function inspectScript(path: string, python: () => Promise<string>): Promise<ScriptInfo> {
+  const { path: absolute, sha256 } = await hashScript(path)
+  const runtime = scriptRuntime(absolute)!
+  const source = await readBounded(absolute, USER_LIMITS.scriptBytes, 'script')
+  if (runtime === 'node') {
+    const exported = /\bexport\s+default\b|\bmodule\.exports\s*=/.test(source.toString('utf8'))
+    return { path: absolute, runtime, sha256, functions: exported ? [{ name: 'default', async: false }] : [] }
+  }
+  const executable = await python()
+  const functions = await new Promise<ScriptInfo['functions']>((resolvePromise, reject) => {
+    const child = execFile(
+      executable,
+      ['-I', '-c', LIST_FUNCTIONS],
+      { timeout: LIST_TIMEOUT_MS, maxBuffer: 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (error) {
+          const last = stderr.trim().split('\n').pop() ?? ''
+          return reject(new ValidationError([`script ${basename(absolute)} cannot be parsed: ${oneLine(last, 200)}`]))
+        }
+        try {
+          resolvePromise(scriptFunctionsSchema.parse(JSON.parse(stdout)))
+        } catch {
+          reject(new Error('the function list of the script could not be read'))
+        }
+      },
+    )
+    child.stdin?.end(source)
+  })
+  return { path: absolute, runtime, sha256, functions }
 }
