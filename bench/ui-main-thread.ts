@@ -187,6 +187,7 @@ class SyntheticLab implements LabApi {
   listTrash = this.noSessions
   importSession = this.noSessions
   exportSession = this.noSessions
+  inspectScript = this.noSessions
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

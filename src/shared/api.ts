@@ -19,6 +19,7 @@ import {
   type Trial,
 } from './schemas'
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema, type Session, type SessionSummary } from './session'
+import { userScriptSchema, type ScriptInfo } from './user-script'
 
 export type { ExportFormat } from './export'
 export type { Session, SessionSummary } from './session'
@@ -193,6 +194,8 @@ export const LAB_METHOD_TABLE = {
   importSession: returns<Session>()(z.tuple([sessionTextSchema, fileNameSchema]), SESSION_CALL_BYTES),
   /** The library session as session-file text (Save As… in browser mode is a download of it). */
   exportSession: returns<string>()(z.tuple([sessionIdSchema])),
+  /** A script's runtime, SHA-256 and functions, read without running it (Workload ▸ Your Code…). */
+  inspectScript: returns<ScriptInfo>()(z.tuple([userScriptSchema.shape.path])),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
 
 type MethodTable = typeof LAB_METHOD_TABLE

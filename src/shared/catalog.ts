@@ -268,6 +268,21 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   },
 ]
 
+/**
+ * The user's own code (workload `user`): not among the built-in WORKLOADS (menus and presets list
+ * those), but found by findWorkload. Its tasks come from the run's userScript (src/shared/user-script.ts).
+ */
+export const USER_WORKLOAD_SPEC: WorkloadSpec = {
+  id: 'user',
+  kind: 'mixed',
+  title: 'Your code',
+  explanation:
+    'Your own function, called once per task input: the lab times it under each strategy and checks that the results agree.',
+  params: [],
+  // Scripts may fetch from the lab's HTTP fixture (its URL is in CONCURRENCY_LAB_HTTP_URL).
+  needs: ['http'],
+}
+
 const THREAD = { one: 'thread', many: 'threads' }
 const PROCESS = { one: 'process', many: 'processes' }
 const EVENT_LOOP = { one: 'event loop', many: 'event loops' }
@@ -488,7 +503,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
 ]
 
 export function findWorkload(id: string): WorkloadSpec | undefined {
-  return WORKLOADS.find((w) => w.id === id)
+  return id === USER_WORKLOAD_SPEC.id ? USER_WORKLOAD_SPEC : WORKLOADS.find((w) => w.id === id)
 }
 
 export function findStrategy(id: string): StrategySpec | undefined {
@@ -563,6 +578,8 @@ export function planTasks(workloadId: string, params: Record<string, number>): T
       return indices().map((index) => ({ kind: 'sleep', index, duration: p('duration') }))
     case 'file':
       return indices().map((index) => ({ kind: 'file', index, size: p('size') }))
+    case 'user':
+      throw new Error('the tasks of your code come from its inputs (userTasks), not from parameters')
     default:
       throw new Error(`unknown workload ${workloadId}`)
   }

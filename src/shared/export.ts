@@ -5,6 +5,7 @@ import { describeCluster, formatRatio, timeRatio } from './compare'
 import type { Run } from './schemas'
 import { describeMachine, type Session } from './session'
 import { verdict } from './analysis/verdict'
+import { describeUserScript } from './user-script'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'md'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -80,7 +81,11 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
   else lines.push(`Run ${run.id} · ${run.status}`, '')
 
   lines.push('## Configuration', '', '| Setting | Value |', '|:---|:---|')
-  lines.push(`| Workload | \`${config.workload}\` (${mdCell(paramText)}) |`)
+  lines.push(
+    config.userScript
+      ? `| Workload | ${mdCell(describeUserScript(config.userScript))} |`
+      : `| Workload | \`${config.workload}\` (${mdCell(paramText)}) |`,
+  )
   lines.push(`| Strategies | ${config.strategies.map((s) => `\`${s}\``).join(', ')} |`)
   lines.push(`| Worker counts | ${config.workers.join(', ')} |`)
   lines.push(`| Repetitions | ${config.repetitions} measured, ${config.warmups} warm-up |`)

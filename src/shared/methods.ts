@@ -26,6 +26,7 @@ export const LAB_METHODS = [
   'listTrash',
   'importSession',
   'exportSession',
+  'inspectScript',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

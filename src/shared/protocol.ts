@@ -37,6 +37,8 @@ export const taskInputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('sleep'), index: z.number(), duration: z.number() }),
   z.object({ kind: z.literal('file'), index: z.number(), size: z.number() }),
+  // One input of the user's function (src/shared/user-script.ts): any JSON value, bounded by the run.
+  z.object({ kind: z.literal('user'), index: z.number(), value: z.unknown() }),
 ])
 /** What one task is asked to do; every kernel (TypeScript or Python) reads this shape, and the schema checks it. */
 export type TaskInput = z.infer<typeof taskInputSchema>
@@ -46,6 +48,11 @@ export interface Fixtures {
   httpUrl?: string
   /** A folder the lab created for this run and removes afterwards. */
   tempDir?: string
+  /**
+   * The user's script (workload `user`): the child loads it, checks its SHA-256 against this one
+   * and calls `function` (`default`: a module's default export) on each task's value.
+   */
+  user?: { path: string; function: string; sha256: string }
 }
 
 export type { PythonMode } from './catalog'

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
 import { formatLimit } from './parse'
+import { USER_WORKLOAD, scriptStrategyProblem, userScriptSchema } from './user-script'
 
 const SHOWN_CHARACTERS = 40
 
@@ -110,6 +111,8 @@ export const runConfigSchema = z
       switchIntervalMs: numberIn(LIMITS.switchIntervalMs).optional(),
       /** The user confirmed worker counts over MANY_WORKERS_PER_CORE × the logical cores (see manyWorkersProblem). */
       allowManyWorkers: z.boolean({ error: (iss) => mustBe('true or false', iss.input) }).optional(),
+      /** The user's script, for workload `user` (and only for it). */
+      userScript: userScriptSchema.optional(),
     },
     { error: (iss) => `a run configuration ${mustBe('an object', iss.input)}` },
   )
@@ -140,8 +143,16 @@ export const runConfigSchema = z
         }
       }
     }
+    if (config.workload === USER_WORKLOAD && !config.userScript) {
+      ctx.addIssue({ code: 'custom', path: ['userScript'], message: 'must name your script for workload user' })
+    } else if (config.workload !== USER_WORKLOAD && config.userScript) {
+      ctx.addIssue({ code: 'custom', path: ['userScript'], message: 'is only for workload user' })
+    }
     config.strategies.forEach((id, i) => {
-      if (!findStrategy(id)) {
+      const spec = findStrategy(id)
+      const problem = spec && config.userScript ? scriptStrategyProblem(config.userScript, spec) : null
+      if (problem) ctx.addIssue({ code: 'custom', path: ['strategies', i], message: problem })
+      if (!spec) {
         ctx.addIssue({
           code: 'custom',
           path: ['strategies', i],

@@ -9,6 +9,7 @@ import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
 import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
 import { runKernel } from './kernels'
+import { loadUserModule } from './user-code'
 
 const FLUSH_US = 2000
 const MAX_BATCH = 256
@@ -131,7 +132,16 @@ export function startTaskLoop(port: ChildPort): void {
         mode = message.mode
         origin = message.clockOrigin
         fixtures = message.fixtures
-        port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true })
+        if (!fixtures.user) {
+          port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true })
+          break
+        }
+        // The user's module (workload user) loads before ready, so one that cannot fails the trial at once.
+        loadUserModule(fixtures).then(
+          () => port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true }),
+          (error: unknown) =>
+            port.send({ type: 'fatal', error: error instanceof Error ? error.message : String(error) }),
+        )
         break
       case 'plan':
         plan = message.inputs as TaskInput[]

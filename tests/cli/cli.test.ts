@@ -114,7 +114,7 @@ describe('concurrency-lab CLI', () => {
     ],
     [['run', '--workload', 'primes', '--param', 'colour=red'], 'params.colour is not a parameter of primes'],
     [['run', '--workload', 'primes', '--param', 'size'], '--param takes name=value'],
-    [['run'], "required option '-w, --workload <id>' not specified"],
+    [['run'], 'run needs --workload ID (see `list`) or --script FILE (your own code)'],
     [['run', '--workload', 'primes', '--frobnicate'], "unknown option '--frobnicate'"],
     [['dance'], "unknown command 'dance'"],
   ])('exits 2 with the reason for %j', (args, message) => {

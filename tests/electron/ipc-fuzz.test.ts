@@ -47,6 +47,7 @@ const VALID: Record<LabMethod, unknown[]> = {
   listTrash: [],
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
+  inspectScript: ['/home/me/work.py'],
 }
 
 function generator(random: () => number) {

@@ -49,6 +49,12 @@ function fakeLab(): LabApi & { started: unknown[] } {
     listTrash: vi.fn(async () => []),
     importSession: vi.fn(async () => ({}) as never),
     exportSession: vi.fn(async () => '{}'),
+    inspectScript: vi.fn(async (path: string) => ({
+      path,
+      runtime: 'python' as const,
+      sha256: '0'.repeat(64),
+      functions: [],
+    })),
   }
 }
 

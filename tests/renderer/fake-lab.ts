@@ -1,5 +1,6 @@
 // A fake LabApi for renderer tests: records calls, and lets the test emit the lab's events.
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
+import type { ScriptInfo } from '@shared/user-script'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
 import { decodeSessionText, encodeSession } from '@shared/session'
 import type { Run, RunConfigInput, Trial } from '@shared/schemas'
@@ -153,6 +154,9 @@ export class FakeLab implements LabApi {
     this.sessions.set(session.id, session)
     this.current = session
     return session
+  }
+  async inspectScript(path: string): Promise<ScriptInfo> {
+    return { path, runtime: 'python', sha256: '0'.repeat(64), functions: [{ name: 'work', async: false }] }
   }
   async exportSession(id: string): Promise<string> {
     const session = this.sessions.get(id)

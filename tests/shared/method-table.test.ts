@@ -57,6 +57,7 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   listTrash: [],
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
+  inspectScript: ['/home/me/work.py'],
 }
 
 const tableNames = Object.keys(LAB_METHOD_TABLE) as LabMethod[]

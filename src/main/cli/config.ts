@@ -3,6 +3,7 @@
 import { findWorkload } from '../../shared/catalog'
 import { parseList, parseNumber, type NumberField } from '../../shared/parse'
 import { LIMITS, type RunConfigInput } from '../../shared/schemas'
+import { USER_LIMITS, USER_WORKLOAD, scriptRuntime, type UserInputs } from '../../shared/user-script'
 
 /** A command line the CLI refuses (exit 2); its message names the option. */
 export class UsageError extends Error {}
@@ -21,8 +22,12 @@ export function collectParam(text: string, previous: Record<string, string>): Re
 }
 
 export interface RunOptions {
-  workload: string
-  strategies: string
+  workload?: string
+  strategies?: string
+  script?: string
+  function?: string
+  inputs?: string
+  range?: string
   workers: string
   repeat: string
   warmup: string
@@ -41,9 +46,47 @@ export interface RunOptions {
   allowManyWorkers?: boolean
 }
 
+const DEFAULT_STRATEGIES = {
+  node: 'sequential,async,threads,processes',
+  python: 'py-sequential,py-threads,py-processes,py-asyncio',
+}
+
+/**
+ * The userScript of --script, --function and --range or --inputs (read by the caller into
+ * `inputs`; left out, a stand-in, for checking the command line without touching files).
+ */
+function userScriptOption(options: RunOptions, inputs?: UserInputs): RunConfigInput['userScript'] {
+  const { script } = options
+  if (script === undefined) {
+    const stray = (['function', 'inputs', 'range'] as const).find((k) => options[k] !== undefined)
+    if (stray) throw new UsageError(`--${stray} goes with --script`)
+    return undefined
+  }
+  if (options.workload !== undefined && options.workload !== USER_WORKLOAD)
+    throw new UsageError('--workload and --script: give one (--script runs your code)')
+  const runtime = scriptRuntime(script)
+  if (runtime === null) throw new UsageError('--script must name a .py, .mjs or .js file')
+  if (runtime === 'python' && options.function === undefined)
+    throw new UsageError('--function is required with a .py script: the name of the function to call')
+  if (runtime === 'node' && options.function !== undefined && options.function !== 'default')
+    throw new UsageError('--function: a .mjs or .js module runs its default export; leave --function out')
+  if ((options.inputs === undefined) === (options.range === undefined))
+    throw new UsageError('--script needs one of --inputs FILE (a JSON array or JSON lines) or --range N')
+  const taskInputs: UserInputs =
+    options.range !== undefined
+      ? { range: numberOption(options.range, { field: '--range', min: 1, max: USER_LIMITS.inputs, integer: true }) }
+      : (inputs ?? { values: [0], file: options.inputs })
+  return { path: script, function: options.function ?? 'default', inputs: taskInputs }
+}
+
 /** The run configuration the options describe; a number that breaks the shared rules is a UsageError. */
-export function buildConfig(options: RunOptions): RunConfigInput {
-  const workload = findWorkload(options.workload)
+export function buildConfig(options: RunOptions, inputs?: UserInputs): RunConfigInput {
+  const userScript = userScriptOption(options, inputs)
+  if (!userScript && options.workload === undefined)
+    throw new UsageError('run needs --workload ID (see `list`) or --script FILE (your own code)')
+  const workloadId = userScript ? USER_WORKLOAD : options.workload!
+  const runtime = userScript ? scriptRuntime(userScript.path)! : 'node'
+  const workload = findWorkload(workloadId)
   // Parameters the workload has are read by its own ranges; the schema names the rest.
   const params = Object.fromEntries(
     Object.entries(options.param).map(([name, text]) => {
@@ -58,8 +101,9 @@ export function buildConfig(options: RunOptions): RunConfigInput {
   const workers = parseList(options.workers, { field: '--workers', ...LIMITS.workers, integer: true })
   if (!workers.ok) throw new UsageError(workers.error)
   return {
-    workload: options.workload,
-    strategies: options.strategies
+    workload: workloadId,
+    ...(userScript ? { userScript } : {}),
+    strategies: (options.strategies ?? DEFAULT_STRATEGIES[runtime])
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -4,6 +4,7 @@ import { formatDuration } from '../../shared/format'
 import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
 import { formatMeanSpread, repetitionsShort } from '../../shared/analysis/format'
+import { describeUserScript } from '../../shared/user-script'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
@@ -77,7 +78,7 @@ export function formatRun(run: Run): string {
     .join(', ')
   const { machine, config } = run
   const lines = [
-    `${config.workload} (${paramText}) · ${config.repetitions} repetition${config.repetitions === 1 ? '' : 's'}, ${config.warmups} warm-up${config.warmups === 1 ? '' : 's'}, chunk ${config.chunkSize}`,
+    `${config.userScript ? describeUserScript(config.userScript) : `${config.workload} (${paramText})`} · ${config.repetitions} repetition${config.repetitions === 1 ? '' : 's'}, ${config.warmups} warm-up${config.warmups === 1 ? '' : 's'}, chunk ${config.chunkSize}`,
     `${machine.cpuModel} · ${machine.logicalCores} logical cores · ${machine.os} · Node ${machine.node}`,
   ]
   if (run.python) {

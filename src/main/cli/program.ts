@@ -18,6 +18,8 @@ import { NodeProcessLauncher } from '../lab/launcher'
 import { machineInfo } from '../lab/machine'
 import { Sampler } from '../lab/sampler'
 import { SessionStore, readSessionFile, writeSessionFile } from '../lab/sessions'
+import { readInputsFile } from '../lab/user-script'
+import type { UserInputs } from '../../shared/user-script'
 import { formatCatalog, formatComparison, formatRun, formatSession, formatSessionList } from './format'
 import { buildConfig, collectParam, numberOption, UsageError, type RunOptions } from './config'
 import { ProgressBar } from './progress'
@@ -30,6 +32,7 @@ import {
   type C10kOptions,
   type ServeModelOptions,
 } from './c10k'
+import { formatTune, tune, tuneBounds, type TuneOptions } from './tune'
 
 function workerEntries() {
   return {
@@ -39,15 +42,16 @@ function workerEntries() {
 }
 
 /** The run configuration of `run`'s options, checked by the schema too: what runCommand starts. */
-function runConfig(options: RunOptions) {
+function runConfig(options: RunOptions, inputs?: UserInputs) {
   if (options.name !== undefined && options.name.length > 200)
     throw new UsageError('--name must be at most 200 characters')
-  return parseRunConfig(buildConfig(options))
+  return parseRunConfig(buildConfig(options, inputs))
 }
 
 async function runCommand(options: RunOptions): Promise<number> {
   // Options are read before anything starts, so a bad one leaves nothing to clean up.
-  const config = runConfig(options)
+  runConfig(options)
+  const config = runConfig(options, options.inputs !== undefined ? await readInputsFile(options.inputs) : undefined)
   const host = new LabHost({
     entries: workerEntries(),
     launcher: new NodeProcessLauncher(),
@@ -113,6 +117,51 @@ async function runCommand(options: RunOptions): Promise<number> {
     return 1
   }
   return 0
+}
+
+type TuneCommandOptions = RunOptions & TuneOptions
+
+/** `tune`'s run configuration (workers come from the search) and its bounds; nothing is read or started. */
+function tuneSettings(options: TuneCommandOptions, inputs?: UserInputs) {
+  const config = runConfig({ ...options, workers: '1' }, inputs)
+  return { config, bounds: tuneBounds(config, options) }
+}
+
+async function tuneCommand(options: TuneCommandOptions): Promise<number> {
+  tuneSettings(options)
+  const inputs = options.inputs !== undefined ? await readInputsFile(options.inputs) : undefined
+  const { config, bounds } = tuneSettings(options, inputs)
+  const entries = workerEntries()
+  const search = new LabHost({ entries, launcher: new NodeProcessLauncher() })
+  const host = new LabHost({
+    entries,
+    launcher: new NodeProcessLauncher(),
+    ...(options.autosave ? { sessionsDir: options.dataDir } : {}),
+  })
+  let stopping = false
+  const onSigint = (): void => {
+    stopping = true
+    process.stderr.write('Stopping: the search keeps what it learnt…\n')
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    const report = await tune(
+      config,
+      { ...bounds, budgetMs: bounds.budgetMs },
+      search,
+      host,
+      (line) => {
+        if (options.progress) process.stderr.write(`${line}\n`)
+      },
+      () => stopping,
+    )
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatTune(report)}\n`)
+    return report.winner === null ? 1 : 0
+  } finally {
+    process.off('SIGINT', onSigint)
+    await search.shutdown()
+    await host.shutdown()
+  }
 }
 
 /** Opens a session file, or a library session by id when no such file exists. */
@@ -268,6 +317,7 @@ export interface CommandHandlers {
   list(options: { json?: boolean }): void | Promise<void>
   sample(options: SampleOptions): void | Promise<void>
   run(options: RunOptions): void | Promise<void>
+  tune(options: TuneCommandOptions): void | Promise<void>
   show(file: string, options: FileOptions & { json?: boolean }): void | Promise<void>
   compare(fileA: string, fileB: string, options: CompareOptions): void | Promise<void>
   export(file: string, options: ExportOptions): void | Promise<void>
@@ -290,6 +340,9 @@ const RUN_COMMANDS: CommandHandlers = {
   },
   run: async (options) => {
     process.exitCode = await runCommand(options)
+  },
+  tune: async (options) => {
+    process.exitCode = await tuneCommand(options)
   },
   show: async (file, options) => {
     process.exitCode = await showCommand(file, options)
@@ -316,6 +369,7 @@ const CHECK_ONLY: CommandChecks = {
   list: () => undefined,
   sample: (options) => sampleSettings(options),
   run: (options) => runConfig(options),
+  tune: (options) => tuneSettings(options),
   show: () => undefined,
   compare: (_a, _b, options) => [runNumberOption(options.runA, '--run-a'), runNumberOption(options.runB, '--run-b')],
   export: (_file, options) => [formatOption(options.format), runNumberOption(options.run, '--run')],
@@ -348,9 +402,16 @@ export function makeProgram(
     .action((options: SampleOptions) => handlers.sample(options))
   program
     .command('run')
-    .description('run a workload under each strategy and print the results')
-    .requiredOption('-w, --workload <id>', 'workload to run (see `list`)')
-    .option('-s, --strategies <list>', 'comma-separated strategies', 'sequential,async,threads,processes')
+    .description('run a workload, or your own function, under each strategy and print the results')
+    .option('-w, --workload <id>', 'workload to run (see `list`)')
+    .option('--script <file>', 'your own code: a .py file, or a .mjs/.js module whose default export takes one input')
+    .option('--function <name>', 'the function of a .py script to call once per input')
+    .option('--inputs <file>', "your function's inputs: a JSON array, or JSON lines (one value a line)")
+    .option('--range <n>', 'call your function on 0 … n−1')
+    .option(
+      '-s, --strategies <list>',
+      'comma-separated strategies (default: sequential,async,threads,processes; for a .py script the py-* ones)',
+    )
     .option('-n, --workers <list>', 'comma-separated worker counts (a sweep)', '1,2')
     .option('-r, --repeat <n>', 'measured repetitions per strategy and worker count', '3')
     .option('--warmup <n>', 'warm-up repetitions, run first and left out of the statistics', '1')
@@ -375,6 +436,36 @@ export function makeProgram(
     .option('--no-autosave', 'do not save the run into the session library')
     .addOption(new Option('--no-progress', 'do not draw the progress bar on stderr'))
     .action((options: RunOptions) => handlers.run(options))
+  program
+    .command('tune')
+    .description(
+      'find the best worker count of each strategy for a workload or your code, with 95% confidence intervals',
+    )
+    .option('-w, --workload <id>', 'workload to tune (see `list`)')
+    .option('--script <file>', 'your own code: a .py file, or a .mjs/.js module whose default export takes one input')
+    .option('--function <name>', 'the function of a .py script to call once per input')
+    .option('--inputs <file>', "your function's inputs: a JSON array, or JSON lines")
+    .option('--range <n>', 'call your function on 0 … n−1')
+    .option('-s, --strategies <list>', 'comma-separated strategies (as for run)')
+    .option('-p, --param <name=value>', 'a workload parameter (repeatable)', collectParam, {})
+    .option('--max-workers <n>', 'most workers to try (default 4 × the cores; 256 for I/O with --allow-many-workers)')
+    .option(
+      '--budget <s>',
+      'time budget of the search in seconds; the search keeps what it learnt when it runs out',
+      '300',
+    )
+    .option('-r, --repeat <n>', 'measured repetitions at each worker count tried', '3')
+    .option('--warmup <n>', 'warm-up repetitions at each worker count tried', '1')
+    .option('--chunk <n>', 'tasks sent to a worker per message', '1')
+    .option('--timeout <ms>', 'per-trial timeout in milliseconds', '120000')
+    .option('--sampler-hz <hz>', 'CPU samples per second', '10')
+    .option('--python <id|path>', 'Python interpreter for the py-* strategies')
+    .option('--allow-many-workers', 'allow worker counts over 4 × the logical cores')
+    .option('--json', 'print the search and the final run as JSON')
+    .option('--data-dir <dir>', 'session library the final run autosaves into', defaultDataDir())
+    .option('--no-autosave', 'do not save the final run into the session library')
+    .addOption(new Option('--no-progress', 'do not report each step of the search on stderr'))
+    .action((options: TuneCommandOptions) => handlers.tune(options))
   const dataDir = (): Option =>
     new Option(
       '--data-dir <dir>',

@@ -27,9 +27,17 @@ import {
   saveAddedInterpreters,
 } from './python/added'
 import { unmetNeedsReason } from './python/capabilities'
-import { discoverInterpreters, isCatalogInterpreter, noInterpreterReason, runtimeInfo } from './python/interpreters'
+import {
+  chooseInterpreter,
+  discoverInterpreters,
+  isCatalogInterpreter,
+  noInterpreterReason,
+  runtimeInfo,
+} from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
+import { inspectScript, prepareUserScript } from './user-script'
+import type { ScriptInfo } from '../../shared/user-script'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -125,7 +133,7 @@ export class LabHost implements LabApi {
 
   async startRun(input: RunConfigInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    const config = parseRunConfig(input)
+    const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
     if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
@@ -138,7 +146,10 @@ export class LabHost implements LabApi {
         )
       }
     }
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
     const id = randomUUID()
+    // Said before the run starts, so it is the first thing a re-run of a changed script reports.
+    if (notice) this.emit({ type: 'notice', runId: id, message: notice })
     const controller = new RunController(id, config, {
       entries: this.options.entries,
       launcher: this.options.launcher,
@@ -162,6 +173,14 @@ export class LabHost implements LabApi {
       ),
     )
     return id
+  }
+
+  /** A script's runtime, hash and functions, read without running it (Python's through `ast`). */
+  async inspectScript(path: string): Promise<ScriptInfo> {
+    return inspectScript(
+      path,
+      async () => (await chooseInterpreter(undefined, { extra: this.options.pythonPaths ?? [] })).executable,
+    )
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */

@@ -15,6 +15,7 @@ import { groupTitle } from '../../shared/format'
 import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
+import { userTasks } from '../../shared/user-script'
 import type { ChildRegistry } from './children'
 import { EXECUTORS, type ExecutorDeps, type WorkerEntries } from './executors'
 import { WorkerPool, type WorkerResult } from './executors/pool'
@@ -127,7 +128,8 @@ export class RunController {
     const { config, run } = this
     const runId = run.id
     const workload = findWorkload(config.workload)!
-    const tasks = planTasks(workload.id, resolveParams(workload, config.params))
+    const script = config.userScript
+    const tasks = script ? userTasks(script.inputs) : planTasks(workload.id, resolveParams(workload, config.params))
     // Samples taken before run-start (while the run chooses its Python) wait for it, then go out.
     let held: Sample[] | null = []
     const sampler = new Sampler({
@@ -151,6 +153,8 @@ export class RunController {
     held = null
     try {
       const fixtureValues = await fixtures.start(workload)
+      // prepareUserScript (host) set the hash; the children check the file against it.
+      if (script?.sha256) fixtureValues.user = { path: script.path, function: script.function, sha256: script.sha256 }
       const groups = config.strategies.flatMap((id) => {
         const strategy = findStrategy(id)!
         const counts = strategy.takesWorkers ? config.workers : [1]

@@ -3,6 +3,7 @@ import type { TaskInput } from '../../shared/catalog'
 import type { Fixtures } from '../../shared/protocol'
 import { byteSum, chainedSha256, countPrimes, countdown, makePayload, mandelbrotRows, sumSquares } from './cpu'
 import { fetchPayload, fileTask, sleepTask } from './io'
+import { runUserTask } from '../user-code'
 
 export function runKernel(workload: string, input: TaskInput, fixtures: Fixtures): number | Promise<number> {
   switch (input.kind) {
@@ -29,6 +30,8 @@ export function runKernel(workload: string, input: TaskInput, fixtures: Fixtures
     case 'file':
       if (!fixtures.tempDir) throw new Error('no temp folder was made for this run')
       return fileTask(fixtures.tempDir, input.index, input.size)
+    case 'user':
+      return runUserTask(input.value)
   }
   throw new Error(`workload ${workload} cannot run a ${input.kind} task`)
 }

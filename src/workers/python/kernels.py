@@ -13,6 +13,8 @@ import threading
 import time
 import urllib.parse
 
+import user_code
+
 MASK32 = 0xFFFFFFFF
 
 
@@ -216,6 +218,8 @@ def run_task(workload, task, fixtures):
     elif kind == 'file':
         directory = need_fixture(fixtures, 'tempDir', 'no temp folder was made for this run')
         return file_task(directory, task['index'], task['size'])
+    elif kind == 'user':
+        return user_code.run(fixtures, task)
     raise ValueError('workload {} cannot run a {} task'.format(workload, kind))
 
 
@@ -240,6 +244,8 @@ async def run_task_async(workload, task, fixtures):
     if kind == 'file':
         directory = need_fixture(fixtures, 'tempDir', 'no temp folder was made for this run')
         return await _to_thread(file_task, directory, task['index'], task['size'])
+    if kind == 'user':
+        return await user_code.run_async(fixtures, task)
     return run_task(workload, task, fixtures)
 
 
@@ -251,6 +257,9 @@ def now_us(origin):
 
 
 def describe_error(error):
+    message = getattr(error, 'lab_message', None)  # user_code's failures say it all themselves
+    if message:
+        return message
     text = str(error)
     return '{}: {}'.format(type(error).__name__, text) if text else type(error).__name__
 

@@ -54,6 +54,7 @@ import threading
 import time
 
 import kernels
+import user_code
 
 MAX_BATCH = 256
 
@@ -571,6 +572,10 @@ def make_strategy(init, out):
     interval = python.get('switchIntervalMs')
     if interval is not None:
         sys.setswitchinterval(interval / 1000)
+    fixtures = init.get('fixtures') or {}
+    if fixtures.get('user'):
+        # Loaded here first, so a script that cannot load fails the trial before any task starts.
+        user_code.load(fixtures['user'], fixtures)
     strategy = MODES[mode](init, out)
     strategy.start()
     return strategy

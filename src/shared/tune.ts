@@ -1,0 +1,111 @@
+// The search behind `concurrency-lab tune`: the best worker count of one strategy, found with
+// few trials. Coarse geometric steps (1, 2, 4, …) while a step's gain stands clear of the noise,
+// then bisection down to the knee (the fewest workers as fast as the best: within KNEE_SHARE of its
+// mean, or within the noise), sharpening a point with more repetitions while it straddles the line.
+// Pure: what a point costs and how it is measured is the caller's `measure`.
+import { summarise, type Summary } from './stats'
+
+/** A worker count within this share of the best mean time is "as fast" (the knee's rule). */
+export const KNEE_SHARE = 0.05
+
+/** Most repetitions one point gets when sharpened. */
+const MAX_SAMPLES = 12
+
+export interface TunePoint {
+  workers: number
+  /** Wall time per trial, ms. */
+  summary: Summary
+  /** 0 for the first point measured, 1 for the next, … */
+  order: number
+}
+
+export interface TuneResult {
+  points: TunePoint[]
+  /** The lowest mean time measured. */
+  best: TunePoint | null
+  /** The fewest workers as fast as the best (within KNEE_SHARE, or within the noise). */
+  knee: TunePoint | null
+  /** Why the search ended. */
+  ended: 'converged' | 'budget' | 'failed'
+  error?: string
+}
+
+export interface TuneOptions {
+  maxWorkers: number
+  /** False when the strategy runs one worker whatever it is given (async, py-asyncio). */
+  takesWorkers: boolean
+  /** Measures one worker count (wall ms of each measured trial); rejects when a trial fails. */
+  measure(workers: number): Promise<number[]>
+  /** True once the time budget is spent (or the user stopped): the search keeps what it learnt. */
+  outOfBudget(): boolean
+  /** Geometric steps in a row whose gain is inside the noise before the coarse phase ends. */
+  patience?: number
+}
+
+/** True when `a` is faster than `b` beyond the noise: their 95% confidence intervals do not overlap. */
+export const clearlyFaster = (a: Summary, b: Summary): boolean => a.ci95[1] < b.ci95[0]
+
+/** As fast as the best: within KNEE_SHARE of its mean, or not clearly slower (the CIs overlap). */
+const withinKnee = (p: TunePoint, best: TunePoint): boolean =>
+  p.summary.mean <= best.summary.mean * (1 + KNEE_SHARE) || !clearlyFaster(best.summary, p.summary)
+
+/** Searches the worker count of one strategy. */
+export async function tuneWorkers(options: TuneOptions): Promise<TuneResult> {
+  const points: TunePoint[] = []
+  const tried = new Map<number, TunePoint>()
+  const patience = options.patience ?? 2
+  const samples = new Map<number, number[]>()
+  const measure = async (workers: number): Promise<TunePoint> => {
+    const values = await options.measure(workers)
+    samples.set(workers, values)
+    const point = { workers, summary: summarise(values), order: points.length }
+    points.push(point)
+    tried.set(workers, point)
+    return point
+  }
+  // More repetitions for a point whose CI straddles the knee's line, so that neighbours separate.
+  const sharpen = async (point: TunePoint): Promise<void> => {
+    for (;;) {
+      const line = bestOf().summary.mean * (1 + KNEE_SHARE)
+      const [low, high] = point.summary.ci95
+      if (!(low <= line && line <= high) || samples.get(point.workers)!.length >= MAX_SAMPLES) return
+      if (options.outOfBudget()) return
+      const more = [...samples.get(point.workers)!, ...(await options.measure(point.workers))]
+      samples.set(point.workers, more)
+      point.summary = summarise(more)
+    }
+  }
+  const bestOf = (): TunePoint => points.reduce((a, b) => (b.summary.mean < a.summary.mean ? b : a))
+  const kneeOf = (best: TunePoint): TunePoint =>
+    points.filter((p) => withinKnee(p, best)).reduce((a, b) => (b.workers < a.workers ? b : a))
+  const result = (ended: TuneResult['ended'], error?: string): TuneResult => {
+    const best = points.length > 0 ? bestOf() : null
+    return { points, best, knee: best ? kneeOf(best) : null, ended, ...(error ? { error } : {}) }
+  }
+  try {
+    let current = await measure(1)
+    if (!options.takesWorkers) return result('converged')
+    // Coarse: double while a step is clearly faster than the best so far; `patience` steps in a row inside the noise end it.
+    let stalls = 0
+    while (current.workers < options.maxWorkers && stalls < patience) {
+      if (options.outOfBudget()) return result('budget')
+      const best = bestOf()
+      current = await measure(Math.min(current.workers * 2, options.maxWorkers))
+      stalls = clearlyFaster(current.summary, best.summary) ? 0 : stalls + 1
+    }
+    // Fine: bisect between the knee and the largest count below it that is not within the knee's share.
+    for (;;) {
+      if (options.outOfBudget()) return result('budget')
+      const knee = kneeOf(bestOf())
+      const below = points
+        .filter((p) => p.workers < knee.workers)
+        .reduce<TunePoint | null>((a, b) => (a === null || b.workers > a.workers ? b : a), null)
+      if (below === null || knee.workers - below.workers <= 1) return result('converged')
+      const middle = Math.floor((below.workers + knee.workers) / 2)
+      if (tried.has(middle)) return result('converged')
+      await sharpen(await measure(middle))
+    }
+  } catch (error) {
+    return result('failed', error instanceof Error ? error.message : String(error))
+  }
+}
