@@ -31,6 +31,7 @@ export const SMALL_PARAMS: Record<string, Record<string, number>> = {
   sleep: { tasks: 6, duration: 5 },
   file: { tasks: 4, size: 5000 },
   'fetch-and-hash': { tasks: 6, latency: 5, payload: 2000, rounds: 2 },
+  amdahl: { serial: 30, size: 300_000, tasks: 6 },
 }
 
 /** Runs a configuration to the end and returns the run and every event it emitted. */

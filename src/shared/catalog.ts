@@ -1,5 +1,6 @@
 // Workloads and strategies the lab knows, and how a workload is split into tasks.
 // Pure data and maths: the kernels that run the tasks live in src/workers.
+import { AMDAHL_WORKLOAD, planAmdahl } from './amdahl-workload'
 import type { TaskInput } from './protocol'
 
 export type { TaskInput } from './protocol'
@@ -266,6 +267,7 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     ],
     needs: ['http'],
   },
+  AMDAHL_WORKLOAD,
 ]
 
 /**
@@ -580,6 +582,8 @@ export function planTasks(workloadId: string, params: Record<string, number>): T
       return indices().map((index) => ({ kind: 'file', index, size: p('size') }))
     case 'user':
       throw new Error('the tasks of your code come from its inputs (userTasks), not from parameters')
+    case 'amdahl':
+      return planAmdahl(params, splitRange)
     default:
       throw new Error(`unknown workload ${workloadId}`)
   }

@@ -39,6 +39,8 @@ export const taskInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), index: z.number(), size: z.number() }),
   // One input of the user's function (src/shared/user-script.ts): any JSON value, bounded by the run.
   z.object({ kind: z.literal('user'), index: z.number(), value: z.unknown() }),
+  // The amdahl workload: sums of squares; a `serial` task runs alone before any `parallel` one is sent.
+  z.object({ kind: z.literal('amdahl'), phase: z.enum(['serial', 'parallel']), lo: z.number(), hi: z.number() }),
 ])
 /** What one task is asked to do; every kernel (TypeScript or Python) reads this shape, and the schema checks it. */
 export type TaskInput = z.infer<typeof taskInputSchema>

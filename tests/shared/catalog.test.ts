@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WORKLOADS, planTasks, resolveParams, splitRange, type TaskInput } from '../../src/shared/catalog'
+import { serialPrologue } from '../../src/shared/amdahl-workload'
 import { taskInputSchema } from '../../src/shared/protocol'
 
 describe('splitRange', () => {
@@ -21,10 +22,11 @@ describe('splitRange', () => {
 })
 
 describe('planTasks', () => {
-  it('makes the number of tasks each workload asks for, from its defaults', () => {
+  it('makes the number of tasks each workload asks for, from its defaults (plus amdahl's serial task)', () => {
     for (const w of WORKLOADS) {
       const params = resolveParams(w, {})
-      expect(planTasks(w.id, params)).toHaveLength(params['tasks']!)
+      const plan = planTasks(w.id, params)
+      expect(plan).toHaveLength(params['tasks']! + serialPrologue(plan))
     }
   })
 

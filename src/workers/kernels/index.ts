@@ -27,6 +27,8 @@ export function runKernel(workload: string, input: TaskInput, fixtures: Fixtures
     }
     case 'sleep':
       return sleepTask(input.index, input.duration)
+    case 'amdahl':
+      return sumSquares(input.lo, input.hi)
     case 'file':
       if (!fixtures.tempDir) throw new Error('no temp folder was made for this run')
       return fileTask(fixtures.tempDir, input.index, input.size)

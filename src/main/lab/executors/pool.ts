@@ -2,6 +2,7 @@
 // Serial mode pulls work: each child holds only about TARGET_AHEAD_US of queued work, so the
 // pool balances uneven tasks yet keeps children busy between round trips. Concurrent mode (the
 // async strategy) hands every task over at once, so they all start on one event loop.
+import { serialPrologue } from '../../../shared/amdahl-workload'
 import type { TaskInput } from '../../../shared/catalog'
 import { epochMicros } from '../../../shared/clock'
 import type { ChildToLab, ExecutionMode, Fixtures, LabToChild, PythonInit, TaskResult } from '../../../shared/protocol'
@@ -172,6 +173,10 @@ export class WorkerPool {
     const results: WorkerResult[] = []
     let next = 0
     let busyUs = 0
+    // A serial prologue (the amdahl workload's serial part) goes to the first child alone; nothing
+    // else is sent until it has finished, so it runs while every other worker waits.
+    const prologue = serialPrologue(tasks)
+    let gate = prologue > 0 ? prologue : n
     const start = epochMicros() - this.init.clockOrigin
 
     const aheadLimit = (): number => {
@@ -192,13 +197,13 @@ export class WorkerPool {
 
     const refill = (i: number): void => {
       const limit = aheadLimit()
-      while (next < n && outstanding[i]! < limit) {
+      while (next < gate && outstanding[i]! < limit) {
         const first = next
-        const size = Math.min(chunkSize, n - next)
+        const size = Math.min(chunkSize, gate - next)
         next += size
         outstanding[i]! += size
         // Tell the child when another chunk follows, or a child faster than us replies to each.
-        this.children[i]!.send(chunkMessage(first, size, next < n && outstanding[i]! < limit))
+        this.children[i]!.send(chunkMessage(first, size, next < gate && outstanding[i]! < limit))
       }
     }
 
@@ -245,7 +250,10 @@ export class WorkerPool {
             outstanding[i]! -= batch.length
             onResults?.(batch)
             if (results.length === n) return finish(null)
-            refill(i)
+            if (gate < n && results.length >= gate) {
+              gate = n
+              this.children.forEach((_, k) => refill(k))
+            } else refill(i)
             return
           }
           case 'failed':
@@ -263,7 +271,8 @@ export class WorkerPool {
       if (n === 0) return finish(null)
       // Normally prepare() sent it already, outside the trial's time; this is the fallback.
       if (planned && this.planned !== tasks) this.sendPlan(tasks)
-      this.children.forEach((_, i) => refill(i))
+      if (gate < n) refill(0)
+      else this.children.forEach((_, i) => refill(i))
     })
   }
 
