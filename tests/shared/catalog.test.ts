@@ -22,7 +22,7 @@ describe('splitRange', () => {
 })
 
 describe('planTasks', () => {
-  it('makes the number of tasks each workload asks for, from its defaults (plus amdahl's serial task)', () => {
+  it('makes the number of tasks each workload asks for, from its defaults (plus the amdahl serial task)', () => {
     for (const w of WORKLOADS) {
       const params = resolveParams(w, {})
       const plan = planTasks(w.id, params)
