@@ -28,7 +28,7 @@ export async function amdahlAccuracy(): Promise<unknown> {
       if (!fit) throw new Error('the amdahl benchmark needs two worker counts within the cores')
       const otherCores = Math.max(...run.stats.map((g) => g.otherCores ?? 0))
       const error = Math.abs(fit.serial - f)
-      const [lo, hi] = fit.serialInterval ?? [fit.serial, fit.serial]
+      const [lo, hi] = fit.ci95
       say(
         `amdahl ${strategy} f = ${f}: fitted ${fit.serial.toFixed(3)} (95% ${lo.toFixed(3)}–${hi.toFixed(3)}), |f̂ − f| = ${error.toFixed(3)} ${error <= GOAL ? '≤' : '>'} ${GOAL}; other programs kept up to ${otherCores.toFixed(2)} cores busy`,
       )
