@@ -9,6 +9,7 @@ import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
 import { sessionMemory } from './session-memory'
 import { sessions } from './sessions'
+import { tuner, userOverhead } from './user'
 import { say } from './support'
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -21,6 +22,8 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   sessions,
   sessionMemory,
   amdahl: amdahlAccuracy,
+  userOverhead,
+  tuner,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))
