@@ -262,3 +262,25 @@ export interface C10kSweepResult {
   notes: string[]
   steps: C10kStep[]
 }
+
+/** Where the lab's sweep stands: the one in progress, or the last that ended (LabApi c10kState). */
+export type C10kStatus = 'running' | 'finished' | 'stopped' | 'failed'
+
+export interface C10kState {
+  id: string
+  status: C10kStatus
+  sweep: Sweep
+  /** Steps in the sweep (models × connection counts). */
+  total: number
+  /** The steps measured so far, in order. */
+  steps: C10kStep[]
+  /** The step running now, or null between steps and after the end. */
+  current: { model: ServerModelId; connections: number } | null
+  /** The whole result once the sweep ended (the open-file limit and the notes with it). */
+  result: C10kSweepResult | null
+  /** Why the sweep could not run at all, in one line; null when it ran. */
+  error: string | null
+}
+
+/** A page's sweep settings: at most this many steps (models × connection counts) in one sweep. */
+export const MAX_SWEEP_STEPS = 128

@@ -26,6 +26,9 @@ export const LAB_METHODS = [
   'listTrash',
   'importSession',
   'exportSession',
+  'startC10k',
+  'stopC10k',
+  'c10kState',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

@@ -49,6 +49,9 @@ function fakeLab(): LabApi & { started: unknown[] } {
     listTrash: vi.fn(async () => []),
     importSession: vi.fn(async () => ({}) as never),
     exportSession: vi.fn(async () => '{}'),
+    startC10k: vi.fn(async () => 'sweep-1'),
+    stopC10k: vi.fn(async () => undefined),
+    c10kState: vi.fn(async () => null),
   }
 }
 
