@@ -284,3 +284,28 @@ export interface C10kState {
 
 /** A page's sweep settings: at most this many steps (models × connection counts) in one sweep. */
 export const MAX_SWEEP_STEPS = 128
+
+/** A guided C10k experiment: one click sets the models, connection counts and handler. */
+export interface C10kPreset {
+  id: string
+  title: string
+  /** One line on what the experiment shows. */
+  lesson: string
+  sweep: SweepInput
+}
+
+export const C10K_PRESETS: readonly C10kPreset[] = [
+  {
+    id: 'c10k-thread-vs-loop',
+    title: 'C10k: thread per client vs event loop',
+    lesson:
+      'ThreadingHTTPServer starts an OS thread for every connection; an event loop keeps every waiting connection on one thread. Watch threads and memory climb with connections on one and stay flat on the other, and see which one still answers in time at 1,000 and 2,000.',
+    sweep: {
+      models: ['py-threading-http', 'py-asyncio-streams', 'py-gevent-pywsgi', 'node-http'],
+      connections: [10, 100, 1000, 2000],
+      stepSeconds: 5,
+      timeoutMs: 2000,
+      handler: { delayMs: 20, cpuMs: 0, payloadBytes: 256, workers: 2, stock: false },
+    },
+  },
+]
