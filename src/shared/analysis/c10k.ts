@@ -52,6 +52,14 @@ export interface C10kVerdict {
   boundMs: number
 }
 
+/** "7" or "7–9": the fewest and most threads over the steps. */
+function threadRange(steps: C10kStep[]): string {
+  const counts = steps.map((s) => s.server!.maxThreads)
+  const lo = Math.min(...counts)
+  const hi = Math.max(...counts)
+  return lo === hi ? n(lo) : `${n(lo)}–${n(hi)}`
+}
+
 function whyOf(steps: C10kStep[], stepSeconds: number): string {
   const ran = steps.filter((s) => s.server && s.load)
   if (ran.length === 0) return 'no step ran, so there is nothing to read its behaviour from'
@@ -67,7 +75,7 @@ function whyOf(steps: C10kStep[], stepSeconds: number): string {
       )
     else
       reasons.push(
-        `its threads stayed at ${n(first.server!.maxThreads)}–${n(last.server!.maxThreads)} from ${n(first.connections)} to ${n(last.connections)} connections: an event loop (or a fixed pool) where a waiting request holds no thread`,
+        `its threads stayed at ${threadRange(ran)} from ${n(first.connections)} to ${n(last.connections)} connections: an event loop (or a fixed pool) where a waiting request holds no thread`,
       )
   } else {
     reasons.push(`it ran ${n(first.server!.maxThreads)} threads at ${n(first.connections)} connections`)

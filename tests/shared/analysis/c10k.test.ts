@@ -61,7 +61,7 @@ describe('the C10k verdict', () => {
     expect(threads!.heldTo).toBe(100)
     expect(threads!.why).toMatch(/threads grew with the connections \(12 at 10, 1,002 at 1,000\): a thread per client/)
     expect(node!.broke).toBeNull()
-    expect(node!.why).toMatch(/threads stayed at 7–7 from 10 to 1,000 connections: an event loop/)
+    expect(node!.why).toMatch(/threads stayed at 7 from 10 to 1,000 connections: an event loop/)
     expect(node!.why).toMatch(/at 1,000 connections it used 0.95 cores of CPU/)
     expect(threads!.why).not.toMatch(/cores of CPU/)
     expect(v.lines[0]).toMatch(/^Python ThreadingHTTPServer: broke at 1,000 connections \(37 timeouts/)
