@@ -3,6 +3,7 @@
 // `npm run bench -- dispatch stop` runs only the figures named.
 // The renderer's main-thread figure needs Chromium and has its own command: npm run bench:ui.
 import { availableParallelism, cpus } from 'node:os'
+import { c10kFigures } from './c10k'
 import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   dask: daskFigures,
   sessions,
   sessionMemory,
+  c10k: c10kFigures,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))

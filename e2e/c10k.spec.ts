@@ -79,8 +79,15 @@ test('a small C10k sweep from the page draws its table, verdict and charts', asy
     await expect(canvas).toHaveAttribute('data-points', String(steps))
     // Drawn: the canvas holds more than one colour.
     const colours = await canvas.evaluate((c) => {
-      const el = c as HTMLCanvasElement
-      const data = el.getContext('2d')!.getImageData(0, 0, el.width, el.height).data
+      type Canvas = {
+        width: number
+        height: number
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+        }
+      }
+      const el = c as unknown as Canvas
+      const data = el.getContext('2d').getImageData(0, 0, el.width, el.height).data
       const seen = new Set<number>()
       for (let i = 0; i < data.length && seen.size < 10; i += 4 * 97)
         seen.add(data[i]! * 65536 + data[i + 1]! * 256 + data[i + 2]!)
