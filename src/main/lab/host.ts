@@ -147,6 +147,9 @@ export class LabHost implements LabApi {
         )
       }
     }
+    // Checked again after the awaits above: a sweep may have started meanwhile.
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const id = randomUUID()
     const controller = new RunController(id, config, {
       entries: this.options.entries,
