@@ -156,6 +156,21 @@ describe('the C10k page', () => {
     expect(wrapper.findAll('[data-testid="model-unavailable"]').length).toBe(5)
   })
 
+  it('a page that loads during a sweep shows it, with its settings, its steps so far and Stop', async () => {
+    lab.c10k = { ...running(), steps: [step('node-http', 10)] }
+    await mountApp()
+    await press('k', { ctrlKey: true })
+    expect(wrapper.find('[data-testid="c10k-status"]').text()).toBe('Running')
+    expect(wrapper.findAll('[data-testid="c10k-row"]')).toHaveLength(1)
+    expect((wrapper.find('#c10k-connections').element as HTMLInputElement).value).toBe('10, 100')
+    expect((wrapper.find('#c10k-seconds').element as HTMLInputElement).value).toBe('2')
+    expect(wrapper.find('[data-testid="c10k-stop"]').attributes('disabled')).toBeUndefined()
+    // Run ▸ Run is held back while the sweep runs, as during a run.
+    await press('r', { ctrlKey: true })
+    expect(lab.c10kStarted).toEqual([])
+    expect(lab.started).toEqual([])
+  })
+
   it('Stop asks the lab to stop the sweep on screen', async () => {
     await mountApp()
     useC10kStore().handleEvent({ type: 'c10k-start', runId: 's1', state: running() })
