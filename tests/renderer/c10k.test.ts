@@ -171,13 +171,16 @@ describe('the C10k page', () => {
     expect(lab.started).toEqual([])
   })
 
-  it('Stop asks the lab to stop the sweep on screen', async () => {
+  it('Stop (the button, or Esc from anywhere) asks the lab to stop the sweep on screen', async () => {
     await mountApp()
     useC10kStore().handleEvent({ type: 'c10k-start', runId: 's1', state: running() })
     await press('k', { ctrlKey: true })
     await wrapper.find('[data-testid="c10k-stop"]').trigger('click')
     await flushPromises()
     expect(lab.c10kStopped).toEqual(['s1'])
+    await wrapper.find('nav[aria-label="Views"] button').trigger('click') // back to the Lab page
+    await press('Escape')
+    expect(lab.c10kStopped).toEqual(['s1', 's1'])
   })
 })
 
