@@ -4,6 +4,7 @@
 // The renderer's main-thread figure needs Chromium and has its own command: npm run bench:ui.
 import { availableParallelism, cpus } from 'node:os'
 import { amdahlAccuracy } from './amdahl'
+import { c10kFigures } from './c10k'
 import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
 import { pythonFigures } from './python'
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   amdahl: amdahlAccuracy,
   userOverhead,
   tuner,
+  c10k: c10kFigures,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))

@@ -188,6 +188,15 @@ class SyntheticLab implements LabApi {
   importSession = this.noSessions
   exportSession = this.noSessions
   inspectScript = this.noSessions
+  // No C10k lab either: the bench measures the run view.
+  startC10k = this.noC10k
+  stopC10k = this.noC10k
+  async c10kState(): Promise<null> {
+    return null
+  }
+  private async noC10k(): Promise<never> {
+    throw new Error('synthetic lab: no C10k lab')
+  }
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

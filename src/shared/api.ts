@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { StrategySpec, WorkloadSpec } from './catalog'
 import { MAX_VALUE_DEPTH, findBoundsViolation } from './bounds'
+import { sweepSchema, type C10kState, type C10kStep } from './c10k'
 import { EXPORT_FORMATS } from './export'
 import type { LabMethod } from './methods'
 import {
@@ -85,6 +86,14 @@ export type LabEvent =
   | { type: 'session-saved'; runId: string | null; session: SessionSummary }
   /** The catalog is not what it was (an interpreter was added): read it again. */
   | { type: 'catalog-changed'; runId: null; message: string }
+  /** A C10k sweep started (`runId` is the sweep's id): its settings and number of steps. */
+  | { type: 'c10k-start'; runId: string; state: C10kState }
+  /** A C10k step is starting: which model, at how many connections, and how many steps are done of the total. */
+  | { type: 'c10k-progress'; runId: string; model: string; connections: number; done: number; total: number }
+  /** A C10k step ended, measured or failed with its reason. */
+  | { type: 'c10k-step'; runId: string; step: C10kStep; done: number; total: number }
+  /** A C10k sweep ended (finished, stopped or failed): every server and load process has ended. */
+  | { type: 'c10k-end'; runId: string; state: C10kState }
 
 export type LabEventListener = (event: LabEvent) => void
 
@@ -196,6 +205,15 @@ export const LAB_METHOD_TABLE = {
   exportSession: returns<string>()(z.tuple([sessionIdSchema])),
   /** A script's runtime, SHA-256 and functions, read without running it (Workload ▸ Your Code…). */
   inspectScript: returns<ScriptInfo>()(z.tuple([userScriptSchema.shape.path])),
+  /**
+   * Starts a C10k sweep (each server model × each connection count, one load step each); resolves
+   * to its id. One sweep at a time, and never beside a run.
+   */
+  startC10k: returns<string>()(z.tuple([sweepSchema])),
+  /** Stops the sweep: the current step fails as stopped; every server and load process is ended. */
+  stopC10k: returns<void>()(z.tuple([runIdSchema])),
+  /** The sweep in progress, or the last that ended (its steps so far); null before the first. */
+  c10kState: returns<C10kState | null>()(z.tuple([])),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
 
 type MethodTable = typeof LAB_METHOD_TABLE

@@ -262,3 +262,50 @@ export interface C10kSweepResult {
   notes: string[]
   steps: C10kStep[]
 }
+
+/** Where the lab's sweep stands: the one in progress, or the last that ended (LabApi c10kState). */
+export type C10kStatus = 'running' | 'finished' | 'stopped' | 'failed'
+
+export interface C10kState {
+  id: string
+  status: C10kStatus
+  sweep: Sweep
+  /** Steps in the sweep (models × connection counts). */
+  total: number
+  /** The steps measured so far, in order. */
+  steps: C10kStep[]
+  /** The step running now, or null between steps and after the end. */
+  current: { model: ServerModelId; connections: number } | null
+  /** The whole result once the sweep ended (the open-file limit and the notes with it). */
+  result: C10kSweepResult | null
+  /** Why the sweep could not run at all, in one line; null when it ran. */
+  error: string | null
+}
+
+/** A page's sweep settings: at most this many steps (models × connection counts) in one sweep. */
+export const MAX_SWEEP_STEPS = 128
+
+/** A guided C10k experiment: one click sets the models, connection counts and handler. */
+export interface C10kPreset {
+  id: string
+  title: string
+  /** One line on what the experiment shows. */
+  lesson: string
+  sweep: SweepInput
+}
+
+export const C10K_PRESETS: readonly C10kPreset[] = [
+  {
+    id: 'c10k-thread-vs-loop',
+    title: 'C10k: thread per client vs event loop',
+    lesson:
+      'ThreadingHTTPServer starts an OS thread for every connection; an event loop keeps every waiting connection on one thread. Watch threads and memory climb with connections on one and stay flat on the other, and see which one still answers in time at 1,000 and 2,000.',
+    sweep: {
+      models: ['py-threading-http', 'py-asyncio-streams', 'py-gevent-pywsgi', 'node-http'],
+      connections: [10, 100, 1000, 2000],
+      stepSeconds: 5,
+      timeoutMs: 2000,
+      handler: { delayMs: 20, cpuMs: 0, payloadBytes: 256, workers: 2, stock: false },
+    },
+  },
+]

@@ -2,6 +2,7 @@
 // enabled/checked state. src/main/electron maps it to Menu.buildFromTemplate; in browser mode the
 // renderer draws it as a menu bar. Both dispatch the same commands (see MenuCommand).
 import { z } from 'zod'
+import { C10K_PRESETS } from './c10k'
 import type { StrategySpec, WorkloadKind, WorkloadSpec } from './catalog'
 
 const COMMAND_IDS = [
@@ -13,6 +14,8 @@ const COMMAND_IDS = [
   'run.export',
   'app.quit',
   'experiment.preset',
+  'c10k.preset',
+  'c10k.open',
   'workload.select',
   'run.start',
   'run.stop',
@@ -254,10 +257,16 @@ export function buildMenu(
     key: 'experiments',
     label: 'Experiments',
     enabled: true,
-    items:
-      presets.length > 0
+    items: [
+      ...(presets.length > 0
         ? presets.map((p) => command(p.title, { command: 'experiment.preset', arg: p.id }, { enabled: !state.running }))
-        : [command('No experiments for this catalog', { command: 'experiment.preset' }, { enabled: false })],
+        : [command('No experiments for this catalog', { command: 'experiment.preset' }, { enabled: false })]),
+      // The C10k lab's own experiments: they set a sweep of server models, not a run.
+      separator('experiments.sep.c10k'),
+      ...C10K_PRESETS.map((p) =>
+        command(`${p.title}…`, { command: 'c10k.preset', arg: p.id }, { enabled: !state.running }),
+      ),
+    ],
   }
 
   const kinds: WorkloadKind[] = ['cpu', 'io', 'mixed']
@@ -283,8 +292,12 @@ export function buildMenu(
             ),
           ),
       }))
-      .filter((group) => group.items.length > 0),
+      .filter((group): group is MenuSubmenu => group.items.length > 0),
   }
+  workload.items.push(
+    separator('workload.sep.c10k'),
+    command('C10k Lab (server models)…', { command: 'c10k.open' }, { accelerator: 'CmdOrCtrl+K' }),
+  )
 
   const run: MenuSubmenu = {
     kind: 'submenu',

@@ -27,6 +27,9 @@ export const LAB_METHODS = [
   'importSession',
   'exportSession',
   'inspectScript',
+  'startC10k',
+  'stopC10k',
+  'c10kState',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

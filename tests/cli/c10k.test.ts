@@ -26,6 +26,10 @@ describe('concurrency-lab c10k and serve-model', () => {
     expect(out.stdout).toMatch(/^node-http\s+2\s+\d/m)
     expect(out.stdout).toMatch(/^node-http\s+4\s+\d/m)
     expect(out.stdout).toMatch(/^Open-file limit: \d+/m)
+    // The verdict, from the same steps as the page's: where node-http held or broke, and why.
+    expect(out.stdout).toMatch(
+      /^ {2}Node event loop \(http\): (held at every step up to 4 connections|broke at \d connections \(.+\)); its threads stayed at /m,
+    )
     expect(markedProcesses(mark)).toEqual([])
   })
 

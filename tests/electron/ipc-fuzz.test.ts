@@ -48,6 +48,9 @@ const VALID: Record<LabMethod, unknown[]> = {
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
   inspectScript: ['/home/me/work.py'],
+  startC10k: [{ models: ['node-http', 'py-threading-http'], connections: [10, 100], stepSeconds: 2, timeoutMs: 1000 }],
+  stopC10k: ['sweep-1'],
+  c10kState: [],
 }
 
 function generator(random: () => number) {

@@ -55,6 +55,9 @@ function fakeLab(): LabApi & { started: unknown[] } {
       sha256: '0'.repeat(64),
       functions: [],
     })),
+    startC10k: vi.fn(async () => 'sweep-1'),
+    stopC10k: vi.fn(async () => undefined),
+    c10kState: vi.fn(async () => null),
   }
 }
 

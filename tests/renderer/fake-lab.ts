@@ -2,6 +2,7 @@
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
 import type { ScriptInfo } from '@shared/user-script'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
+import type { C10kState, SweepInput } from '@shared/c10k'
 import { decodeSessionText, encodeSession } from '@shared/session'
 import type { Run, RunConfigInput, Trial } from '@shared/schemas'
 
@@ -162,6 +163,20 @@ export class FakeLab implements LabApi {
     const session = this.sessions.get(id)
     if (!session) throw new Error(`no session ${id}`)
     return encodeSession(session, 'fake lab')
+  }
+  /** C10k sweeps started (their settings as sent), stopped, and what c10kState answers. */
+  c10kStarted: SweepInput[] = []
+  c10kStopped: string[] = []
+  c10k: C10kState | null = null
+  async startC10k(sweep: SweepInput): Promise<string> {
+    this.c10kStarted.push(sweep)
+    return `sweep-${this.nextId++}`
+  }
+  async stopC10k(id: string): Promise<void> {
+    this.c10kStopped.push(id)
+  }
+  async c10kState(): Promise<C10kState | null> {
+    return this.c10k
   }
   private change(id: string, patch: Partial<Session>): Session {
     const session = this.sessions.get(id)

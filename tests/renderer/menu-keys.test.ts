@@ -170,6 +170,8 @@ describe('the menu bar from the keyboard', () => {
     await press('ArrowRight') // Workload
     await press('ArrowDown')
     await press('End')
+    expect(focused()).toBe('C10k Lab (server models)…')
+    await press('ArrowUp') // over the separator
     expect(focused()).toBe('Mixed')
     await press('ArrowUp')
     expect(focused()).toBe('I/O-bound')

@@ -58,6 +58,18 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
   inspectScript: ['/home/me/work.py'],
+  startC10k: [
+    {
+      models: ['node-http'],
+      connections: [10, 100],
+      stepSeconds: 2,
+      stepRequests: 2_000_000,
+      timeoutMs: 1_000,
+      handler: { delayMs: 20, cpuMs: 0, payloadBytes: 256, workers: 2, stock: false },
+    },
+  ],
+  stopC10k: ['sweep-1'],
+  c10kState: [],
 }
 
 const tableNames = Object.keys(LAB_METHOD_TABLE) as LabMethod[]

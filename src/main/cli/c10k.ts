@@ -15,6 +15,7 @@ import {
   type HandlerSettings,
   type Sweep,
 } from '../../shared/c10k'
+import { c10kVerdict } from '../../shared/analysis/c10k'
 import { parseList } from '../../shared/parse'
 import { ChildRegistry } from '../lab/children'
 import { pythonFor, startServer, type C10kEntries } from '../lab/c10k/servers'
@@ -168,6 +169,9 @@ export function formatSweep(result: C10kSweepResult): string {
   if (failures.length > 0)
     lines.push('', ...failures.map((s) => `failed: ${s.model} at ${fixed(s.connections)} connections: ${s.error}`))
   if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `* ${n}`))
+  // The verdict the page shows, from the same steps.
+  const verdict = c10kVerdict(result.steps, sweep)
+  if (verdict.headline) lines.push('', verdict.headline, ...verdict.lines.map((l) => `  ${l}`))
   return lines.join('\n')
 }
 

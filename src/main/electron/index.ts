@@ -7,6 +7,7 @@ import type { Catalog } from '../../shared/api'
 import { IPC } from '../../shared/ipc'
 import { INITIAL_MENU_STATE, buildMenu, type MenuCommand, type MenuState } from '../../shared/menu'
 import { defaultPythonRunner } from '../lab/children/python'
+import { defaultPythonServers } from '../lab/c10k/servers'
 import { LabHost } from '../lab/host'
 import { batchEvents, registerLabIpc } from './ipc'
 import { interpreterDialog } from './interpreters'
@@ -28,6 +29,17 @@ const host = new LabHost({
     python: outsideAsar(defaultPythonRunner()),
   },
   launcher: new UtilityProcessLauncher(),
+  // The C10k lab runs its Node servers and load generator as this binary acting as Node, which the
+  // packaged app's fuses forbid (runAsNode: false): there startC10k refuses with the reason.
+  ...(app.isPackaged
+    ? {}
+    : {
+        c10k: {
+          nodeServer: here('./c10k-node-server.js'),
+          load: here('./c10k-load.js'),
+          pythonServers: outsideAsar(defaultPythonServers()),
+        },
+      }),
   // Every finished run is saved here; the library the Sessions view lists.
   // $CONCURRENCY_LAB_DATA_DIR overrides the library, as for the CLI and browser mode (tests use it).
   sessionsDir: process.env['CONCURRENCY_LAB_DATA_DIR'] || join(app.getPath('userData'), 'sessions'),

@@ -16,6 +16,9 @@ import {
   type RunConfigInput,
 } from '../../shared/schemas'
 import type { Session, SessionSummary } from '../../shared/session'
+import type { C10kState, SweepInput } from '../../shared/c10k'
+import { C10kLab } from './c10k/service'
+import type { C10kEntries } from './c10k/servers'
 import { ChildRegistry } from './children'
 import { CurrentSession, type AutosaveResult } from './current-session'
 import type { ProcessLauncher } from './launcher'
@@ -59,6 +62,8 @@ export interface LabHostOptions {
   sessionsDir?: string
   /** Session store options: the file size limit, and a file-system seam for tests. */
   sessionStore?: SessionStoreOptions
+  /** The C10k lab's built server and load entries; without them startC10k refuses with a reason. */
+  c10k?: C10kEntries
 }
 
 export type { AutosaveResult } from './current-session'
@@ -75,6 +80,8 @@ export class LabHost implements LabApi {
   readonly registry = new ChildRegistry()
   /** The current session and the library's session calls. */
   readonly sessions: CurrentSession
+  /** The C10k lab: one sweep at a time, never beside a run. */
+  private readonly c10k: C10kLab
 
   /**
    * The interpreters the user added: --python paths, then those added in the app (kept in the
@@ -92,6 +99,7 @@ export class LabHost implements LabApi {
           for (const path of paths) if (!this.pythonPaths.includes(path)) this.pythonPaths.push(path)
         })
       : Promise.resolve()
+    this.c10k = new C10kLab({ entries: options.c10k, emit: (event) => this.emit(event) })
     this.sessions = new CurrentSession({
       store: options.sessionsDir === undefined ? null : new SessionStore(options.sessionsDir, options.sessionStore),
       pythonPaths: this.pythonPaths,
@@ -133,6 +141,7 @@ export class LabHost implements LabApi {
 
   async startRun(input: RunConfigInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
@@ -146,7 +155,9 @@ export class LabHost implements LabApi {
         )
       }
     }
+    // Checked again after the awaits above: a sweep may have started meanwhile.
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const id = randomUUID()
     // Said before the run starts, so it is the first thing a re-run of a changed script reports.
     if (notice) this.emit({ type: 'notice', runId: id, message: notice })
@@ -181,6 +192,26 @@ export class LabHost implements LabApi {
       path,
       async () => (await chooseInterpreter(undefined, { extra: this.options.pythonPaths ?? [] })).executable,
     )
+  }
+
+  // ---- The C10k lab ------------------------------------------------------------------------
+
+  async startC10k(input: SweepInput): Promise<string> {
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    return this.c10k.start(input)
+  }
+
+  async stopC10k(id: string): Promise<void> {
+    await this.c10k.stop(id)
+  }
+
+  async c10kState(): Promise<C10kState | null> {
+    return this.c10k.state()
+  }
+
+  /** Resolves with the sweep's state once the sweep in progress (if any) has ended. */
+  waitForC10k(): Promise<C10kState | null> {
+    return this.c10k.settled()
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */
@@ -324,6 +355,7 @@ export class LabHost implements LabApi {
   /** Stops every run and ends every child the lab started. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.runs.values()].map((run) => run.stop()))
+    await this.c10k.shutdown()
     await this.registry.stopAll(200)
   }
 

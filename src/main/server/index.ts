@@ -30,6 +30,7 @@ async function main(): Promise<number> {
   }
   const host = new LabHost({
     entries: { thread: here('./thread-entry.js'), process: here('./process-entry.js') },
+    c10k: { nodeServer: here('./c10k-node-server.js'), load: here('./c10k-load.js') },
     launcher: new NodeProcessLauncher(),
     sessionsDir: options.dataDir,
     pythonPaths: options.pythonPaths,

@@ -1,8 +1,10 @@
 // The menu's commands, dispatched the same way whether they come from the native menu (desktop),
 // the drawn menu bar (browser mode) or a keyboard shortcut.
 import { computed } from 'vue'
+import { C10K_PRESETS } from '@shared/c10k'
 import { EXPORT_FORMATS, type ExportFormat } from '@shared/export'
 import { PRESETS, buildMenu, type MenuCommand, type MenuState } from '@shared/menu'
+import { useC10kStore } from './stores/c10k'
 import { useCatalogStore } from './stores/catalog'
 import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
@@ -28,13 +30,15 @@ export function useCommands(options: CommandOptions = {}) {
   const run = useRunStore()
   const view = useViewStore()
   const sessions = useSessionsStore()
+  const c10k = useC10kStore()
   const save = options.save ?? downloadText
   const pick = options.pick ?? pickFile
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
-    running: run.running,
-    canRun: config.valid,
+    // A C10k sweep holds the lab as a run does: Run and the experiments wait, Stop ends it.
+    running: run.running || c10k.running,
+    canRun: view.page === 'c10k' ? c10k.valid : config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
     sessionsAvailable: sessions.available,
@@ -75,11 +79,13 @@ export function useCommands(options: CommandOptions = {}) {
     try {
       switch (command.command) {
         case 'run.start':
-          if (!run.running) await startRun()
+          if (view.page === 'c10k') await c10k.start()
+          else if (!run.running) await startRun()
           return
         case 'run.stop':
           // Escape is Stop's accelerator: with no run going, it closes whatever is open instead.
           if (run.running) await run.stop()
+          else if (c10k.running) await c10k.stop()
           else view.closeOverlay()
           return
         case 'run.again':
@@ -97,6 +103,16 @@ export function useCommands(options: CommandOptions = {}) {
           config.applyPreset(preset)
           // The run on screen answered another question: its verdict must not sit under this one.
           run.reset()
+          return
+        }
+        case 'c10k.open':
+          view.page = 'c10k'
+          return
+        case 'c10k.preset': {
+          const preset = C10K_PRESETS.find((p) => p.id === command.arg)
+          if (!preset || c10k.running) return
+          c10k.applyPreset(preset)
+          view.page = 'c10k'
           return
         }
         case 'run.export': {

@@ -25,7 +25,7 @@ const placeSchema = z.object({
     .optional(),
   view: z
     .object({
-      page: z.enum(['lab', 'sessions', 'compare']),
+      page: z.enum(['lab', 'sessions', 'compare', 'c10k']),
       panels: z.object({ cpu: z.boolean(), timeline: z.boolean(), results: z.boolean() }),
     })
     .optional(),

@@ -2,8 +2,8 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ConceptId } from '@shared/analysis/verdict'
 
-/** The page's views: the lab itself, the session library, and Compare. */
-export type Page = 'lab' | 'sessions' | 'compare'
+/** The page's views: the lab itself, the session library, Compare, and the C10k lab. */
+export type Page = 'lab' | 'sessions' | 'compare' | 'c10k'
 
 export type { ConceptId } from '@shared/analysis/verdict'
 
