@@ -1,6 +1,7 @@
 // The options of `concurrency-lab run` as a run configuration: numbers are read by the shared
 // rules of src/shared/parse (as the app's fields are), the rest is left to the schema.
 import { findWorkload } from '../../shared/catalog'
+import { daskSchedulerProblem } from '../../shared/dask'
 import { parseList, parseNumber, type NumberField } from '../../shared/parse'
 import { LIMITS, type RunConfigInput } from '../../shared/schemas'
 
@@ -32,6 +33,7 @@ export interface RunOptions {
   samplerHz: string
   python?: string
   switchInterval?: string
+  daskScheduler?: string
   json?: boolean
   out?: string
   name?: string
@@ -39,6 +41,14 @@ export interface RunOptions {
   autosave: boolean
   progress: boolean
   allowManyWorkers?: boolean
+}
+
+/** --dask-scheduler as the config's daskScheduler; a bad address is a UsageError naming the option. */
+function daskSchedulerOption(text: string | undefined): { daskScheduler?: string } {
+  if (text === undefined) return {}
+  const problem = daskSchedulerProblem(text)
+  if (problem) throw new UsageError(`--dask-scheduler ${problem}`)
+  return { daskScheduler: text }
 }
 
 /** The run configuration the options describe; a number that breaks the shared rules is a UsageError. */
@@ -72,6 +82,7 @@ export function buildConfig(options: RunOptions): RunConfigInput {
     params,
     ...(options.allowManyWorkers ? { allowManyWorkers: true } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
+    ...daskSchedulerOption(options.daskScheduler),
     ...(options.switchInterval !== undefined
       ? {
           switchIntervalMs: numberOption(options.switchInterval, {

@@ -219,7 +219,7 @@ function workloadReasons({ run, workload, groupsWhere, title, reasons }: Context
           : `${title(eventLoop)} overlapped little here (${formatSpeedup(eventLoop.speedup)}).`,
       )
     }
-    const utilisation = Math.max(...stats.map((g) => g.cpuUtilisation))
+    const utilisation = Math.max(...stats.flatMap((g) => (g.cpuUtilisation === null ? [] : [g.cpuUtilisation])))
     if (Number.isFinite(utilisation) && utilisation < 0.5)
       reasons.push(
         `The CPU stayed mostly idle (at most ${(utilisation * 100).toFixed(0)}% of all cores): the time went to waiting.`,

@@ -119,6 +119,9 @@ class Strategy:
         self.fixtures = init.get('fixtures') or {}
         self.origin = init['clockOrigin']
         self.workers = init['python']['workers']
+        self.init_python = init['python']
+        # False where the pool's processes cannot be read from here (a user's Dask cluster).
+        self.measured = True
         self.out = out
         self.lock = threading.Lock()
         self.unfinished = 0
@@ -423,19 +426,39 @@ class Twisted(Strategy):
 
 # The runner's modes: PythonMode in src/shared/catalog.ts names the same ones.
 class Dask(Strategy):
-    """A Dask LocalCluster the runner starts and closes: W worker processes, one thread each, no
-    dashboard; each chunk is one Dask task running kernels.run_chunk. Workers are on this machine
-    and report time.time_ns like the runner, so no clock offset is applied yet (issue 14). CPU
-    time and memory are summed over the cluster's nanny and worker processes."""
+    """Dask distributed: a LocalCluster the runner starts and closes (W worker processes, one
+    thread each, no dashboard), or the user's cluster at init's python.scheduler, which the runner
+    only connects to and never stops. Each chunk is one Dask task running kernels.run_chunk.
+    Local workers report time.time_ns like the runner, so no clock offset is applied. CPU time and
+    memory are summed over a local cluster's nanny and worker processes; a remote cluster's are
+    not measured (its processes may be on other machines), and the lab says so."""
+
+    # How long the client waits for a user's scheduler to answer before the run fails.
+    CONNECT_TIMEOUT_S = 5
 
     def start(self):
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
-        here = os.path.dirname(os.path.abspath(__file__))
-        os.environ['PYTHONPATH'] = here + os.pathsep + os.environ.get('PYTHONPATH', '')
-        self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                    dashboard_address=None)
-        self.client = Client(self.cluster)
+        self.scheduler = self.init_python.get('scheduler') or None
+        self.cluster = None
+        self.measured = self.scheduler is None
+        if self.scheduler is None:
+            from dask.distributed import LocalCluster
+
+            here = os.path.dirname(os.path.abspath(__file__))
+            os.environ['PYTHONPATH'] = here + os.pathsep + os.environ.get('PYTHONPATH', '')
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = connect_scheduler(Client, self.scheduler, self.CONNECT_TIMEOUT_S)
+            try:
+                check_versions(self.client, self.scheduler)
+                # The user's workers cannot import the lab's kernels: send them the module.
+                self.client.upload_file(os.path.abspath(kernels.__file__))
+            except BaseException:
+                self.client.close()
+                raise
         self.index = {}
         self.cpu = {}
         self.rss = {}
@@ -464,7 +487,8 @@ class Dask(Strategy):
         workers = self.client.scheduler_info().get('workers', {})
         packages = self.client.get_versions().get('client', {}).get('packages', {})
         return {
-            'kind': 'local',
+            'kind': 'local' if self.scheduler is None else 'remote',
+            **({} if self.scheduler is None else {'address': self.scheduler}),
             'workers': len(workers),
             'threads': sum(int(w.get('nthreads', 0)) for w in workers.values()),
             'versions': {name: str(version) for name, version in packages.items()
@@ -497,9 +521,11 @@ class Dask(Strategy):
     def pool_usage(self):
         # Between trials the cluster is idle: /proc gives every process it started (nannies and
         # workers, children of this runner) CPU to the tick; the scheduler runs in this process.
+        self._note_lost_workers()
+        if not self.measured:
+            return 0, 0
         import psutil
 
-        self._note_lost_workers()
         for child in psutil.Process().children(recursive=True):
             cpu = proc_cpu_us(child.pid)
             if cpu is None:
@@ -515,8 +541,36 @@ class Dask(Strategy):
             return sum(self.cpu.values()), sum(self.rss.values())
 
     def close(self):
+        # Only the client for a user's cluster: the lab never stops a cluster it did not start.
         self.client.close()
-        self.cluster.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def connect_scheduler(client_class, address, timeout_s):
+    """A Client on the user's scheduler, or one line naming the address and the timeout."""
+    try:
+        return client_class(address, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise RuntimeError('the Dask scheduler at {} did not answer within {} s ({})'.format(
+            address, timeout_s, type(error).__name__)) from None
+
+
+def check_versions(client, address):
+    """Dask needs the client's distributed and the cluster's to match: say both when they do not."""
+    import distributed
+
+    versions = client.get_versions()
+    ours = distributed.__version__
+    theirs = versions.get('scheduler', {}).get('packages', {}).get('distributed')
+    if theirs != ours:
+        raise RuntimeError('the Dask scheduler at {} runs distributed {}, the lab\'s Python has {}: '
+                           'Dask needs them to match'.format(address, theirs, ours))
+    for worker, info in sorted((versions.get('workers') or {}).items()):
+        version = (info or {}).get('packages', {}).get('distributed')
+        if version != ours:
+            raise RuntimeError('Dask worker {} runs distributed {}, the lab\'s Python has {}: '
+                               'Dask needs them to match'.format(worker, version, ours))
 
 
 MODES = {
@@ -625,9 +679,13 @@ def serve(out, session, lines):
                     raise RuntimeError('tasks arrived before init')
                 session.strategy.submit(message['tasks'])
             elif kind == 'usage':
-                pool_cpu, pool_rss = session.strategy.pool_usage() if session.strategy else (0, 0)
-                out.send({'type': 'usage', 'cpu': time.process_time_ns() // 1000 + pool_cpu,
-                          'maxRss': own_rss_bytes() + pool_rss})
+                strategy = session.strategy
+                pool_cpu, pool_rss = strategy.pool_usage() if strategy else (0, 0)
+                usage = {'type': 'usage', 'cpu': time.process_time_ns() // 1000 + pool_cpu,
+                         'maxRss': own_rss_bytes() + pool_rss}
+                if strategy is not None and not strategy.measured:
+                    usage['measured'] = False
+                out.send(usage)
             elif kind == 'stop':
                 break
             else:
