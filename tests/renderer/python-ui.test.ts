@@ -119,6 +119,25 @@ describe('config panel, Python fields', () => {
     expect(config.input).not.toHaveProperty('switchIntervalMs')
   })
 
+  it('shows the Dask scheduler field only with py-dask, sends its address, and names a bad one beside it', async () => {
+    await mountWith(ConfigPanel, [PY311])
+    await checkbox('py-processes').setValue(true)
+    expect(wrapper.find('[data-testid="dask-scheduler-field"]').exists()).toBe(false)
+    await checkbox('py-dask').setValue(true)
+    const field = wrapper.find('#dask-scheduler')
+    expect(field.attributes('placeholder')).toBe('empty: a local cluster')
+    const config = useConfigStore(pinia)
+    expect(config.input).not.toHaveProperty('daskScheduler')
+    await field.setValue('tcp://10.0.0.5:8786')
+    expect(config.input.daskScheduler).toBe('tcp://10.0.0.5:8786')
+    await field.setValue('tcp://10.0.0.5')
+    expect(field.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('#error-daskScheduler, [role="alert"]').text()).toMatch(/tcp:\/\/HOST:PORT/)
+    await checkbox('py-dask').setValue(false)
+    expect(wrapper.find('[data-testid="dask-scheduler-field"]').exists()).toBe(false)
+    expect(config.input).not.toHaveProperty('daskScheduler')
+  })
+
   it("checks the switch interval against the shared schema's range, beside the field", async () => {
     await mountWith(ConfigPanel, [PY311])
     await checkbox('py-threads').setValue(true)
