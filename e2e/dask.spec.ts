@@ -1,0 +1,89 @@
+// Scaling out, as a person meets it (issue 14): the "Scaling out" experiment from the Experiments
+// menu, the Dask scheduler field beside py-dask with its message for an address the lab refuses,
+// then a short real run on a local cluster of Debian's Python, and what is drawn: both rows in the
+// results, py-dask's tasks on two lanes, the verdict's per-task overhead sentence. Pictures at
+// 1024×700 and 1440×900 land in test-results/.
+import { spawnSync } from 'node:child_process'
+import { expect, type Page, type TestInfo } from '@playwright/test'
+import { chooseFromMenu, test } from './support'
+
+const DEBIAN_PYTHON = '/usr/bin/python3'
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+] as const
+
+const noDask =
+  spawnSync(DEBIAN_PYTHON, ['-c', 'import distributed'], { encoding: 'utf8' }).status === 0
+    ? null
+    : `${DEBIAN_PYTHON} cannot import distributed: apt-get install python3-distributed`
+if (noDask) console.log(`skip: ${noDask}`)
+
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+/** Picks the interpreter whose executable is `executable` (its id differs between machines). */
+async function chooseInterpreter(page: Page, executable: string): Promise<void> {
+  const select = page.locator('#python-interpreter')
+  for (const value of await select
+    .locator('option:not([disabled])')
+    .evaluateAll((os) => os.map((o) => o.getAttribute('value')))) {
+    await select.selectOption(value!)
+    if ((await page.locator('#help-python').textContent())?.trim() === executable) return
+  }
+  throw new Error(`no interpreter at ${executable} in the list`)
+}
+
+for (const size of SIZES) {
+  test.describe(`scaling out at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size })
+    test.skip(noDask !== null, noDask ?? '')
+
+    test('the experiment, the scheduler field and the per-task overhead in the verdict', async ({
+      page,
+      server,
+    }, testInfo) => {
+      const tag = `${size.width}x${size.height}`
+      await page.goto(server.url)
+      await chooseFromMenu(page, 'Experiments', 'Scaling out: when a cluster pays (chunk 10)')
+      await expect(page.getByTestId('preset')).toContainText('Scaling out: when a cluster pays (chunk 10)')
+      await expect(page.getByLabel('Chunk size')).toHaveValue('10')
+      await chooseInterpreter(page, DEBIAN_PYTHON)
+      const field = page.getByLabel('Dask scheduler')
+      await expect(field).toBeVisible()
+      await expect(field).toHaveAttribute('placeholder', 'empty: a local cluster')
+      await field.fill('tls://10.0.0.5:8786')
+      const refusal = page.getByText('only tcp:// is accepted')
+      await expect(refusal).toBeVisible()
+      await expect(field).toHaveAttribute('aria-invalid', 'true')
+      await expect(page.getByRole('button', { name: /^Run (Ctrl|⌘)/ })).toBeDisabled()
+      await refusal.scrollIntoViewIfNeeded()
+      await shoot(page, testInfo, `${tag}-scheduler-field-refused`)
+
+      // Empty: a local cluster the lab starts and stops. A short run, so the picture comes quickly.
+      await field.fill('')
+      await expect(refusal).toHaveCount(0)
+      await page.getByLabel(/^tasks/).fill('200')
+      await page.getByLabel('Repetitions').fill('1')
+      await page.getByLabel('Warm-ups').fill('0')
+      await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
+      await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 120_000 })
+
+      const rows = page.getByTestId('results-row')
+      await expect(rows).toHaveCount(2)
+      // A local cluster's processes are this lab's children: their CPU is measured, not "not measured".
+      await expect(rows.filter({ hasText: 'Python Dask' })).not.toContainText('not measured')
+      await expect(page.getByTestId('timeline-readout')).toContainText(/200 tasks on 2 lanes/)
+      const verdict = page.getByTestId('verdict')
+      await expect(verdict).toContainText(
+        /Python Dask × 2 on 2 threads took .+ per task against .+ for Python processes × 2 \(mean × threads ÷ 200 tasks, chunk 10\)/,
+      )
+      await expect(verdict).toContainText(/does not beat it at any task size|overhead did not show/)
+      await verdict.scrollIntoViewIfNeeded()
+      await shoot(page, testInfo, `${tag}-verdict`)
+    })
+  })
+}
