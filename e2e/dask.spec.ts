@@ -3,7 +3,8 @@
 // then a short real run on a local cluster of Debian's Python, and what is drawn: both rows in the
 // results, py-dask's tasks on two lanes, the verdict's per-task overhead sentence. Pictures at
 // 1024×700 and 1440×900 land in test-results/.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import { expect, type Page, type TestInfo } from '@playwright/test'
 import { chooseFromMenu, test } from './support'
 
@@ -35,6 +36,50 @@ async function chooseInterpreter(page: Page, executable: string): Promise<void> 
     if ((await page.locator('#help-python').textContent())?.trim() === executable) return
   }
   throw new Error(`no interpreter at ${executable} in the list`)
+}
+
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** How many workers a client on `address` sees (0 when nothing answers). */
+function workersAt(address: string): number {
+  const probe = `from distributed import Client\ntry:\n  c = Client('${address}', timeout=2)\n  print(len(c.scheduler_info()['workers']))\n  c.close()\nexcept OSError:\n  print(0)`
+  return Number(spawnSync(DEBIAN_PYTHON, ['-c', probe], { encoding: 'utf8' }).stdout.trim()) || 0
+}
+
+const alive = (p: ChildProcess): boolean => p.exitCode === null && p.signalCode === null
+
+/** A user's cluster: a scheduler and two one-thread workers, each its own process, on 127.0.0.1. */
+async function startUserCluster(): Promise<{ address: string; processes: ChildProcess[] }> {
+  const address = `tcp://127.0.0.1:${await freePort()}`
+  const port = address.split(':')[2]!
+  const processes = [
+    spawn(
+      DEBIAN_PYTHON,
+      ['-m', 'distributed.cli.dask_scheduler', '--host', '127.0.0.1', '--port', port, '--no-dashboard'],
+      {
+        stdio: 'ignore',
+      },
+    ),
+  ]
+  for (let i = 0; i < 2; i++)
+    processes.push(
+      spawn(
+        DEBIAN_PYTHON,
+        ['-m', 'distributed.cli.dask_worker', address, '--nthreads', '1', '--no-dashboard', '--no-nanny'],
+        {
+          stdio: 'ignore',
+        },
+      ),
+    )
+  await expect.poll(() => workersAt(address), { timeout: 60_000 }).toBe(2)
+  return { address, processes }
 }
 
 for (const size of SIZES) {
@@ -84,6 +129,40 @@ for (const size of SIZES) {
       await expect(verdict).toContainText(/does not beat it at any task size|overhead did not show/)
       await verdict.scrollIntoViewIfNeeded()
       await shoot(page, testInfo, `${tag}-verdict`)
+    })
+
+    test("a user's cluster: the run goes to its address, CPU reads 'not measured', and the cluster is left running", async ({
+      page,
+      server,
+    }, testInfo) => {
+      const tag = `${size.width}x${size.height}`
+      const cluster = await startUserCluster()
+      try {
+        await page.goto(server.url)
+        await chooseFromMenu(page, 'Experiments', 'Scaling out: when a cluster pays (chunk 10)')
+        await chooseInterpreter(page, DEBIAN_PYTHON)
+        await page.getByLabel('Dask scheduler').fill(cluster.address)
+        await page.getByLabel(/^tasks/).fill('200')
+        await page.getByLabel('Repetitions').fill('1')
+        await page.getByLabel('Warm-ups').fill('0')
+        await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
+        await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 120_000 })
+        const dask = page.getByTestId('results-row').filter({ hasText: 'Python Dask' })
+        await expect(dask.getByRole('cell', { name: 'not measured' })).toHaveCount(2)
+        await expect(page.getByTestId('cpu-remote')).toContainText(
+          `Python Dask ran on the cluster at ${cluster.address}: its workers' CPU is not measured here`,
+        )
+        await expect(page.getByTestId('timeline-readout')).toContainText(/200 tasks on 2 lanes/)
+        expect(cluster.processes.every(alive)).toBe(true)
+        expect(workersAt(cluster.address)).toBe(2)
+        await page.getByTestId('cpu-remote').scrollIntoViewIfNeeded()
+        await shoot(page, testInfo, `${tag}-user-cluster-cpu`)
+        await dask.scrollIntoViewIfNeeded()
+        await shoot(page, testInfo, `${tag}-user-cluster-results`)
+      } finally {
+        for (const p of cluster.processes) p.kill('SIGTERM')
+        await expect.poll(() => cluster.processes.some(alive), { timeout: 15_000 }).toBe(false)
+      }
     })
   })
 }

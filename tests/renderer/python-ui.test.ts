@@ -241,6 +241,25 @@ describe('results table, busy cores', () => {
     )
   })
 
+  it("says 'not measured' for a run on a user's Dask cluster, never a number", async () => {
+    await mountWith(ResultsTable, [PY311])
+    const run = useRunStore(pinia)
+    run.config = makeRun('r', { workload: 'primes', strategies: ['py-processes', 'py-dask'], workers: [2] }).config
+    run.stats = [
+      makeStats('py-processes', 2, 560, null, { cpuMs: 1070 }),
+      makeStats('py-dask', 2, 700, null, { cpuMs: null, cpuUtilisation: null }),
+    ]
+    await flushPromises()
+    const row = (strategy: string) => wrapper.find(`[data-testid="results-row"][data-strategy="${strategy}"]`)
+    const cells = (strategy: string) =>
+      row(strategy)
+        .findAll('td')
+        .map((c) => c.text())
+    expect(cells('py-dask').filter((t) => t === 'not measured')).toHaveLength(2)
+    expect(row('py-dask').find('[data-testid="busy-cores"]').text()).toBe('—')
+    expect(cells('py-processes')).not.toContain('not measured')
+  })
+
   it("names the interpreter a saved run really used, not this machine's default", async () => {
     await mountWith(ResultsTable, [PY311])
     const run = useRunStore(pinia)
