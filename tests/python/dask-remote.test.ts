@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, root } from '../helpers'
+import { eventually, makeHost, root } from '../helpers'
 import { DEBIAN_PYTHON, cannotImport, markChildren, markedProcesses, noPython } from './helpers'
 
 const why = noPython ?? cannotImport('distributed')
@@ -142,6 +142,35 @@ describe.skipIf(skip)(`py-dask on a user's scheduler${skip ? ` (skipped: ${skip}
       expect(workersAt(cluster.address)).toBe(2)
       await eventually(() => markedProcesses(mark).length === 0, 'every process the CLI started to end', 15_000)
     }, 180_000)
+
+    it('Stop mid-trial ends every process the lab started and leaves the user cluster running', async () => {
+      const mark = markChildren()
+      const host = makeHost()
+      const off = host.onEvent((event) => {
+        if (event.type === 'tasks') void host.stopRun(event.runId)
+      })
+      try {
+        const id = await host.startRun({
+          workload: 'primes',
+          params: { size: 20_000_000, tasks: 400 },
+          strategies: ['py-dask'],
+          workers: [2],
+          repetitions: 1,
+          warmups: 0,
+          python: DEBIAN_PYTHON,
+          daskScheduler: cluster.address,
+        })
+        const run = await host.waitForRun(id)
+        expect(run.status).toBe('stopped')
+        expect(run.machine.cluster).toMatchObject({ kind: 'remote', address: cluster.address, workers: 2, threads: 2 })
+      } finally {
+        off()
+        await host.shutdown()
+      }
+      await eventually(() => markedProcesses(mark).length === 0, 'every process the lab started to end', 15_000)
+      expect(cluster.running()).toBe(true)
+      expect(workersAt(cluster.address)).toBe(2)
+    }, 120_000)
   })
 
   it('an address nothing listens on fails within the connect timeout, naming the address', async () => {
