@@ -8,7 +8,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, makeHost, root } from '../helpers'
-import { DEBIAN_PYTHON, cannotImport, markChildren, markedProcesses, noPython } from './helpers'
+import { DEBIAN_PYTHON, cannotImport, markChildren, markedProcesses, noPython, pythonFixture } from './helpers'
 
 const why = noPython ?? cannotImport('distributed')
 const skip = why && `py-dask needs distributed (${why}): apt-get install python3-distributed`
@@ -57,7 +57,8 @@ class UserCluster {
   address = ''
   readonly mark = markChildren()
 
-  async start(schedulerPrelude = ''): Promise<void> {
+  /** workerArgs: extra arguments for each of the two workers. */
+  async start(schedulerPrelude = '', workerArgs: string[][] = [[], []]): Promise<void> {
     const port = await freePort()
     this.address = `tcp://127.0.0.1:${port}`
     const env = { ...process.env, [MARK]: this.mark }
@@ -71,7 +72,7 @@ class UserCluster {
     this.processes.push(
       spawn(DEBIAN_PYTHON, [...scheduler, '--host', '127.0.0.1', '--port', String(port), '--no-dashboard'], options),
     )
-    for (let i = 0; i < 2; i++) {
+    for (const extra of workerArgs) {
       const args = [
         '-m',
         'distributed.cli.dask_worker',
@@ -80,6 +81,7 @@ class UserCluster {
         '1',
         '--no-dashboard',
         '--no-nanny',
+        ...extra,
       ]
       this.processes.push(spawn(DEBIAN_PYTHON, args, options))
     }
@@ -216,6 +218,48 @@ describe.skipIf(skip)(`py-dask on a user's scheduler${skip ? ` (skipped: ${skip}
     expect(out.stderr.trim().split('\n')).toHaveLength(1)
     expect(out.stderr).toContain('--dask-scheduler must be tcp://HOST:PORT')
     expect(out.stderr).toContain('only tcp:// is accepted')
+  })
+
+  describe('a worker whose clock runs 2 s ahead', () => {
+    const cluster = new UserCluster()
+    beforeAll(() => cluster.start('', [[], ['--preload', pythonFixture('skewed_clock')]]), 90_000)
+    afterAll(() => cluster.stop(), 30_000)
+
+    it("has its task times moved onto the lab's clock, and the run says the clocks differ by more than the bars", async () => {
+      const host = makeHost()
+      const notices: string[] = []
+      host.onEvent((e) => {
+        if (e.type === 'notice') notices.push(e.message)
+      })
+      try {
+        const id = await host.startRun({
+          workload: 'primes',
+          params: { size: 60_000, tasks: 24 },
+          strategies: ['py-dask'],
+          workers: [2],
+          repetitions: 2,
+          warmups: 0,
+          python: DEBIAN_PYTHON,
+          daskScheduler: cluster.address,
+        })
+        const run = await host.waitForRun(id)
+        expect(run.errors).toEqual([])
+        const trial = run.trials[0]!
+        expect(new Set(trial.timeline.map((s) => s.lane)).size).toBe(2)
+        // Unaligned, the skewed worker's slices would start 2 s after the trial ended.
+        for (const slice of trial.timeline) {
+          expect(slice.start).toBeGreaterThan(trial.start - 500_000)
+          expect(slice.end).toBeLessThan(trial.start + trial.wallMs * 1000 + 500_000)
+        }
+        expect(
+          notices.filter((n) =>
+            /^Dask worker clocks differ from the lab's by up to 2\d{3}\.\d\d ms, more than a typical task bar/.test(n),
+          ),
+        ).toHaveLength(1)
+      } finally {
+        await host.shutdown()
+      }
+    }, 120_000)
   })
 
   describe('a scheduler on another distributed version', () => {

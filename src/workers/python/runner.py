@@ -429,7 +429,8 @@ class Dask(Strategy):
     """Dask distributed: a LocalCluster the runner starts and closes (W worker processes, one
     thread each, no dashboard), or the user's cluster at init's python.scheduler, which the runner
     only connects to and never stops. Each chunk is one Dask task running kernels.run_chunk.
-    Local workers report time.time_ns like the runner, so no clock offset is applied. CPU time and
+    Local workers share the runner's clock; a user's workers may not, so their times are shifted
+    by each worker's clock offset, measured at start (and for a worker that joins later). CPU time and
     memory are summed over a local cluster's nanny and worker processes; a remote cluster's are
     not measured (its processes may be on other machines), and the lab says so."""
 
@@ -467,6 +468,46 @@ class Dask(Strategy):
             self.index[pid] = len(self.index)
         # The worker processes alive now: a later look that misses one means it was lost.
         self.live = set(self.index)
+        # pid -> (worker clock minus ours, half the round trip), µs; empty for a local cluster.
+        self.offsets = {}
+        self.durations = []
+        self.offset_noted = False
+        if self.scheduler is not None:
+            self._measure_offsets()
+
+    def _measure_offsets(self):
+        """Each worker's epoch clock minus ours, from the best of 3 round trips; half that round
+        trip is the uncertainty. A worker on another machine may disagree with the lab's clock."""
+        pids = self.client.run(os.getpid)
+        best = {}
+        for _ in range(3):
+            t0 = time.time_ns()
+            clocks = self.client.run(time.time_ns)
+            t1 = time.time_ns()
+            half = (t1 - t0) // 2000
+            for address, clock in clocks.items():
+                if address in pids and (pids[address] not in best or half < best[pids[address]][1]):
+                    best[pids[address]] = ((clock - (t0 + t1) // 2) // 1000, half)
+        with self.lock:
+            self.offsets.update(best)
+
+    def _note_clock_offsets(self):
+        """Says once when the workers' clocks differ from the lab's by more than a typical task
+        bar: the timeline's positions then rest on the offsets measured, within their uncertainty."""
+        with self.lock:
+            if self.offset_noted or not self.offsets or not self.durations:
+                return
+            durations = sorted(self.durations)
+            median = durations[len(durations) // 2]
+            worst = max(abs(offset) for offset, _ in self.offsets.values())
+            uncertainty = max(half for _, half in self.offsets.values())
+            if worst <= median:
+                return
+            self.offset_noted = True
+        self.out.send({'type': 'notice', 'message': (
+            'Dask worker clocks differ from the lab\'s by up to {:.2f} ms, more than a typical task bar '
+            '({:.2f} ms): the timeline places their tasks by offsets measured at start, to within '
+            '{:.2f} ms').format(worst / 1000, median / 1000, uncertainty / 1000)})
 
     def _note_lost_workers(self):
         """Says so when a worker process the cluster had is gone: its nanny started another, and
@@ -481,6 +522,13 @@ class Dask(Strategy):
                 'a Dask worker was lost (process {}): its nanny started another, and the scheduler ran '
                 'its tasks again on the workers left'.format(pid))})
         self.live = alive
+        if self.scheduler is not None:
+            if alive - set(self.offsets):  # a worker that joined since: its clock is measured too
+                try:
+                    self._measure_offsets()
+                except Exception:  # the cluster is going down; the trial's error says why
+                    pass
+            self._note_clock_offsets()
 
     def describe_cluster(self):
         """The cluster for the run's fingerprint: its kind, size and the client's package versions."""
@@ -512,8 +560,12 @@ class Dask(Strategy):
             self.cpu[pid] = max(cpu, self.cpu.get(pid, 0))
             self.rss[pid] = max(rss, self.rss.get(pid, 0))
             worker = self.index.setdefault(pid, len(self.index))
+            # Onto the lab's clock; a worker not measured yet (joined mid-trial) is taken as in step.
+            shift = self.offsets.get(pid, (0, 0))[0]
+            if self.offsets and len(self.durations) < 10000:
+                self.durations.extend(end - start for _, _, start, end, _ in results)
         for task_id, checksum, start, end, task_cpu in results:
-            self.out.result(task_id, checksum, start, end, task_cpu, worker)
+            self.out.result(task_id, checksum, start - shift, end - shift, task_cpu, worker)
         if failure is not None:
             self.out.failed(failure[0], failure[1])
         self._count(-len(tasks))
