@@ -85,7 +85,11 @@ export function formatRun(run: Run): string {
     const gil = p.freeThreaded ? 'free-threaded' : 'GIL on'
     lines.push(`Python ${p.version} (${gil}, switch interval ${p.switchIntervalMs} ms) · ${p.executable}`)
   }
-  if (run.machine.cluster) lines.push(`Dask cluster ${describeCluster(run.machine.cluster)}`)
+  if (run.machine.cluster)
+    lines.push(
+      // "Dask cluster at tcp://…: 2 workers…" or "Dask cluster, local: 2 workers…"
+      `Dask cluster${run.machine.cluster.kind === 'local' ? ',' : ''} ${describeCluster(run.machine.cluster)}`,
+    )
   if (run.timelineThinned) {
     const t = run.timelineThinned
     lines.push(

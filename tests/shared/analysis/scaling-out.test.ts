@@ -3,6 +3,7 @@
 // than the pool has processes) or at which its overhead stops mattering (no more threads).
 import { describe, expect, it } from 'vitest'
 import { scalingOutNote } from '../../../src/shared/analysis/scaling-out'
+import { formatRun } from '../../../src/main/cli/format'
 import { verdict } from '../../../src/shared/analysis/verdict'
 import { makeStats, runOf } from './runs'
 
@@ -50,5 +51,18 @@ describe('scaling out: per-task overhead and the crossover', () => {
     const onlyDask = runOf({ workload: 'primes', stats: [makeStats('py-dask', 2, 2000, null)] })
     expect(scalingOutNote(onlyDask)).toBeNull()
     expect(verdict(onlyDask).reasons.join(' ')).not.toMatch(/per task/)
+  })
+})
+
+describe('the CLI on a Dask run', () => {
+  it('names the cluster in the header and prints the scaling-out sentence after the table', () => {
+    const local = run(2064, 2000)
+    local.machine.cluster = { kind: 'local', workers: 2, threads: 2, versions: { distributed: '2022.12.1' } }
+    const text = formatRun(local)
+    expect(text).toMatch(/^Dask cluster, local: 2 workers, 2 threads, distributed 2022\.12\.1$/m)
+    expect(text).toContain(scalingOutNote(local)!)
+    const remote = run(1064, 2000, { threads: 4 })
+    remote.machine.cluster!.address = 'tcp://10.0.0.5:8786'
+    expect(formatRun(remote)).toMatch(/^Dask cluster at tcp:\/\/10\.0\.0\.5:8786: 4 workers, 4 threads$/m)
   })
 })
