@@ -17,7 +17,7 @@ const group = (run: Run, strategy: string, workers?: number): GroupStats => {
 /** How many times faster than py-sequential, on medians. */
 const ratio = (run: Run, strategy: string, workers?: number): number =>
   group(run, 'py-sequential').medianMs / group(run, strategy, workers).medianMs
-const busyCores = (g: GroupStats): number => g.cpuMs / g.meanMs
+const busyCores = (g: GroupStats): number => (g.cpuMs ?? Number.NaN) / g.meanMs
 const x = (n: number): string => `${n.toFixed(2)}×`
 const median = (values: number[]): number => summarise(values).median
 const ROUNDS = 3

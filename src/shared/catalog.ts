@@ -490,7 +490,7 @@ export const STRATEGIES: readonly StrategySpec[] = [
     runtime: 'python',
     title: 'Python Dask',
     explanation:
-      'A Dask LocalCluster the lab starts and stops: W worker processes with one thread each; each chunk of tasks is one Dask task, sent through the scheduler.',
+      'Dask distributed: a LocalCluster the lab starts and stops (W worker processes, one thread each), or your own cluster at a scheduler address, which the lab never stops; each chunk of tasks is one Dask task, sent through the scheduler.',
     takesWorkers: true,
     executor: 'python-runner',
     dispatch: 'all-at-once',

@@ -80,7 +80,27 @@ export interface ExperimentPreset {
   strategies: string[]
   workers: number[]
   repetitions: number
+  /** Tasks per message to a worker; left out, the field keeps what it holds. */
+  chunkSize?: number
 }
+
+/**
+ * "Scaling out: when a cluster pays" (issue 14): the same short CPU-bound tasks on a process pool
+ * and a Dask cluster of the same size, once per chunk size, so the cluster's per-task overhead
+ * shows at chunk 1 and fades as chunks grow; the verdict computes it and the crossover.
+ */
+const SCALING_OUT: readonly ExperimentPreset[] = [1, 10, 100].map((chunkSize) => ({
+  id: `scaling-out-chunk-${chunkSize}`,
+  title: `Scaling out: when a cluster pays (chunk ${chunkSize})`,
+  lesson:
+    'A Dask cluster pays a millisecond or more to schedule each task; batching tasks into chunks spreads that cost. Run all three chunk sizes and compare.',
+  workload: 'primes',
+  params: { size: 1_000_000, tasks: 1000 },
+  strategies: ['py-processes', 'py-dask'],
+  workers: [2],
+  repetitions: 3,
+  chunkSize,
+}))
 
 export const PRESETS: readonly ExperimentPreset[] = [
   {
@@ -133,6 +153,7 @@ export const PRESETS: readonly ExperimentPreset[] = [
     workers: [10],
     repetitions: 3,
   },
+  ...SCALING_OUT,
 ]
 
 /** The state the menu reflects; the renderer owns it (and sends it to the desktop shell). */

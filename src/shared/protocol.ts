@@ -65,6 +65,8 @@ export interface PythonInit {
   workers: number
   /** sys.setswitchinterval in ms; null keeps the interpreter's default (5 ms). */
   switchIntervalMs: number | null
+  /** py-dask: the user's Dask scheduler (tcp://HOST:PORT); left out, the runner starts a LocalCluster. */
+  scheduler?: string
 }
 
 export type LabToChild =
@@ -170,6 +172,8 @@ const childToLabRowsSchema = z.discriminatedUnion('type', [
     cpu: z.number().min(0),
     /** peak resident set of the child process in bytes (0 for threads). */
     maxRss: z.number().min(0),
+    /** false: cpu and maxRss leave out the processes that run the tasks (a user's Dask cluster). */
+    measured: z.literal(false).optional(),
   }),
   z.object({ type: z.literal('fatal'), error: z.string() }),
   /** Something the run should say that is not a failure (a Dask worker lost and replaced). */

@@ -2,6 +2,7 @@
 // One library (zod) validates at every boundary; errors name the field and the allowed range.
 import { z } from 'zod'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
+import { daskSchedulerSchema } from './dask'
 import { formatLimit } from './parse'
 import { USER_WORKLOAD, scriptStrategyProblem, userScriptSchema } from './user-script'
 
@@ -109,6 +110,8 @@ export const runConfigSchema = z
         .optional(),
       /** sys.setswitchinterval for the py-* strategies, in ms; left out, the interpreter's default. */
       switchIntervalMs: numberIn(LIMITS.switchIntervalMs).optional(),
+      /** py-dask: the user's Dask scheduler (tcp://HOST:PORT); left out, py-dask starts a local cluster. */
+      daskScheduler: daskSchedulerSchema.optional(),
       /** The user confirmed worker counts over MANY_WORKERS_PER_CORE × the logical cores (see manyWorkersProblem). */
       allowManyWorkers: z.boolean({ error: (iss) => mustBe('true or false', iss.input) }).optional(),
       /** The user's script, for workload `user` (and only for it). */
@@ -162,6 +165,16 @@ export const runConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['strategies', i], message: `names ${id} twice` })
       }
     })
+    if (
+      config.daskScheduler !== undefined &&
+      !config.strategies.some((id) => findStrategy(id)?.python?.mode === 'dask')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['daskScheduler'],
+        message: 'is only for py-dask, which this run does not include',
+      })
+    }
     config.workers.forEach((w, i) => {
       if (config.workers.indexOf(w) !== i) {
         ctx.addIssue({ code: 'custom', path: ['workers', i], message: `names ${w} twice` })
@@ -305,8 +318,9 @@ export const trialSchema = z.object({
   /** µs since the run's clock origin. */
   start: z.number(),
   wallMs: z.number(),
-  cpuMs: z.number(),
-  peakRssBytes: z.number(),
+  /** null: not measured (a user's Dask cluster runs the tasks in processes the lab cannot read). */
+  cpuMs: z.number().nullable(),
+  peakRssBytes: z.number().nullable(),
   /**
    * CPU the rest of the machine used during the trial (every core's busy time less the lab's own
    * CPU), in core-ms: load from other programs that competes with the workers. Absent in old files.
@@ -330,9 +344,10 @@ export const groupStatsSchema = z.object({
   minMs: z.number(),
   maxMs: z.number(),
   ci95Ms: z.tuple([z.number(), z.number()]),
-  cpuMs: z.number(),
-  /** CPU time / (wall time × logical cores), 0–1. */
-  cpuUtilisation: z.number(),
+  /** null: not measured for some trial of the group (a user's Dask cluster). */
+  cpuMs: z.number().nullable(),
+  /** CPU time / (wall time × logical cores), 0–1; null when cpuMs is. */
+  cpuUtilisation: z.number().nullable(),
   speedup: z.number().nullable(),
   efficiency: z.number().nullable(),
   noisy: z.boolean(),

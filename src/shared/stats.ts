@@ -72,7 +72,7 @@ export interface TrialLike {
   workers: number
   warmup: boolean
   wallMs: number
-  cpuMs: number
+  cpuMs: number | null
   otherCpuMs?: number | null
   error: string | null
 }
@@ -87,8 +87,9 @@ export interface DerivedGroup {
   minMs: number
   maxMs: number
   ci95Ms: [number, number]
-  cpuMs: number
-  cpuUtilisation: number
+  /** null when some trial's CPU time was not measured (a user's Dask cluster). */
+  cpuMs: number | null
+  cpuUtilisation: number | null
   speedup: number | null
   efficiency: number | null
   noisy: boolean
@@ -119,7 +120,7 @@ export function deriveGroupStats(trials: readonly TrialLike[], logicalCores: num
     if (ok.length === 0) continue
     const first = list[0]!
     const wall = summarise(ok.map((t) => t.wallMs))
-    const cpuMs = ok.reduce((a, t) => a + t.cpuMs, 0) / ok.length
+    const cpuMs = ok.some((t) => t.cpuMs === null) ? null : ok.reduce((a, t) => a + t.cpuMs!, 0) / ok.length
     const measuredOther = ok.filter((t) => typeof t.otherCpuMs === 'number' && t.wallMs > 0)
     const otherCores =
       measuredOther.length > 0
@@ -136,7 +137,7 @@ export function deriveGroupStats(trials: readonly TrialLike[], logicalCores: num
       maxMs: wall.max,
       ci95Ms: wall.ci95,
       cpuMs,
-      cpuUtilisation: wall.mean > 0 ? cpuMs / (wall.mean * logicalCores) : 0,
+      cpuUtilisation: cpuMs === null ? null : wall.mean > 0 ? cpuMs / (wall.mean * logicalCores) : 0,
       speedup: null,
       efficiency: null,
       noisy: wall.cv > NOISE_CV,

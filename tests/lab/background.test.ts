@@ -39,10 +39,10 @@ describe('load from other programs', () => {
     const sequential = group('sequential')
     const processes = group('processes')
     // Were the children's CPU left out, processes would show only the lab's orchestration.
-    expect(processes.cpuMs).toBeGreaterThan(0.7 * sequential.cpuMs)
+    expect(processes.cpuMs).toBeGreaterThan(0.7 * sequential.cpuMs!)
     // Counted twice (the lab's and "other programs'"), the two would add up to more cores than the
     // machine has: an identity that holds whatever else the machine is doing.
-    const busyCores = processes.cpuMs / processes.meanMs
+    const busyCores = processes.cpuMs! / processes.meanMs
     expect(busyCores + processes.otherCores!).toBeLessThan(run.machine.logicalCores + 0.25)
     for (const t of run.trials) expect(t.otherCpuMs).toBeGreaterThanOrEqual(0)
   })

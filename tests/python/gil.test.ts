@@ -27,7 +27,7 @@ describe.skipIf(noPython)(`the GIL made visible${noPython ? ` (skipped: ${noPyth
       expect(threads.speedup).toBeCloseTo(sequential.meanMs / threads.meanMs, 6)
       // CPU time is the interpreter's own, measured: near one core however many threads.
       expect(threads.cpuMs).toBeGreaterThan(0)
-      expect(threads.cpuMs / threads.meanMs).toBeLessThan(1.5)
+      expect(threads.cpuMs! / threads.meanMs).toBeLessThan(1.5)
       // Both threads ran tasks: the timeline shows two lanes, and only two.
       const trial = run.trials.find((t) => t.strategy === 'py-threads' && !t.warmup)!
       expect(new Set(trial.timeline.map((s) => s.lane)).size).toBeLessThanOrEqual(2)

@@ -79,12 +79,32 @@ describe('menu model', () => {
       'python-gil',
       'python-gil-released',
       'python-io',
+      'scaling-out-chunk-1',
+      'scaling-out-chunk-10',
+      'scaling-out-chunk-100',
     ])
     expect(
       availablePresets({ workloads: WORKLOADS, strategies: STRATEGIES.filter((s) => s.id !== 'processes') }).map(
         (p) => p.id,
       ),
-    ).toEqual(['io-sequential-async-threads', 'python-gil', 'python-gil-released', 'python-io'])
+    ).toEqual([
+      'io-sequential-async-threads',
+      'python-gil',
+      'python-gil-released',
+      'python-io',
+      'scaling-out-chunk-1',
+      'scaling-out-chunk-10',
+      'scaling-out-chunk-100',
+    ])
+  })
+
+  it('drops the Scaling out presets where py-dask is unavailable (no distributed)', () => {
+    const noDask = STRATEGIES.map((s) =>
+      s.id === 'py-dask' ? { ...s, unavailable: 'needs distributed: apt-get install python3-distributed' } : s,
+    )
+    expect(availablePresets({ workloads: WORKLOADS, strategies: noDask }).map((p) => p.id)).not.toContain(
+      'scaling-out-chunk-1',
+    )
   })
 
   it('drops the Python presets where the Python strategies are unavailable', () => {

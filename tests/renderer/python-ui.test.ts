@@ -119,6 +119,25 @@ describe('config panel, Python fields', () => {
     expect(config.input).not.toHaveProperty('switchIntervalMs')
   })
 
+  it('shows the Dask scheduler field only with py-dask, sends its address, and names a bad one beside it', async () => {
+    await mountWith(ConfigPanel, [PY311])
+    await checkbox('py-processes').setValue(true)
+    expect(wrapper.find('[data-testid="dask-scheduler-field"]').exists()).toBe(false)
+    await checkbox('py-dask').setValue(true)
+    const field = wrapper.find('#dask-scheduler')
+    expect(field.attributes('placeholder')).toBe('empty: a local cluster')
+    const config = useConfigStore(pinia)
+    expect(config.input).not.toHaveProperty('daskScheduler')
+    await field.setValue('tcp://10.0.0.5:8786')
+    expect(config.input.daskScheduler).toBe('tcp://10.0.0.5:8786')
+    await field.setValue('tcp://10.0.0.5')
+    expect(field.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('#error-daskScheduler, [role="alert"]').text()).toMatch(/tcp:\/\/HOST:PORT/)
+    await checkbox('py-dask').setValue(false)
+    expect(wrapper.find('[data-testid="dask-scheduler-field"]').exists()).toBe(false)
+    expect(config.input).not.toHaveProperty('daskScheduler')
+  })
+
   it("checks the switch interval against the shared schema's range, beside the field", async () => {
     await mountWith(ConfigPanel, [PY311])
     await checkbox('py-threads').setValue(true)
@@ -220,6 +239,25 @@ describe('results table, busy cores', () => {
     expect(wrapper.find('caption').text()).toMatch(
       /Busy cores is CPU time ÷ wall time\. Python rows ran on Python 3\.11\.7, default switch interval\./,
     )
+  })
+
+  it("says 'not measured' for a run on a user's Dask cluster, never a number", async () => {
+    await mountWith(ResultsTable, [PY311])
+    const run = useRunStore(pinia)
+    run.config = makeRun('r', { workload: 'primes', strategies: ['py-processes', 'py-dask'], workers: [2] }).config
+    run.stats = [
+      makeStats('py-processes', 2, 560, null, { cpuMs: 1070 }),
+      makeStats('py-dask', 2, 700, null, { cpuMs: null, cpuUtilisation: null }),
+    ]
+    await flushPromises()
+    const row = (strategy: string) => wrapper.find(`[data-testid="results-row"][data-strategy="${strategy}"]`)
+    const cells = (strategy: string) =>
+      row(strategy)
+        .findAll('td')
+        .map((c) => c.text())
+    expect(cells('py-dask').filter((t) => t === 'not measured')).toHaveLength(2)
+    expect(row('py-dask').find('[data-testid="busy-cores"]').text()).toBe('—')
+    expect(cells('py-processes')).not.toContain('not measured')
   })
 
   it("names the interpreter a saved run really used, not this machine's default", async () => {

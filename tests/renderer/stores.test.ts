@@ -64,6 +64,33 @@ describe('config store', () => {
   })
 })
 
+describe('config store: the Dask scheduler field', () => {
+  it('applies only when py-dask is chosen, sends a trimmed address, and names what is wrong with one', () => {
+    const config = useConfigStore()
+    config.daskSchedulerText = ' tcp://10.0.0.5:8786 '
+    expect(config.usesDask).toBe(false)
+    expect(config.input).not.toHaveProperty('daskScheduler')
+    config.strategies = ['py-processes', 'py-dask']
+    expect(config.usesDask).toBe(true)
+    expect(config.input.daskScheduler).toBe('tcp://10.0.0.5:8786')
+    config.daskSchedulerText = 'tls://10.0.0.5:8786'
+    expect(config.valid).toBe(false)
+    expect(config.errors['daskScheduler']).toMatch(
+      /^daskScheduler must be tcp:\/\/HOST:PORT .*only tcp:\/\/ is accepted$/,
+    )
+    config.daskSchedulerText = ''
+    expect(config.input).not.toHaveProperty('daskScheduler')
+  })
+
+  it('a Scaling out preset sets its chunk size', () => {
+    const config = useConfigStore()
+    for (const chunk of [1, 10, 100]) {
+      config.applyPreset(PRESETS.find((p) => p.id === `scaling-out-chunk-${chunk}`)!)
+      expect(config.input).toMatchObject({ strategies: ['py-processes', 'py-dask'], chunkSize: chunk, workers: [2] })
+    }
+  })
+})
+
 describe('run store', () => {
   it('keeps events that arrive before startRun returns, and ignores other runs', async () => {
     const run = useRunStore()

@@ -1,6 +1,7 @@
 // The options of `concurrency-lab run` as a run configuration: numbers are read by the shared
 // rules of src/shared/parse (as the app's fields are), the rest is left to the schema.
 import { findWorkload } from '../../shared/catalog'
+import { daskSchedulerProblem } from '../../shared/dask'
 import { parseList, parseNumber, type NumberField } from '../../shared/parse'
 import { LIMITS, type RunConfigInput } from '../../shared/schemas'
 import { USER_LIMITS, USER_WORKLOAD, scriptRuntime, type UserInputs } from '../../shared/user-script'
@@ -37,6 +38,7 @@ export interface RunOptions {
   samplerHz: string
   python?: string
   switchInterval?: string
+  daskScheduler?: string
   json?: boolean
   out?: string
   name?: string
@@ -79,6 +81,14 @@ function userScriptOption(options: RunOptions, inputs?: UserInputs): RunConfigIn
   return { path: script, function: options.function ?? 'default', inputs: taskInputs }
 }
 
+/** --dask-scheduler as the config's daskScheduler; a bad address is a UsageError naming the option. */
+function daskSchedulerOption(text: string | undefined): { daskScheduler?: string } {
+  if (text === undefined) return {}
+  const problem = daskSchedulerProblem(text)
+  if (problem) throw new UsageError(`--dask-scheduler ${problem}`)
+  return { daskScheduler: text }
+}
+
 /** The run configuration the options describe; a number that breaks the shared rules is a UsageError. */
 export function buildConfig(options: RunOptions, inputs?: UserInputs): RunConfigInput {
   const userScript = userScriptOption(options, inputs)
@@ -116,6 +126,7 @@ export function buildConfig(options: RunOptions, inputs?: UserInputs): RunConfig
     params,
     ...(options.allowManyWorkers ? { allowManyWorkers: true } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
+    ...daskSchedulerOption(options.daskScheduler),
     ...(options.switchInterval !== undefined
       ? {
           switchIntervalMs: numberOption(options.switchInterval, {

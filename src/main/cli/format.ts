@@ -3,12 +3,12 @@
 import { formatDuration } from '../../shared/format'
 import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
-import { formatMeanSpread, repetitionsShort } from '../../shared/analysis/format'
+import { formatCpuMs, formatMeanSpread, formatUtilisation, repetitionsShort } from '../../shared/analysis/format'
 import { describeUserScript } from '../../shared/user-script'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
-import { formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
+import { describeCluster, formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
 import { describeMachine, type Session, type SessionSummary } from '../../shared/session'
 
 /** The CLI's name for the shared duration format. */
@@ -86,6 +86,11 @@ export function formatRun(run: Run): string {
     const gil = p.freeThreaded ? 'free-threaded' : 'GIL on'
     lines.push(`Python ${p.version} (${gil}, switch interval ${p.switchIntervalMs} ms) · ${p.executable}`)
   }
+  if (run.machine.cluster)
+    lines.push(
+      // "Dask cluster at tcp://…: 2 workers…" or "Dask cluster, local: 2 workers…"
+      `Dask cluster${run.machine.cluster.kind === 'local' ? ',' : ''} ${describeCluster(run.machine.cluster)}`,
+    )
   if (run.timelineThinned) {
     const t = run.timelineThinned
     lines.push(
@@ -98,8 +103,8 @@ export function formatRun(run: Run): string {
     String(g.workers),
     formatMeanSpread(g),
     `${formatMs(g.minMs)} … ${formatMs(g.maxMs)}`,
-    formatMs(g.cpuMs),
-    `${(g.cpuUtilisation * 100).toFixed(0)}%`,
+    formatCpuMs(g.cpuMs),
+    formatUtilisation(g.cpuUtilisation),
     // CPU time over wall time: how many cores the strategy kept busy (the GIL holds threads near 1).
     formatBusyCores(busyCores(g)),
     speedupCell(g),

@@ -422,6 +422,10 @@ export function makeProgram(
     .option('--python <id|path>', 'Python interpreter for the py-* strategies (default: python3 on PATH)')
     .option('--switch-interval <ms>', "Python's thread switch interval (sys.setswitchinterval) for the py-* strategies")
     .option(
+      '--dask-scheduler <tcp://host:port>',
+      'py-dask: run on your Dask cluster at this scheduler address (default: a local cluster the lab starts and stops; the lab never stops yours)',
+    )
+    .option(
       '--allow-many-workers',
       'allow worker counts over 4 × the logical cores for threads and processes (they can stall the machine)',
     )

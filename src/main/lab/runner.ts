@@ -369,15 +369,19 @@ export class RunController {
       const after = await pool.cpuUsage().catch(() => null)
       if (after) {
         childCpuUs = after.cpu - childUsageBefore.cpu
-        childCpuKnown = true
+        childCpuKnown = after.measured
       }
     }
+    // A user's Dask cluster runs the tasks in processes this lab cannot read: not measured, not guessed.
+    const measured = childUsageBefore?.measured !== false
 
     trial.start = outcome.start
     trial.wallMs = outcome.wallUs / 1000
     // A Python trial counts the interpreter's CPU alone (runner and pool processes), so that
     // CPU ÷ wall reads as "cores kept busy" by Python: about 1 for CPU-bound threads under the GIL.
-    trial.cpuMs = (strategy.cpu === 'interpreter' ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+    trial.cpuMs = measured
+      ? (strategy.cpu === 'interpreter' ? childCpuUs : cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
+      : null
     // Everything the machine did beyond the lab itself (this process and its children).
     const labCpuMs = (cpuAfter.user + cpuAfter.system + childCpuUs) / 1000
     trial.otherCpuMs = outcome.error || !childCpuKnown ? null : Math.max(0, machineMs - labCpuMs)
@@ -389,7 +393,7 @@ export class RunController {
     flushSlices()
     trial.samples = [trial.samples[0], run.samples.length]
     const rssSeen = run.samples.slice(trial.samples[0], trial.samples[1]).map((s) => s.rss)
-    trial.peakRssBytes = Math.max(residentBytes(this.deps.registry.processIds()), ...rssSeen)
+    trial.peakRssBytes = measured ? Math.max(residentBytes(this.deps.registry.processIds()), ...rssSeen) : null
     trial.error = outcome.error
     if (!outcome.error) {
       if (outcome.results.length !== tasks.length) {

@@ -3,6 +3,7 @@
 // read back is checked with a schema first, and anything missing, damaged or from another shape
 // is ignored (the page then starts from its defaults), never an error.
 import { z } from 'zod'
+import { DASK_SCHEDULER_MAX_CHARS } from '@shared/dask'
 
 const KEY = 'concurrency-lab:place:v1'
 /** Bounds on everything read back: field text, list lengths. */
@@ -21,6 +22,8 @@ const placeSchema = z.object({
       chunkSizeText: text,
       pythonId: id.nullable(),
       switchIntervalText: text,
+      /** Optional: places kept before the Dask scheduler field still read back. */
+      daskSchedulerText: z.string().max(DASK_SCHEDULER_MAX_CHARS).optional(),
     })
     .optional(),
   view: z

@@ -7,7 +7,7 @@ type Figures = Pick<GroupStats, 'workers' | 'meanMs' | 'cpuMs'>
 
 /** CPU time ÷ wall time: 1.0 is one core busy the whole time; null without a wall time. */
 export function busyCores(g: Pick<GroupStats, 'meanMs' | 'cpuMs'>): number | null {
-  return g.meanMs > 0 && Number.isFinite(g.cpuMs) ? g.cpuMs / g.meanMs : null
+  return g.meanMs > 0 && g.cpuMs !== null && Number.isFinite(g.cpuMs) ? g.cpuMs / g.meanMs : null
 }
 
 /** "1.02", or "—" when there is no figure. */

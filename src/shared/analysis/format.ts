@@ -5,6 +5,19 @@ import { formatDuration } from '../format'
 /** Durations read the same on screen as in the CLI and reports. */
 export { formatDuration as formatMs } from '../format'
 
+/** What a CPU or memory cell says when the run could not measure it (a user's Dask cluster). */
+export const NOT_MEASURED = 'not measured'
+
+/** A CPU time in ms, or NOT_MEASURED. */
+export function formatCpuMs(ms: number | null): string {
+  return ms === null ? NOT_MEASURED : formatDuration(ms)
+}
+
+/** A share of all cores, or NOT_MEASURED when the CPU time behind it was not measured. */
+export function formatUtilisation(fraction: number | null): string {
+  return fraction === null ? NOT_MEASURED : formatPercent(fraction)
+}
+
 /** "1.93×" or "—" when there is no baseline. */
 export function formatSpeedup(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`

@@ -8,14 +8,15 @@ import { BACKGROUND_CORES } from '../stats'
 import { AMDAHL_MIN_TASK_MS } from './amdahl'
 import { busyCores, busyReading } from './busy'
 import { formatMs, formatSpeedup, groupLabel } from './format'
+import { scalingOutNote } from './scaling-out'
 
 /** Concepts a verdict can point to for "read more". */
 export type ConceptId = 'concurrency-vs-parallelism' | 'threads-vs-processes' | 'event-loop' | 'gil' | 'amdahl'
 
 /** What the verdict reads of a run: a Run has it all; the screen builds it from its run store. */
 export interface VerdictRun {
-  config: Pick<Run['config'], 'workload'> & Partial<Pick<Run['config'], 'params'>>
-  machine: Pick<Run['machine'], 'logicalCores'>
+  config: Pick<Run['config'], 'workload'> & Partial<Pick<Run['config'], 'params' | 'chunkSize'>>
+  machine: Pick<Run['machine'], 'logicalCores'> & Partial<Pick<Run['machine'], 'cluster'>>
   stats: readonly GroupStats[]
   trials: ReadonlyArray<Pick<Trial, 'error'>>
   errors: readonly string[]
@@ -137,6 +138,8 @@ export function verdict(
     const context: Context = { run, workload, specOf, groupsWhere, title, reasons, concepts }
     workloadReasons(context)
     pythonReasons(context)
+    const scalingOut = scalingOutNote(run, strategies)
+    if (scalingOut) reasons.push(scalingOut)
   }
 
   const noisy = stats.filter((g) => g.noisy)
@@ -219,7 +222,7 @@ function workloadReasons({ run, workload, groupsWhere, title, reasons }: Context
           : `${title(eventLoop)} overlapped little here (${formatSpeedup(eventLoop.speedup)}).`,
       )
     }
-    const utilisation = Math.max(...stats.map((g) => g.cpuUtilisation))
+    const utilisation = Math.max(...stats.flatMap((g) => (g.cpuUtilisation === null ? [] : [g.cpuUtilisation])))
     if (Number.isFinite(utilisation) && utilisation < 0.5)
       reasons.push(
         `The CPU stayed mostly idle (at most ${(utilisation * 100).toFixed(0)}% of all cores): the time went to waiting.`,

@@ -120,6 +120,9 @@ class Strategy:
         self.fixtures = init.get('fixtures') or {}
         self.origin = init['clockOrigin']
         self.workers = init['python']['workers']
+        self.init_python = init['python']
+        # False where the pool's processes cannot be read from here (a user's Dask cluster).
+        self.measured = True
         self.out = out
         self.lock = threading.Lock()
         self.unfinished = 0
@@ -424,19 +427,42 @@ class Twisted(Strategy):
 
 # The runner's modes: PythonMode in src/shared/catalog.ts names the same ones.
 class Dask(Strategy):
-    """A Dask LocalCluster the runner starts and closes: W worker processes, one thread each, no
-    dashboard; each chunk is one Dask task running kernels.run_chunk. Workers are on this machine
-    and report time.time_ns like the runner, so no clock offset is applied yet (issue 14). CPU
-    time and memory are summed over the cluster's nanny and worker processes."""
+    """Dask distributed: a LocalCluster the runner starts and closes (W worker processes, one
+    thread each, no dashboard), or the user's cluster at init's python.scheduler, which the runner
+    only connects to and never stops. Each chunk is one Dask task running kernels.run_chunk.
+    Local workers share the runner's clock; a user's workers may not, so their times are shifted
+    by each worker's clock offset, measured at start (and for a worker that joins later). CPU time and
+    memory are summed over a local cluster's nanny and worker processes; a remote cluster's are
+    not measured (its processes may be on other machines), and the lab says so."""
+
+    # How long the client waits for a user's scheduler to answer before the run fails.
+    CONNECT_TIMEOUT_S = 5
 
     def start(self):
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
-        here = os.path.dirname(os.path.abspath(__file__))
-        os.environ['PYTHONPATH'] = here + os.pathsep + os.environ.get('PYTHONPATH', '')
-        self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                    dashboard_address=None)
-        self.client = Client(self.cluster)
+        self.scheduler = self.init_python.get('scheduler') or None
+        self.cluster = None
+        self.measured = self.scheduler is None
+        if self.scheduler is None:
+            from dask.distributed import LocalCluster
+
+            here = os.path.dirname(os.path.abspath(__file__))
+            os.environ['PYTHONPATH'] = here + os.pathsep + os.environ.get('PYTHONPATH', '')
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = connect_scheduler(Client, self.scheduler, self.CONNECT_TIMEOUT_S)
+            try:
+                check_versions(self.client, self.scheduler)
+                # The user's workers cannot import the lab's kernels: send them the modules, the
+                # ones kernels imports first.
+                self.client.upload_file(os.path.abspath(user_code.__file__))
+                self.client.upload_file(os.path.abspath(kernels.__file__))
+            except BaseException:
+                self.client.close()
+                raise
         self.index = {}
         self.cpu = {}
         self.rss = {}
@@ -445,6 +471,46 @@ class Dask(Strategy):
             self.index[pid] = len(self.index)
         # The worker processes alive now: a later look that misses one means it was lost.
         self.live = set(self.index)
+        # pid -> (worker clock minus ours, half the round trip), µs; empty for a local cluster.
+        self.offsets = {}
+        self.durations = []
+        self.offset_noted = False
+        if self.scheduler is not None:
+            self._measure_offsets()
+
+    def _measure_offsets(self):
+        """Each worker's epoch clock minus ours, from the best of 3 round trips; half that round
+        trip is the uncertainty. A worker on another machine may disagree with the lab's clock."""
+        pids = self.client.run(os.getpid)
+        best = {}
+        for _ in range(3):
+            t0 = time.time_ns()
+            clocks = self.client.run(time.time_ns)
+            t1 = time.time_ns()
+            half = (t1 - t0) // 2000
+            for address, clock in clocks.items():
+                if address in pids and (pids[address] not in best or half < best[pids[address]][1]):
+                    best[pids[address]] = ((clock - (t0 + t1) // 2) // 1000, half)
+        with self.lock:
+            self.offsets.update(best)
+
+    def _note_clock_offsets(self):
+        """Says once when the workers' clocks differ from the lab's by more than a typical task
+        bar: the timeline's positions then rest on the offsets measured, within their uncertainty."""
+        with self.lock:
+            if self.offset_noted or not self.offsets or not self.durations:
+                return
+            durations = sorted(self.durations)
+            median = durations[len(durations) // 2]
+            worst = max(abs(offset) for offset, _ in self.offsets.values())
+            uncertainty = max(half for _, half in self.offsets.values())
+            if worst <= median:
+                return
+            self.offset_noted = True
+        self.out.send({'type': 'notice', 'message': (
+            'Dask worker clocks differ from the lab\'s by up to {:.2f} ms, more than a typical task bar '
+            '({:.2f} ms): the timeline places their tasks by offsets measured at start, to within '
+            '{:.2f} ms').format(worst / 1000, median / 1000, uncertainty / 1000)})
 
     def _note_lost_workers(self):
         """Says so when a worker process the cluster had is gone: its nanny started another, and
@@ -459,13 +525,21 @@ class Dask(Strategy):
                 'a Dask worker was lost (process {}): its nanny started another, and the scheduler ran '
                 'its tasks again on the workers left'.format(pid))})
         self.live = alive
+        if self.scheduler is not None:
+            if alive - set(self.offsets):  # a worker that joined since: its clock is measured too
+                try:
+                    self._measure_offsets()
+                except Exception:  # the cluster is going down; the trial's error says why
+                    pass
+            self._note_clock_offsets()
 
     def describe_cluster(self):
         """The cluster for the run's fingerprint: its kind, size and the client's package versions."""
         workers = self.client.scheduler_info().get('workers', {})
         packages = self.client.get_versions().get('client', {}).get('packages', {})
         return {
-            'kind': 'local',
+            'kind': 'local' if self.scheduler is None else 'remote',
+            **({} if self.scheduler is None else {'address': self.scheduler}),
             'workers': len(workers),
             'threads': sum(int(w.get('nthreads', 0)) for w in workers.values()),
             'versions': {name: str(version) for name, version in packages.items()
@@ -489,8 +563,12 @@ class Dask(Strategy):
             self.cpu[pid] = max(cpu, self.cpu.get(pid, 0))
             self.rss[pid] = max(rss, self.rss.get(pid, 0))
             worker = self.index.setdefault(pid, len(self.index))
+            # Onto the lab's clock; a worker not measured yet (joined mid-trial) is taken as in step.
+            shift = self.offsets.get(pid, (0, 0))[0]
+            if self.offsets and len(self.durations) < 10000:
+                self.durations.extend(end - start for _, _, start, end, _ in results)
         for task_id, checksum, start, end, task_cpu in results:
-            self.out.result(task_id, checksum, start, end, task_cpu, worker)
+            self.out.result(task_id, checksum, start - shift, end - shift, task_cpu, worker)
         if failure is not None:
             self.out.failed(failure[0], failure[1])
         self._count(-len(tasks))
@@ -498,9 +576,11 @@ class Dask(Strategy):
     def pool_usage(self):
         # Between trials the cluster is idle: /proc gives every process it started (nannies and
         # workers, children of this runner) CPU to the tick; the scheduler runs in this process.
+        self._note_lost_workers()
+        if not self.measured:
+            return 0, 0
         import psutil
 
-        self._note_lost_workers()
         for child in psutil.Process().children(recursive=True):
             cpu = proc_cpu_us(child.pid)
             if cpu is None:
@@ -516,8 +596,36 @@ class Dask(Strategy):
             return sum(self.cpu.values()), sum(self.rss.values())
 
     def close(self):
+        # Only the client for a user's cluster: the lab never stops a cluster it did not start.
         self.client.close()
-        self.cluster.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def connect_scheduler(client_class, address, timeout_s):
+    """A Client on the user's scheduler, or one line naming the address and the timeout."""
+    try:
+        return client_class(address, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise RuntimeError('the Dask scheduler at {} did not answer within {} s ({})'.format(
+            address, timeout_s, type(error).__name__)) from None
+
+
+def check_versions(client, address):
+    """Dask needs the client's distributed and the cluster's to match: say both when they do not."""
+    import distributed
+
+    versions = client.get_versions()
+    ours = distributed.__version__
+    theirs = versions.get('scheduler', {}).get('packages', {}).get('distributed')
+    if theirs != ours:
+        raise RuntimeError('the Dask scheduler at {} runs distributed {}, the lab\'s Python has {}: '
+                           'Dask needs them to match'.format(address, theirs, ours))
+    for worker, info in sorted((versions.get('workers') or {}).items()):
+        version = (info or {}).get('packages', {}).get('distributed')
+        if version != ours:
+            raise RuntimeError('Dask worker {} runs distributed {}, the lab\'s Python has {}: '
+                               'Dask needs them to match'.format(worker, version, ours))
 
 
 MODES = {
@@ -630,9 +738,13 @@ def serve(out, session, lines):
                     raise RuntimeError('tasks arrived before init')
                 session.strategy.submit(message['tasks'])
             elif kind == 'usage':
-                pool_cpu, pool_rss = session.strategy.pool_usage() if session.strategy else (0, 0)
-                out.send({'type': 'usage', 'cpu': time.process_time_ns() // 1000 + pool_cpu,
-                          'maxRss': own_rss_bytes() + pool_rss})
+                strategy = session.strategy
+                pool_cpu, pool_rss = strategy.pool_usage() if strategy else (0, 0)
+                usage = {'type': 'usage', 'cpu': time.process_time_ns() // 1000 + pool_cpu,
+                         'maxRss': own_rss_bytes() + pool_rss}
+                if strategy is not None and not strategy.measured:
+                    usage['measured'] = False
+                out.send(usage)
             elif kind == 'stop':
                 break
             else:

@@ -92,7 +92,7 @@ export class WorkerPool {
   }
 
   /** Total CPU µs the children report for their own processes (zero for threads). */
-  async cpuUsage(timeoutMs = 5000): Promise<{ cpu: number; maxRss: number }> {
+  async cpuUsage(timeoutMs = 5000): Promise<{ cpu: number; maxRss: number; measured: boolean }> {
     const replies = await this.exchange(
       () => this.children.forEach((c) => c.send({ type: 'usage' })),
       (message) => message.type === 'usage',
@@ -102,13 +102,15 @@ export class WorkerPool {
     )
     let cpu = 0
     let maxRss = 0
+    let measured = true
     for (const reply of replies) {
       if (reply.type === 'usage') {
         cpu += reply.cpu
         maxRss += reply.maxRss
+        if (reply.measured === false) measured = false
       }
     }
-    return { cpu, maxRss }
+    return { cpu, maxRss, measured }
   }
 
   // Sends a request to every child and waits for one matching reply from each.

@@ -29,6 +29,7 @@ export const pythonRunner: Executor = {
         mode: spec.python.mode,
         workers: spec.takesWorkers ? workers : 1,
         switchIntervalMs: config.switchIntervalMs ?? null,
+        ...(spec.python.mode === 'dask' && config.daskScheduler ? { scheduler: config.daskScheduler } : {}),
       }),
     }
   },

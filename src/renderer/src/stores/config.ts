@@ -23,6 +23,8 @@ export const useConfigStore = defineStore('config', () => {
   const pythonId = ref<string | null>(null)
   /** sys.setswitchinterval in ms; empty: the interpreter's own default. */
   const switchIntervalText = ref('')
+  /** py-dask: the user's Dask scheduler address; empty: a local cluster the lab starts and stops. */
+  const daskSchedulerText = ref('')
   /** The guided experiment last loaded from the Experiments menu, until the workload changes. */
   const activePreset = ref<ExperimentPreset | null>(null)
 
@@ -54,6 +56,8 @@ export const useConfigStore = defineStore('config', () => {
     return `no Python 3.8 or newer was found${found.length > 0 ? ` (${found.join('; ')})` : ''}`
   })
   const usesPython = computed(() => strategies.value.some((id) => catalog.strategy(id)?.runtime === 'python'))
+  /** Whether a chosen strategy runs on a Dask cluster (py-dask), so the scheduler field applies. */
+  const usesDask = computed(() => strategies.value.some((id) => catalog.strategy(id)?.python?.mode === 'dask'))
 
   const params = computed<Record<string, string>>(() =>
     workload.value ? (paramText.value[workload.value.id] ?? {}) : {},
@@ -93,6 +97,7 @@ export const useConfigStore = defineStore('config', () => {
     chunkSizeText: chunkSizeText.value,
     pythonId: pythonId.value,
     switchIntervalText: switchIntervalText.value,
+    daskSchedulerText: daskSchedulerText.value,
   }))
 
   /** Puts back fields kept from an earlier page, leaving out what this lab's catalog lacks. */
@@ -108,6 +113,7 @@ export const useConfigStore = defineStore('config', () => {
     chunkSizeText.value = kept.chunkSizeText
     pythonId.value = kept.pythonId && pythonRuntimes.value.some((r) => r.id === kept.pythonId) ? kept.pythonId : null
     switchIntervalText.value = kept.switchIntervalText
+    daskSchedulerText.value = kept.daskSchedulerText ?? ''
   }
 
   /** Fills what is still empty with defaults, after restoring `kept` fields if given. */
@@ -126,6 +132,7 @@ export const useConfigStore = defineStore('config', () => {
     strategies.value = preset.strategies.filter((id) => catalog.strategy(id))
     workersText.value = preset.workers.join(', ')
     repetitionsText.value = String(preset.repetitions)
+    if (preset.chunkSize !== undefined) chunkSizeText.value = String(preset.chunkSize)
     activePreset.value = preset
   }
 
@@ -140,6 +147,7 @@ export const useConfigStore = defineStore('config', () => {
     if (config.chunkSize !== undefined) chunkSizeText.value = String(config.chunkSize)
     pythonId.value = config.python ?? null
     switchIntervalText.value = config.switchIntervalMs !== undefined ? String(config.switchIntervalMs) : ''
+    daskSchedulerText.value = config.daskScheduler ?? ''
   }
 
   /**
@@ -195,6 +203,9 @@ export const useConfigStore = defineStore('config', () => {
         ...(usesPython.value && pythonId.value !== null ? { python: pythonId.value } : {}),
         ...(usesPython.value && switchIntervalText.value.trim() !== ''
           ? { switchIntervalMs: valueOf('switchIntervalMs', switchIntervalText.value) }
+          : {}),
+        ...(usesDask.value && daskSchedulerText.value.trim() !== ''
+          ? { daskScheduler: daskSchedulerText.value.trim() }
           : {}),
       }) as RunConfigInput,
   )
@@ -258,6 +269,8 @@ export const useConfigStore = defineStore('config', () => {
     activePreset,
     pythonId,
     switchIntervalText,
+    daskSchedulerText,
+    usesDask,
     pythonRuntimes,
     defaultPython,
     python,

@@ -54,6 +54,8 @@ export const useRunStore = defineStore('run', () => {
   const config = shallowRef<Run['config'] | null>(null)
   /** The interpreter the run's Python strategies used, as it described itself (null: none yet). */
   const python = shallowRef<Run['python'] | null>(null)
+  /** The Dask cluster py-dask ran on, once the run has ended (the verdict reads its threads). */
+  const cluster = shallowRef<Run['machine']['cluster'] | null>(null)
   const lastConfig = shallowRef<RunConfigInput | null>(null)
   const logicalCores = ref(0)
   const trials = shallowRef<Trial[]>([])
@@ -98,6 +100,7 @@ export const useRunStore = defineStore('run', () => {
     runId.value = null
     config.value = null
     python.value = null
+    cluster.value = null
     ended.value = null
     manyWorkersRefusal.value = null
     trials.value = []
@@ -246,6 +249,7 @@ export const useRunStore = defineStore('run', () => {
         ended.value = event.run
         phase.value = event.run.status
         python.value = event.run.python ?? null
+        cluster.value = event.run.machine.cluster ?? null
         endedAt.value = event.run.endedAt
         stats.value = event.run.stats
         errors.value = [...new Set([...errors.value, ...event.run.errors])]
@@ -274,6 +278,7 @@ export const useRunStore = defineStore('run', () => {
     runId.value = recorded.id
     config.value = recorded.config
     python.value = recorded.python ?? null
+    cluster.value = recorded.machine.cluster ?? null
     lastConfig.value = recorded.config
     // The panel shows what is on screen, so Run re-runs this run and not the last one edited.
     try {
@@ -335,6 +340,7 @@ export const useRunStore = defineStore('run', () => {
 
   return {
     python,
+    cluster,
     runId,
     phase,
     config,
