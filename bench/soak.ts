@@ -3,12 +3,17 @@
 // opens its page in the Chromium that e2e/chromium.ts finds, and clicks Run back to back: runs of
 // a few seconds, two strategies each, rotating through sequential, threads, processes, async and
 // the Python strategies this machine can run, over a CPU-bound and an I/O-bound workload. After a
-// few warm-up runs (not measured) it records the server's RSS, the renderer process's RSS and the
-// page's JS heap (after a forced GC), then every minute and at the end. Prints the figures in words
-// on stderr and one JSON line on stdout. Goal: flat within 10%. Asserts nothing.
+// few warm-up runs (not measured) it records the server's RSS and V8 heap, the renderer process's
+// RSS and the page's JS heap, then every minute and at the end: each time between runs, after a
+// settling pause and a forced GC in the server (through its inspector, on a port of its own) and
+// in the page. RSS swings by ±10 MB with the worker isolates and buffers of the run just ended, so
+// the verdict compares the median of the first five snapshots with the median of the last five
+// (the single first and last are printed too). Prints the figures in words on stderr and one JSON
+// line on stdout. Goal: flat within 10%. Asserts nothing.
 // `npm run bench:soak [-- --minutes N] [--warmup-runs N]` (default 60 minutes, 3 warm-up runs).
 import { readFileSync } from 'node:fs'
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test'
+import WebSocket from 'ws'
 import { STRATEGIES, type StrategyId } from '../src/shared/catalog'
 import { findChromium } from '../e2e/chromium'
 import { chooseFromMenu, onlyStrategies, startServer, type RunningServer } from '../e2e/support'
@@ -16,6 +21,10 @@ import { say } from './support'
 
 const GOAL = 0.1
 const RUN_TIMEOUT_MS = 120_000
+/** Pause between a run's end and a snapshot: the run's worker isolates and autosave wind down. */
+const SETTLE_MS = 3000
+/** Snapshots whose median stands for the start and for the end. */
+const EDGE = 5
 
 interface Options {
   minutes: number
@@ -49,11 +58,56 @@ function rssMB(pid: number | undefined): number {
   }
 }
 
+/** The server's V8 heap through its inspector: used MB after a forced GC. */
+class ServerInspector {
+  private next = 0
+  private readonly pending = new Map<number, (result: unknown) => void>()
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown }
+      if (message.id !== undefined) this.pending.get(message.id)?.(message.result)
+      if (message.id !== undefined) this.pending.delete(message.id)
+    })
+  }
+
+  static async connect(output: () => string): Promise<ServerInspector> {
+    const deadline = Date.now() + 10_000
+    let url: string | undefined
+    while (!(url = /Debugger listening on (ws:\/\/\S+)/.exec(output())?.[1]) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50))
+    if (!url) throw new Error('the server did not say where its inspector listens')
+    const socket = new WebSocket(url)
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+    return new ServerInspector(socket)
+  }
+
+  private call(method: string, params: object = {}): Promise<unknown> {
+    const id = ++this.next
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve)
+      this.socket.send(JSON.stringify({ id, method, params }))
+    })
+  }
+
+  async heapUsedMB(): Promise<number> {
+    await this.call('HeapProfiler.collectGarbage')
+    const result = (await this.call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed' })) as {
+      result?: { value?: number }
+    }
+    return (result.result?.value ?? NaN) / 1024 ** 2
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
+
 interface Snapshot {
   label: string
   minute: number
   runs: number
   serverRssMB: number
+  serverHeapMB: number
   rendererRssMB: number
   jsHeapMB: number
   domNodes: number
@@ -79,8 +133,11 @@ async function snapshot(
   server: RunningServer,
   pageCdp: CDPSession,
   browserCdp: CDPSession,
+  inspector: ServerInspector,
 ): Promise<Snapshot> {
-  // Garbage is not a leak: collect it before reading the heap.
+  await new Promise((r) => setTimeout(r, SETTLE_MS))
+  // Garbage is not a leak: collect it before reading the heaps.
+  const serverHeapMB = await inspector.heapUsedMB()
   await pageCdp.send('HeapProfiler.collectGarbage')
   const metrics = Object.fromEntries(
     (await pageCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
@@ -90,6 +147,7 @@ async function snapshot(
     minute,
     runs,
     serverRssMB: rssMB(server.process.pid),
+    serverHeapMB,
     rendererRssMB: rssMB(await rendererPid(browserCdp)),
     jsHeapMB: (metrics['JSHeapUsedSize'] ?? NaN) / 1024 ** 2,
     domNodes: metrics['Nodes'] ?? NaN,
@@ -101,7 +159,7 @@ const mb = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} MB` : '
 
 function inWords(s: Snapshot): string {
   return (
-    `${s.label}: server RSS ${mb(s.serverRssMB)}, renderer RSS ${mb(s.rendererRssMB)}, ` +
+    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
     `page JS heap ${mb(s.jsHeapMB)}, ${s.domNodes} DOM nodes, ${s.listeners} listeners, ${s.runs} runs done`
   )
 }
@@ -163,11 +221,14 @@ process.once('SIGINT', () => {
 })
 
 const found = await findChromium()
-const server = await startServer()
+// The inspector on a port of its own (0: the OS picks), for the server's heap after a forced GC.
+const server = await startServer({ nodeArgs: ['--inspect=127.0.0.1:0'] })
 let browser: Browser | null = null
+let inspector: ServerInspector | null = null
 try {
   say(`soak: server pid ${server.process.pid}, sessions in ${server.dataDir} (removed at the end)`)
   say(`soak: Chromium from ${found.source}`)
+  inspector = await ServerInspector.connect(server.output)
   browser = await chromium.launch(found.launchOptions)
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   const pageErrors: string[] = []
@@ -201,24 +262,52 @@ try {
   say(`soak: ${options.warmupRuns} warm-up runs done (not measured); measuring for ${options.minutes} minutes`)
   const measuredFrom = runs
   const t0 = Date.now()
-  const snapshots = [await snapshot('start', 0, 0, server, pageCdp, browserCdp)]
+  const snapshots = [await snapshot('start', 0, 0, server, pageCdp, browserCdp, inspector)]
   say(inWords(snapshots[0]!))
   let nextMinute = 1
   while (!stopping && Date.now() - t0 < options.minutes * 60_000) {
     await run()
     if (Date.now() - t0 >= nextMinute * 60_000 && Date.now() - t0 < options.minutes * 60_000) {
-      const s = await snapshot(`minute ${nextMinute}`, nextMinute, runs - measuredFrom, server, pageCdp, browserCdp)
+      const s = await snapshot(
+        `minute ${nextMinute}`,
+        nextMinute,
+        runs - measuredFrom,
+        server,
+        pageCdp,
+        browserCdp,
+        inspector,
+      )
       snapshots.push(s)
       say(inWords(s))
       nextMinute = Math.floor((Date.now() - t0) / 60_000) + 1
     }
   }
   const minutes = (Date.now() - t0) / 60_000
-  const end = await snapshot('end', minutes, runs - measuredFrom, server, pageCdp, browserCdp)
+  const end = await snapshot('end', minutes, runs - measuredFrom, server, pageCdp, browserCdp, inspector)
   snapshots.push(end)
   say(inWords(end))
 
-  const start = snapshots[0]!
+  const first = snapshots[0]!
+  const last = snapshots[snapshots.length - 1]!
+  // The verdict's start and end: the median of each figure over the first and the last EDGE snapshots.
+  const medianOf = (list: readonly Snapshot[], key: keyof Snapshot): number => {
+    const values = list
+      .map((x) => x[key] as number)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b)
+    return values.length === 0 ? NaN : values[Math.floor((values.length - 1) / 2)]!
+  }
+  const edge = (list: readonly Snapshot[]): Snapshot => ({
+    ...list[0]!,
+    serverRssMB: medianOf(list, 'serverRssMB'),
+    serverHeapMB: medianOf(list, 'serverHeapMB'),
+    rendererRssMB: medianOf(list, 'rendererRssMB'),
+    jsHeapMB: medianOf(list, 'jsHeapMB'),
+  })
+  // Never overlapping: a short soak compares fewer snapshots at each end (one each for two).
+  const edgeCount = Math.max(1, Math.min(EDGE, Math.floor(snapshots.length / 2)))
+  const start = edge(snapshots.slice(0, edgeCount))
+  const ending = edge(snapshots.slice(-edgeCount))
   const ratio = (a: number, b: number): number => Math.round((b / a) * 1000) / 1000
   const verdictOf = (name: string, a: number, b: number): string => {
     const r = b / a
@@ -231,37 +320,48 @@ try {
       `${failedRuns} failed runs, ${pageErrors.length} page errors`,
   )
   for (const failure of [...failures, ...pageErrors].slice(0, 10)) say(`  ${failure}`)
-  say(verdictOf('server RSS', start.serverRssMB, end.serverRssMB))
-  say(verdictOf('renderer RSS', start.rendererRssMB, end.rendererRssMB))
-  say(verdictOf('page JS heap', start.jsHeapMB, end.jsHeapMB))
-  say(`DOM nodes ${start.domNodes} → ${end.domNodes}, listeners ${start.listeners} → ${end.listeners}`)
+  say(
+    `first and last snapshot: server RSS ${mb(first.serverRssMB)} → ${mb(last.serverRssMB)}, renderer RSS ${mb(first.rendererRssMB)} → ${mb(last.rendererRssMB)}, page JS heap ${mb(first.jsHeapMB)} → ${mb(last.jsHeapMB)}`,
+  )
+  say(`medians of the first and the last ${edgeCount} snapshot${edgeCount === 1 ? '' : 's'}:`)
+  say(verdictOf('server RSS', start.serverRssMB, ending.serverRssMB))
+  say(verdictOf('server V8 heap', start.serverHeapMB, ending.serverHeapMB))
+  say(verdictOf('renderer RSS', start.rendererRssMB, ending.rendererRssMB))
+  say(verdictOf('page JS heap', start.jsHeapMB, ending.jsHeapMB))
+  say(`DOM nodes ${first.domNodes} → ${last.domNodes}, listeners ${first.listeners} → ${last.listeners}`)
   const round = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null)
   console.log(
     JSON.stringify({
       bench: 'soak',
       minutes: Math.round(minutes * 10) / 10,
       warmupRuns: measuredFrom,
+      medianOf: edgeCount,
       startRssMB: round(start.serverRssMB),
-      endRssMB: round(end.serverRssMB),
-      ratio: ratio(start.serverRssMB, end.serverRssMB),
+      endRssMB: round(ending.serverRssMB),
+      ratio: ratio(start.serverRssMB, ending.serverRssMB),
+      serverHeapStartMB: round(start.serverHeapMB),
+      serverHeapEndMB: round(ending.serverHeapMB),
+      serverHeapRatio: ratio(start.serverHeapMB, ending.serverHeapMB),
       rendererStartRssMB: round(start.rendererRssMB),
-      rendererEndRssMB: round(end.rendererRssMB),
-      rendererRatio: ratio(start.rendererRssMB, end.rendererRssMB),
+      rendererEndRssMB: round(ending.rendererRssMB),
+      rendererRatio: ratio(start.rendererRssMB, ending.rendererRssMB),
       jsHeapStartMB: round(start.jsHeapMB),
-      jsHeapEndMB: round(end.jsHeapMB),
-      jsHeapRatio: ratio(start.jsHeapMB, end.jsHeapMB),
+      jsHeapEndMB: round(ending.jsHeapMB),
+      jsHeapRatio: ratio(start.jsHeapMB, ending.jsHeapMB),
       runs: runs - measuredFrom,
       errors: failedRuns + pageErrors.length,
       goal: 'flat within 10%',
       perMinute: snapshots.map((s) => ({
         minute: Math.round(s.minute * 10) / 10,
         serverRssMB: round(s.serverRssMB),
+        serverHeapMB: round(s.serverHeapMB),
         rendererRssMB: round(s.rendererRssMB),
         jsHeapMB: round(s.jsHeapMB),
       })),
     }),
   )
 } finally {
+  inspector?.close()
   await browser?.close()
   await server.stop()
 }

@@ -18,6 +18,8 @@ export interface RunningServer {
   process: ChildProcess
   /** The session library the server autosaves into: a temp folder, never the real home. */
   dataDir: string
+  /** What the server has written to stdout and stderr so far. */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -25,11 +27,12 @@ export interface RunningServer {
  * Starts `node out/main/server.js` and resolves with the URL it prints. Its session library is
  * `dataDir`, else a fresh temp folder removed on stop: tests never write to the real home.
  */
-export function startServer(options: { dataDir?: string } = {}): Promise<RunningServer> {
+export function startServer(options: { dataDir?: string; nodeArgs?: string[] } = {}): Promise<RunningServer> {
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lab-e2e-sessions-'))
   const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
-  const child = spawn(process.execPath, [join(root, 'out/main/server.js'), '--data-dir', dataDir], {
+  const args = [...(options.nodeArgs ?? []), join(root, 'out/main/server.js'), '--data-dir', dataDir]
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +55,7 @@ export function startServer(options: { dataDir?: string } = {}): Promise<Running
     child.stdout!.on('data', (d) => {
       output += String(d)
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(output)?.[0]
-      if (url) resolve({ url, origin: new URL(url).origin, process: child, dataDir, stop })
+      if (url) resolve({ url, origin: new URL(url).origin, process: child, dataDir, output: () => output, stop })
     })
     child.once('exit', (code) => {
       removeDir()
