@@ -175,6 +175,41 @@ describe.skipIf(skip)(`py-dask on a user's scheduler${skip ? ` (skipped: ${skip}
     }, 120_000)
   })
 
+  describe('a worker running three threads', () => {
+    const cluster = new UserCluster()
+    beforeAll(() => cluster.start('', [['--nthreads', '3'], []]), 90_000)
+    afterAll(() => cluster.stop(), 30_000)
+
+    it('gets a timeline lane per thread: four workers, none running two tasks at once', async () => {
+      const host = makeHost()
+      try {
+        const run = await host.waitForRun(
+          await host.startRun({
+            workload: 'sleep',
+            params: { tasks: 40, duration: 50 },
+            strategies: ['py-dask'],
+            workers: [2],
+            repetitions: 1,
+            warmups: 0,
+            python: DEBIAN_PYTHON,
+            daskScheduler: cluster.address,
+          }),
+        )
+        expect(run.errors).toEqual([])
+        expect(run.machine.cluster).toMatchObject({ workers: 2, threads: 4 })
+        const timeline = run.trials[0]!.timeline
+        const workers = new Set(timeline.map((s) => s.worker))
+        expect(workers.size).toBe(4)
+        for (const w of workers) {
+          const own = timeline.filter((s) => s.worker === w).sort((a, b) => a.start - b.start)
+          own.slice(1).forEach((s, i) => expect(s.start).toBeGreaterThanOrEqual(own[i]!.end))
+        }
+      } finally {
+        await host.shutdown()
+      }
+    }, 120_000)
+  })
+
   it('an address nothing listens on fails within the connect timeout, naming the address', async () => {
     const mark = markChildren()
     const address = `tcp://127.0.0.1:${await freePort()}`

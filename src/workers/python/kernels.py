@@ -292,6 +292,12 @@ def pool_hello():
     return os.getpid(), time.process_time_ns() // 1000, _rss_bytes()
 
 
+def run_dask_chunk(workload, fixtures, origin, tasks):
+    """run_chunk on a Dask worker thread: the same, with the thread's id, so the timeline gives each
+    worker thread its own lane (a user's workers may run several threads each)."""
+    return run_chunk(workload, fixtures, origin, tasks) + (threading.get_ident(),)
+
+
 def run_chunk(workload, fixtures, origin, tasks):
     """Runs one chunk of tasks in a pool process.
 

@@ -429,7 +429,7 @@ class Twisted(Strategy):
 class Dask(Strategy):
     """Dask distributed: a LocalCluster the runner starts and closes (W worker processes, one
     thread each, no dashboard), or the user's cluster at init's python.scheduler, which the runner
-    only connects to and never stops. Each chunk is one Dask task running kernels.run_chunk.
+    only connects to and never stops. Each chunk is one Dask task running kernels.run_dask_chunk (one lane per worker thread).
     Local workers share the runner's clock; a user's workers may not, so their times are shifted
     by each worker's clock offset, measured at start (and for a worker that joins later). CPU time and
     memory are summed over a local cluster's nanny and worker processes; a remote cluster's are
@@ -466,9 +466,11 @@ class Dask(Strategy):
         self.index = {}
         self.cpu = {}
         self.rss = {}
-        # One timeline lane per worker process (one thread each), numbered by pid.
+        # One timeline lane per worker thread: a worker process's first thread has the lane
+        # numbered by its pid here; any other thread it runs gets a lane of its own when first seen.
         for pid in sorted(self.client.run(os.getpid).values()):
             self.index[pid] = len(self.index)
+        self.first_thread = {}
         # The worker processes alive now: a later look that misses one means it was lost.
         self.live = set(self.index)
         # pid -> (worker clock minus ours, half the round trip), µs; empty for a local cluster.
@@ -549,12 +551,13 @@ class Dask(Strategy):
 
     def submit(self, tasks):
         self._count(len(tasks))
-        future = self.client.submit(kernels.run_chunk, self.workload, self.fixtures, self.origin, tasks, pure=False)
+        future = self.client.submit(kernels.run_dask_chunk, self.workload, self.fixtures, self.origin, tasks,
+                                    pure=False)
         future.add_done_callback(lambda f: self._chunk_done(f, tasks))
 
     def _chunk_done(self, future, tasks):
         try:
-            pid, results, failure, cpu, rss = future.result()
+            pid, results, failure, cpu, rss, thread = future.result()
         except BaseException as error:  # a worker died, or the chunk could not be sent
             self.out.failed(tasks[0]['id'], kernels.describe_error(error))
             self._count(-len(tasks))
@@ -562,7 +565,8 @@ class Dask(Strategy):
         with self.lock:
             self.cpu[pid] = max(cpu, self.cpu.get(pid, 0))
             self.rss[pid] = max(rss, self.rss.get(pid, 0))
-            worker = self.index.setdefault(pid, len(self.index))
+            lane = pid if self.first_thread.setdefault(pid, thread) == thread else (pid, thread)
+            worker = self.index.setdefault(lane, len(self.index))
             # Onto the lab's clock; a worker not measured yet (joined mid-trial) is taken as in step.
             shift = self.offsets.get(pid, (0, 0))[0]
             if self.offsets and len(self.durations) < 10000:
