@@ -188,6 +188,9 @@ class SyntheticLab implements LabApi {
   importSession = this.noSessions
   exportSession = this.noSessions
   inspectScript = this.noSessions
+  readInputs = this.noSessions
+  startTune = this.noSessions
+  stopTune = this.noSessions
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

@@ -27,6 +27,9 @@ export const LAB_METHODS = [
   'importSession',
   'exportSession',
   'inspectScript',
+  'readInputs',
+  'startTune',
+  'stopTune',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

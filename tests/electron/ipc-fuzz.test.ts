@@ -48,6 +48,12 @@ const VALID: Record<LabMethod, unknown[]> = {
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
   inspectScript: ['/home/me/work.py'],
+  readInputs: ['/home/me/inputs.json'],
+  startTune: [
+    { workload: 'primes', params: { size: 2000, tasks: 4 }, strategies: ['threads'], workers: [1] },
+    { maxWorkers: 4, budgetS: 30 },
+  ],
+  stopTune: [],
 }
 
 function generator(random: () => number) {

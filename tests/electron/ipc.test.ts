@@ -55,6 +55,9 @@ function fakeLab(): LabApi & { started: unknown[] } {
       sha256: '0'.repeat(64),
       functions: [],
     })),
+    readInputs: vi.fn(async () => ({ values: [1, 2] })),
+    startTune: vi.fn(async () => 'tune-1'),
+    stopTune: vi.fn(async () => undefined),
   }
 }
 
