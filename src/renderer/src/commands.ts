@@ -8,6 +8,7 @@ import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
 import { useRunStore } from './stores/run'
 import { useSessionsStore, type FileLike } from './stores/sessions'
+import { useTuneStore } from './stores/tune'
 import { useViewStore } from './stores/view'
 import { MIME, downloadText, pickFile } from './download'
 
@@ -28,12 +29,14 @@ export function useCommands(options: CommandOptions = {}) {
   const run = useRunStore()
   const view = useViewStore()
   const sessions = useSessionsStore()
+  const tune = useTuneStore()
   const save = options.save ?? downloadText
   const pick = options.pick ?? pickFile
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
-    running: run.running,
+    // A worker-count search holds the lab as a run does.
+    running: run.running || tune.searching,
     canRun: config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
@@ -90,6 +93,13 @@ export function useCommands(options: CommandOptions = {}) {
           return
         case 'workload.select':
           if (command.arg && !run.running) config.selectWorkload(command.arg)
+          return
+        case 'workload.yourCode':
+          if (!run.running) view.yourCodeOpen = true
+          return
+        case 'run.tune':
+          tune.open = true
+          view.page = 'lab'
           return
         case 'experiment.preset': {
           const preset = PRESETS.find((p) => p.id === command.arg)
