@@ -89,7 +89,11 @@ for (const size of SIZES) {
       // Eight 20 ms sleeps: threads finish sooner with more workers, so the search recommends more than one.
       await expect(best.nth(1)).toHaveText(/^[234] workers$/)
       await expect(panel.getByTestId('tune-winner')).toContainText('Winner: Worker threads.')
-      await expect(panel.locator('canvas[data-chart="tune"]')).toBeVisible()
+      const chart = panel.locator('canvas[data-chart="tune"]')
+      await expect(chart).toBeVisible()
+      // Every point the search measured is on the chart (Sequential's one, and Worker threads' several).
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(3)
+      expect((await chart.boundingBox())!.height).toBeGreaterThan(100)
       // The final run at the best counts is on screen and in the session like any run.
       await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 60_000 })
       await expect(page.getByTestId('verdict')).toBeVisible()

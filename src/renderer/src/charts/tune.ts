@@ -51,8 +51,9 @@ export const tunePointsPlugin: Plugin = {
       meta.data.forEach((element, i) => {
         const point = set.data[i] as unknown as TuneChartPoint | undefined
         if (!point) return
-        const top = y.getPixelForValue(point.high)
-        const bottom = y.getPixelForValue(point.low)
+        // A wide CI (few repetitions) is cut at the axis rather than drawn outside the chart.
+        const top = y.getPixelForValue(Math.min(point.high, y.max))
+        const bottom = y.getPixelForValue(Math.max(point.low, y.min))
         ctx.beginPath()
         ctx.moveTo(element.x, top)
         ctx.lineTo(element.x, bottom)
