@@ -52,10 +52,14 @@ describe('menu model → Electron template', () => {
 
   it('groups every workload under its kind', () => {
     const t = toElectronTemplate(model, () => undefined, 'linux')
-    const listed = (find(t, 'Workload').submenu as MenuItemConstructorOptions[]).flatMap((g) =>
-      (g.submenu as MenuItemConstructorOptions[]).map((i) => i.label),
-    )
+    const items = find(t, 'Workload').submenu as MenuItemConstructorOptions[]
+    const listed = items
+      .filter((g) => g.submenu)
+      .flatMap((g) => (g.submenu as MenuItemConstructorOptions[]).map((i) => i.label))
     expect(listed.sort()).toEqual(WORKLOADS.map((w) => w.title).sort())
+    // Then, after a separator, the user's own code.
+    expect(items.slice(-2).map((i) => i.type ?? i.label)).toEqual(['separator', 'radio'])
+    expect(items.at(-1)!.label).toBe('Your Code…')
   })
 
   it('dispatches the same command the menu bar would', () => {
