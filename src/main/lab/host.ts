@@ -2,7 +2,7 @@
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
@@ -40,7 +40,7 @@ import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
 import { tuneStrategies } from './tune'
 import { inspectScript, prepareUserScript, readInputsFile } from './user-script'
-import type { ScriptInfo, UserInputs } from '../../shared/user-script'
+import { INPUTS_FILE_EXTENSIONS, type ScriptInfo, type UserInputs } from '../../shared/user-script'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -271,7 +271,11 @@ export class LabHost implements LabApi {
   }
 
   /** Task inputs from a JSON array or JSON-lines file (bounded), for a run of your code (Workload ▸ Your Code…). */
-  readInputs(path: string): Promise<UserInputs> {
+  async readInputs(path: string): Promise<UserInputs> {
+    // A page may have only JSON files read: their values come back to it (and into the run).
+    const name = basename(path)
+    if (!INPUTS_FILE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)))
+      throw new ValidationError([`inputs file ${name} must be a ${INPUTS_FILE_EXTENSIONS.join(', ')} file`])
     return readInputsFile(path)
   }
 
