@@ -63,6 +63,8 @@ export const useTuneStore = defineStore('tune', () => {
     if (event.type !== 'tune-progress' && event.type !== 'tune-end') return
     // A search this page did not start (another window's) is followed all the same: one lab, one search.
     tuneId.value = event.tuneId
+    // A page that reloaded mid-search shows the panel again as the search goes on.
+    open.value = true
     if (event.type === 'tune-progress') {
       const finalStarted =
         event.progress.finalRunId !== null && progress.value?.finalRunId !== event.progress.finalRunId
