@@ -197,6 +197,9 @@ class SyntheticLab implements LabApi {
   private async noC10k(): Promise<never> {
     throw new Error('synthetic lab: no C10k lab')
   }
+  readInputs = this.noSessions
+  startTune = this.noSessions
+  stopTune = this.noSessions
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

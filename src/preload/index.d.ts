@@ -1,5 +1,6 @@
 import type { LabApi, Session } from '../shared/api'
 import type { MenuCommand, MenuState } from '../shared/menu'
+import type { ScriptInfo } from '../shared/user-script'
 
 declare global {
   interface Window {
@@ -12,6 +13,8 @@ declare global {
       setMenuState(state: MenuState): void
       openSessionDialog(): Promise<Session | null>
       saveSessionAsDialog(id: string): Promise<string | null>
+      /** Workload ▸ Your Code…: main's Open dialog; the script read (never run), or null when cancelled. */
+      openScriptDialog?(): Promise<ScriptInfo | null>
     }
   }
 }

@@ -4,6 +4,7 @@ import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, LabEvent, LabEventListener, Session } from '../shared/api'
 import { IPC, labChannel } from '../shared/ipc'
 import type { MenuCommand, MenuState } from '../shared/menu'
+import type { ScriptInfo } from '../shared/user-script'
 import { forwardCalls } from '../shared/methods'
 
 const listeners = new Set<LabEventListener>()
@@ -36,6 +37,8 @@ const labShell = {
   openSessionDialog: (): Promise<Session | null> => ipcRenderer.invoke(IPC.openSessionDialog),
   /** Save Session As…: main's dialog; resolves to the path written, or null when cancelled. */
   saveSessionAsDialog: (id: string): Promise<string | null> => ipcRenderer.invoke(IPC.saveSessionAsDialog, id),
+  /** Workload ▸ Your Code…: main's Open dialog; resolves to the script read (never run), or null when cancelled. */
+  openScriptDialog: (): Promise<ScriptInfo | null> => ipcRenderer.invoke(IPC.openScriptDialog),
 }
 
 contextBridge.exposeInMainWorld('lab', lab)

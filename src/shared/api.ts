@@ -20,7 +20,8 @@ import {
   type Trial,
 } from './schemas'
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema, type Session, type SessionSummary } from './session'
-import { userScriptSchema, type ScriptInfo } from './user-script'
+import { tuneBoundsSchema, type TuneProgress, type TuneSummary } from './tune'
+import { userScriptSchema, type ScriptInfo, type UserInputs } from './user-script'
 
 export type { ExportFormat } from './export'
 export type { Session, SessionSummary } from './session'
@@ -84,6 +85,10 @@ export type LabEvent =
    * a Save). `session` is the library's summary of it as saved, so a page need not re-read it.
    */
   | { type: 'session-saved'; runId: string | null; session: SessionSummary }
+  /** The worker-count search (startTune): what it tries now, its budget left, its points so far. */
+  | { type: 'tune-progress'; runId: null; tuneId: string; progress: TuneProgress }
+  /** The search ended: what it found (null, with `error`, when it could not run at all). */
+  | { type: 'tune-end'; runId: null; tuneId: string; summary: TuneSummary | null; error?: string }
   /** The catalog is not what it was (an interpreter was added): read it again. */
   | { type: 'catalog-changed'; runId: null; message: string }
   /** A C10k sweep started (`runId` is the sweep's id): its settings and number of steps. */
@@ -214,6 +219,12 @@ export const LAB_METHOD_TABLE = {
   stopC10k: returns<void>()(z.tuple([runIdSchema])),
   /** The sweep in progress, or the last that ended (its steps so far); null before the first. */
   c10kState: returns<C10kState | null>()(z.tuple([])),
+  /** Task inputs read from a JSON array or JSON-lines file on the lab's machine, within USER_LIMITS. */
+  readInputs: returns<UserInputs>()(z.tuple([userScriptSchema.shape.path])),
+  /** Searches the best worker count of each strategy (one at a time, never beside a run); resolves to its id. */
+  startTune: returns<string>()(z.tuple([runConfigSchema, tuneBoundsSchema])),
+  /** Stops the search: it keeps what it learnt and runs the best counts found so far. */
+  stopTune: returns<void>()(z.tuple([])),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
 
 type MethodTable = typeof LAB_METHOD_TABLE

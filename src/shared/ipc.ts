@@ -10,6 +10,8 @@ export const IPC = {
   openSessionDialog: 'shell:open-session-dialog',
   /** Desktop only: main shows its Save dialog and writes the session there. */
   saveSessionAsDialog: 'shell:save-session-as-dialog',
+  /** Desktop only: Workload ▸ Your Code…'s Open dialog; main reads the chosen script (ScriptInfo). */
+  openScriptDialog: 'shell:open-script-dialog',
   /** main → renderer: a batch of LabEvents. */
   events: 'lab:events',
   /** main → renderer: a menu command the user chose (MenuCommand). */

@@ -17,6 +17,8 @@ const COMMAND_IDS = [
   'c10k.preset',
   'c10k.open',
   'workload.select',
+  'workload.yourCode',
+  'run.tune',
   'run.start',
   'run.stop',
   'run.again',
@@ -297,23 +299,32 @@ export function buildMenu(
     key: 'workload',
     label: 'Workload',
     enabled: true,
-    items: seenKinds
-      .map((kind): MenuSubmenu => ({
-        kind: 'submenu',
-        key: `workload.${kind}`,
-        label: kindTitle(kind),
-        enabled: true,
-        items: catalog.workloads
-          .filter((w) => w.kind === kind)
-          .map((w) =>
-            command(
-              w.title,
-              { command: 'workload.select', arg: w.id },
-              { type: 'radio', checked: w.id === state.workload, enabled: !state.running },
+    items: [
+      ...seenKinds
+        .map((kind): MenuSubmenu => ({
+          kind: 'submenu',
+          key: `workload.${kind}`,
+          label: kindTitle(kind),
+          enabled: true,
+          items: catalog.workloads
+            .filter((w) => w.kind === kind)
+            .map((w) =>
+              command(
+                w.title,
+                { command: 'workload.select', arg: w.id },
+                { type: 'radio', checked: w.id === state.workload, enabled: !state.running },
+              ),
             ),
-          ),
-      }))
-      .filter((group): group is MenuSubmenu => group.items.length > 0),
+        }))
+        .filter((group): group is MenuSubmenu => group.items.length > 0),
+      separator('workload.sep1'),
+      // The user's own function: the desktop app's Open dialog, or a typed path in browser mode.
+      command(
+        'Your Code…',
+        { command: 'workload.yourCode' },
+        { type: 'radio', checked: state.workload === 'user', enabled: !state.running },
+      ),
+    ],
   }
   workload.items.push(
     separator('workload.sep.c10k'),
@@ -333,6 +344,7 @@ export function buildMenu(
         { command: 'run.again' },
         { accelerator: 'CmdOrCtrl+Shift+R', enabled: state.hasLastRun && !state.running },
       ),
+      command('Find Best Worker Count…', { command: 'run.tune' }, { enabled: state.canRun && !state.running }),
       separator('run.sep1'),
       // The desktop app shows its own Open dialog; browser mode says how to add one to the server.
       command('Add Python Interpreter…', { command: 'python.add' }),

@@ -30,6 +30,9 @@ export const LAB_METHODS = [
   'startC10k',
   'stopC10k',
   'c10kState',
+  'readInputs',
+  'startTune',
+  'stopTune',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

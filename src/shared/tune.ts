@@ -3,6 +3,7 @@
 // then bisection down to the knee (the fewest workers as fast as the best: within KNEE_SHARE of its
 // mean, or within the noise), sharpening a point with more repetitions while it straddles the line.
 // Pure: what a point costs and how it is measured is the caller's `measure`.
+import { z } from 'zod'
 import { summarise, type Summary } from './stats'
 
 /** A worker count within this share of the best mean time is "as fast" (the knee's rule). */
@@ -26,7 +27,7 @@ export interface TuneResult {
   /** The fewest workers as fast as the best (within KNEE_SHARE, or within the noise). */
   knee: TunePoint | null
   /** Why the search ended. */
-  ended: 'converged' | 'budget' | 'failed'
+  ended: 'converged' | 'budget' | 'stopped' | 'failed'
   error?: string
 }
 
@@ -108,4 +109,56 @@ export async function tuneWorkers(options: TuneOptions): Promise<TuneResult> {
   } catch (error) {
     return result('failed', error instanceof Error ? error.message : String(error))
   }
+}
+
+// ---- The tuner as the app asks for it (LabApi startTune) ------------------------------------
+
+/** Bounds on a search: the most workers tried and the time it may spend. */
+export const TUNE_LIMITS = { maxWorkers: { min: 1, max: 256 }, budgetS: { min: 1, max: 24 * 3600 } } as const
+
+export const tuneBoundsSchema = z
+  .object({
+    maxWorkers: z
+      .number({ error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
+      .int({ error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
+      .min(TUNE_LIMITS.maxWorkers.min, { error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
+      .max(TUNE_LIMITS.maxWorkers.max, { error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` }),
+    budgetS: z
+      .number({ error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
+      .int({ error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
+      .min(TUNE_LIMITS.budgetS.min, { error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
+      .max(TUNE_LIMITS.budgetS.max, { error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` }),
+  })
+  .strict()
+export type TuneBounds = z.infer<typeof tuneBoundsSchema>
+
+/** Where a search stands: what it tries now and how much of its budget is left. */
+export interface TuneProgress {
+  strategy: string
+  /** The worker count being measured; null while the final run at the best counts runs. */
+  workers: number | null
+  budgetLeftMs: number
+  /** The final run's id, once it has started (it is an ordinary run, saved into the session). */
+  finalRunId: string | null
+  /** The points measured so far, per strategy, in the order tried. */
+  points: Record<string, TunePoint[]>
+}
+
+/** What a search found: per strategy its result, the final run at the best counts, the winner and why. */
+export interface TuneSummary {
+  strategies: Array<{ strategy: string; result: TuneResult }>
+  /** The run of every strategy at its best count (saved like any run), or null when none found one. */
+  finalRunId: string | null
+  winner: string | null
+  why: string[]
+  /** True when the user stopped the search (it kept what it had learnt). */
+  stopped: boolean
+}
+
+/** One line on what the search is doing: `py-threads: trying 4 workers (52 s of budget left)`. */
+export function describeTuneProgress(p: Pick<TuneProgress, 'strategy' | 'workers' | 'budgetLeftMs'>): string {
+  const left = `${Math.max(0, Math.round(p.budgetLeftMs / 1000))} s of budget left`
+  return p.workers === null
+    ? 'running every strategy at its best worker count'
+    : `${p.strategy}: trying ${p.workers} worker${p.workers === 1 ? '' : 's'} (${left})`
 }

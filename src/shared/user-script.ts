@@ -24,6 +24,9 @@ export const USER_LIMITS = {
 /** The script kinds the lab runs, by the end of the file's name. */
 export const SCRIPT_RUNTIMES: Record<string, 'python' | 'node'> = { '.py': 'python', '.mjs': 'node', '.js': 'node' }
 
+/** The names of inputs files a page may have the lab read (LabApi readInputs): JSON, or JSON lines. */
+export const INPUTS_FILE_EXTENSIONS = ['.json', '.jsonl', '.ndjson'] as const
+
 /** Python or Node, from the script's name; null for any other name. */
 export function scriptRuntime(path: string): 'python' | 'node' | null {
   const dot = path.lastIndexOf('.')

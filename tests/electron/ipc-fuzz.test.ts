@@ -51,6 +51,12 @@ const VALID: Record<LabMethod, unknown[]> = {
   startC10k: [{ models: ['node-http', 'py-threading-http'], connections: [10, 100], stepSeconds: 2, timeoutMs: 1000 }],
   stopC10k: ['sweep-1'],
   c10kState: [],
+  readInputs: ['/home/me/inputs.json'],
+  startTune: [
+    { workload: 'primes', params: { size: 2000, tasks: 4 }, strategies: ['threads'], workers: [1] },
+    { maxWorkers: 4, budgetS: 30 },
+  ],
+  stopTune: [],
 }
 
 function generator(random: () => number) {

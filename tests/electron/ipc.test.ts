@@ -58,6 +58,9 @@ function fakeLab(): LabApi & { started: unknown[] } {
     startC10k: vi.fn(async () => 'sweep-1'),
     stopC10k: vi.fn(async () => undefined),
     c10kState: vi.fn(async () => null),
+    readInputs: vi.fn(async () => ({ values: [1, 2] })),
+    startTune: vi.fn(async () => 'tune-1'),
+    stopTune: vi.fn(async () => undefined),
   }
 }
 

@@ -52,11 +52,16 @@ describe('menu model → Electron template', () => {
 
   it('groups every workload under its kind', () => {
     const t = toElectronTemplate(model, () => undefined, 'linux')
-    // The kinds' submenus; below them, a separator and the C10k lab (not a workload of a run).
-    const listed = (find(t, 'Workload').submenu as MenuItemConstructorOptions[])
+    // The kinds' submenus; below them, your own code, then the C10k lab (not a workload of a run).
+    const items = find(t, 'Workload').submenu as MenuItemConstructorOptions[]
+    const listed = items
       .filter((g) => g.submenu)
       .flatMap((g) => (g.submenu as MenuItemConstructorOptions[]).map((i) => i.label))
     expect(listed.sort()).toEqual(WORKLOADS.map((w) => w.title).sort())
+    // Then, each after a separator, the user's own code and the C10k lab.
+    expect(items.slice(-4).map((i) => i.type)).toEqual(['separator', 'radio', 'separator', 'normal'])
+    expect(items.at(-1)!.label).toBe('C10k Lab (server models)…')
+    expect(items.at(-3)!.label).toBe('Your Code…')
   })
 
   it('dispatches the same command the menu bar would', () => {

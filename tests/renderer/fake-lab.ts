@@ -1,6 +1,7 @@
 // A fake LabApi for renderer tests: records calls, and lets the test emit the lab's events.
 import { STRATEGIES, WORKLOADS } from '@shared/catalog'
-import type { ScriptInfo } from '@shared/user-script'
+import type { ScriptInfo, UserInputs } from '@shared/user-script'
+import type { TuneBounds } from '@shared/tune'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, Session, SessionSummary } from '@shared/api'
 import type { C10kState, SweepInput } from '@shared/c10k'
 import { decodeSessionText, encodeSession } from '@shared/session'
@@ -158,6 +159,19 @@ export class FakeLab implements LabApi {
   }
   async inspectScript(path: string): Promise<ScriptInfo> {
     return { path, runtime: 'python', sha256: '0'.repeat(64), functions: [{ name: 'work', async: false }] }
+  }
+  async readInputs(path: string): Promise<UserInputs> {
+    return { values: [1, 2, 3], file: path }
+  }
+  /** startTune's calls, for the tests to answer with tune events (emit). */
+  readonly tunes: Array<{ config: RunConfigInput; bounds: TuneBounds }> = []
+  tuneStopped = false
+  async startTune(config: RunConfigInput, bounds: TuneBounds): Promise<string> {
+    this.tunes.push({ config, bounds })
+    return `tune-${this.tunes.length}`
+  }
+  async stopTune(): Promise<void> {
+    this.tuneStopped = true
   }
   async exportSession(id: string): Promise<string> {
     const session = this.sessions.get(id)

@@ -114,6 +114,8 @@ describe('the menu bar from the keyboard', () => {
     // Stop and Run Again are disabled with no run: the arrows skip them, and wrap.
     expect(focused()).toBe('Run')
     await press('ArrowDown')
+    expect(focused()).toBe('Find Best Worker Count…')
+    await press('ArrowDown')
     expect(focused()).toBe('Add Python Interpreter…')
     await press('ArrowDown')
     expect(focused()).toBe('Run')
@@ -171,6 +173,8 @@ describe('the menu bar from the keyboard', () => {
     await press('ArrowDown')
     await press('End')
     expect(focused()).toBe('C10k Lab (server models)…')
+    await press('ArrowUp') // over the separator
+    expect(focused()).toBe('Your Code…')
     await press('ArrowUp') // over the separator
     expect(focused()).toBe('Mixed')
     await press('ArrowUp')

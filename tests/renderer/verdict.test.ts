@@ -31,4 +31,20 @@ describe('Verdict', () => {
   it.each(Object.entries(REPRESENTATIVE_RUNS))('%s: shows the analysis sentences as they are', async (_name, run) => {
     expect(await shown(run)).toEqual(verdictSentences(verdict(run)))
   })
+
+  it('a run of your own code (workload user, not listed in the catalog) shows the same sentences as the CLI', async () => {
+    const base = Object.values(REPRESENTATIVE_RUNS)[0]!
+    const run: Run = {
+      ...base,
+      config: {
+        ...base.config,
+        workload: 'user',
+        params: {},
+        userScript: { path: '/home/me/work.py', function: 'work', inputs: { range: 8 } },
+      },
+    }
+    const sentences = await shown(run)
+    expect(sentences.length).toBeGreaterThan(0)
+    expect(sentences).toEqual(verdictSentences(verdict(run)))
+  })
 })

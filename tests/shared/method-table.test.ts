@@ -70,6 +70,22 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   ],
   stopC10k: ['sweep-1'],
   c10kState: [],
+  readInputs: ['/home/me/inputs.json'],
+  startTune: [
+    {
+      workload: 'primes',
+      params: { size: 2000, tasks: 4 },
+      strategies: ['sequential', 'threads'],
+      workers: [1],
+      repetitions: 2,
+      warmups: 0,
+      chunkSize: 1,
+      timeoutMs: 120_000,
+      samplerHz: 10,
+    },
+    { maxWorkers: 4, budgetS: 30 },
+  ],
+  stopTune: [],
 }
 
 const tableNames = Object.keys(LAB_METHOD_TABLE) as LabMethod[]

@@ -1,14 +1,16 @@
-// `concurrency-lab tune`: for one workload (built-in or your code) and its strategies, search the
-// worker count (src/shared/tune.ts), then run every strategy at its best count once more as an
-// ordinary run (saved like any run) whose verdict says which wins and why.
+// `concurrency-lab tune`: its bounds from the command line and its report as text. The search
+// itself (each strategy's worker count, then one ordinary run at the best counts, saved like any
+// run) is src/main/lab/tune.ts, which the app's Run ▸ Find Best Worker Count… runs too.
 import { availableParallelism } from 'node:os'
-import { findStrategy, findWorkload } from '../../shared/catalog'
-import { verdict, verdictSentences } from '../../shared/analysis/verdict'
+import { findStrategy } from '../../shared/catalog'
 import { formatDuration } from '../../shared/format'
-import { MANY_WORKERS_PER_CORE, parseRunConfig, type Run, type RunConfig } from '../../shared/schemas'
-import { tuneWorkers, type TuneResult } from '../../shared/tune'
+import { MANY_WORKERS_PER_CORE, type RunConfig } from '../../shared/schemas'
+import { describeTuneProgress } from '../../shared/tune'
 import type { LabHost } from '../lab/host'
+import { defaultMaxWorkers, tuneStrategies, type TuneReport } from '../lab/tune'
 import { numberOption, UsageError } from './config'
+
+export type { TuneReport } from '../lab/tune'
 
 export interface TuneOptions {
   maxWorkers?: string
@@ -20,8 +22,7 @@ export interface TuneOptions {
 export function tuneBounds(config: RunConfig, options: TuneOptions): { maxWorkers: number; budgetMs: number } {
   const cores = availableParallelism()
   const safe = MANY_WORKERS_PER_CORE * cores
-  const io = findWorkload(config.workload)?.kind !== 'cpu'
-  const fallback = io && options.allowManyWorkers ? 256 : safe
+  const fallback = defaultMaxWorkers(config, cores, options.allowManyWorkers === true)
   const maxWorkers =
     options.maxWorkers === undefined
       ? fallback
@@ -34,16 +35,8 @@ export function tuneBounds(config: RunConfig, options: TuneOptions): { maxWorker
   return { maxWorkers, budgetMs: budgetS * 1000 }
 }
 
-export interface TuneReport {
-  strategies: Array<{ strategy: string; result: TuneResult }>
-  /** The run of every strategy at its best count, or null when none found one. */
-  final: Run | null
-  winner: string | null
-  why: string[]
-}
-
-/** Runs the search on `search` (a host that saves nothing) and the final run on `host`. */
-export async function tune(
+/** Runs the search on `search` (a host that saves nothing) and the final run on `host` (src/main/lab/tune.ts). */
+export function tune(
   config: RunConfig,
   bounds: { maxWorkers: number; budgetMs: number },
   search: LabHost,
@@ -51,35 +44,7 @@ export async function tune(
   progress: (line: string) => void,
   stopped: () => boolean = () => false,
 ): Promise<TuneReport> {
-  const deadline = Date.now() + bounds.budgetMs
-  const strategies: TuneReport['strategies'] = []
-  for (const id of config.strategies) {
-    const spec = findStrategy(id)!
-    const result = await tuneWorkers({
-      maxWorkers: bounds.maxWorkers,
-      takesWorkers: spec.takesWorkers,
-      outOfBudget: () => stopped() || Date.now() > deadline,
-      measure: async (workers) => {
-        const left = Math.max(0, Math.round((deadline - Date.now()) / 1000))
-        progress(`${id}: trying ${workers} worker${workers === 1 ? '' : 's'} (${left} s of budget left)`)
-        const runId = await search.startRun({ ...config, strategies: [id], workers: [workers] })
-        const run = await search.waitForRun(runId)
-        const measured = run.trials.filter((t) => !t.warmup)
-        if (run.errors.length > 0 || measured.length === 0) throw new Error(run.errors[0] ?? 'no trial finished')
-        return measured.map((t) => t.wallMs)
-      },
-    })
-    strategies.push({ strategy: id, result })
-  }
-  const found = strategies.filter((s) => s.result.best !== null)
-  if (found.length === 0) return { strategies, final: null, winner: null, why: [] }
-  progress('running every strategy at its best worker count')
-  const counts = [...new Set(found.map((s) => s.result.best!.workers))].sort((a, b) => a - b)
-  const finalConfig = parseRunConfig({ ...config, strategies: found.map((s) => s.strategy), workers: counts })
-  const final = await host.waitForRun(await host.startRun(finalConfig))
-  const v = verdict(final)
-  const winner = found.reduce((a, b) => (b.result.best!.summary.mean < a.result.best!.summary.mean ? b : a)).strategy
-  return { strategies, final, winner, why: verdictSentences(v) }
+  return tuneStrategies(config, bounds, search, host, (p) => progress(describeTuneProgress(p)), stopped)
 }
 
 /** The report as the CLI prints it. */
@@ -97,7 +62,7 @@ export function formatTune(report: TuneReport): string {
       `${title}: best ${result.best.workers} worker${result.best.workers === 1 ? '' : 's'}, ${formatDuration(b.mean)} ± ${formatDuration(half)} (95% CI); knee ${result.knee.workers} (the fewest as fast as the best: within 5%, or within the noise)`,
     )
     lines.push(
-      `  tried, in order: ${result.points.map((p) => `${p.workers} → ${formatDuration(p.summary.mean)}`).join(', ')}; ${result.points.length} point${result.points.length === 1 ? '' : 's'}, ${result.ended === 'budget' ? 'stopped by the time budget' : result.ended === 'failed' ? `failed: ${result.error}` : 'converged'}`,
+      `  tried, in order: ${result.points.map((p) => `${p.workers} → ${formatDuration(p.summary.mean)}`).join(', ')}; ${result.points.length} point${result.points.length === 1 ? '' : 's'}, ${result.ended === 'budget' ? 'stopped by the time budget' : result.ended === 'stopped' ? 'stopped' : result.ended === 'failed' ? `failed: ${result.error}` : 'converged'}`,
     )
   }
   if (report.winner) {

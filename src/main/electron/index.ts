@@ -14,6 +14,7 @@ import { interpreterDialog } from './interpreters'
 import { stopLabBeforeQuit } from './lifecycle'
 import { installApplicationMenu } from './menu'
 import { outsideAsar } from './packaged-paths'
+import { scriptDialog } from './script-dialog'
 import { sessionFileDialogs } from './session-files'
 import { UtilityProcessLauncher } from './utility-launcher'
 import { createLabWindow } from './window'
@@ -86,6 +87,7 @@ void app.whenReady().then(async () => {
       menuState = state
       refreshMenu()
     },
+    scriptDialog: scriptDialog(host, () => win),
     sessionFiles: sessionFileDialogs(
       host,
       () => win,

@@ -11,6 +11,7 @@ import { menuStateSchema, type MenuState } from '../../shared/menu'
 import { LAB_METHODS, type LabMethod } from '../../shared/methods'
 import { ValidationError, describeViolation, parseOrThrow } from '../../shared/schemas'
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, type Session } from '../../shared/session'
+import type { ScriptInfo } from '../../shared/user-script'
 
 /** Checks a payload and returns it typed, or throws an error naming the bad field. */
 type Check<T> = (payload: unknown) => T
@@ -78,6 +79,8 @@ export interface LabIpcOptions {
     openWithDialog(): Promise<Session | null>
     saveAsWithDialog(id: string): Promise<string | null>
   }
+  /** Workload ▸ Your Code…: main's Open dialog, then the host reads the script (see script-dialog.ts). */
+  scriptDialog?: () => Promise<ScriptInfo | null>
 }
 
 /** Wires every LabApi call to the lab, and the menu state back from the page. */
@@ -89,6 +92,8 @@ export function registerLabIpc(lab: LabApi, options: LabIpcOptions): () => void 
     handle(IPC.openSessionDialog, check(z.undefined()), () => files.openWithDialog())
     handle(IPC.saveSessionAsDialog, check(sessionIdSchema), (id) => files.saveAsWithDialog(id))
   }
+  const chooseScript = options.scriptDialog
+  if (chooseScript) handle(IPC.openScriptDialog, check(z.undefined()), () => chooseScript())
   if (options.onMenuState) on(IPC.menuState, menuStateSchema, options.onMenuState)
   return dispose
 }

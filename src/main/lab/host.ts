@@ -2,7 +2,7 @@
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
@@ -13,8 +13,10 @@ import {
   parseRunConfig,
   show,
   type Run,
+  type RunConfig,
   type RunConfigInput,
 } from '../../shared/schemas'
+import type { TuneBounds } from '../../shared/tune'
 import type { Session, SessionSummary } from '../../shared/session'
 import type { C10kState, SweepInput } from '../../shared/c10k'
 import { C10kLab } from './c10k/service'
@@ -39,8 +41,9 @@ import {
 } from './python/interpreters'
 import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
-import { inspectScript, prepareUserScript } from './user-script'
-import type { ScriptInfo } from '../../shared/user-script'
+import { tuneStrategies } from './tune'
+import { inspectScript, prepareUserScript, readInputsFile } from './user-script'
+import { INPUTS_FILE_EXTENSIONS, type ScriptInfo, type UserInputs } from '../../shared/user-script'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -77,6 +80,10 @@ export class LabHost implements LabApi {
   private readonly autosaves = new Map<string, Promise<AutosaveResult>>()
   /** The run in progress, if any: one at a time, whoever asks (page, CLI, another connection). */
   private active: string | null = null
+  /** The worker-count search in progress, if any (startTune); one at a time, never beside a run. */
+  private tuning: { id: string; stopped: boolean } | null = null
+  /** The runs the search started to measure one point: not reported, not saved. */
+  private readonly searchRuns = new Set<string>()
   readonly registry = new ChildRegistry()
   /** The current session and the library's session calls. */
   readonly sessions: CurrentSession
@@ -140,32 +147,95 @@ export class LabHost implements LabApi {
   }
 
   async startRun(input: RunConfigInput): Promise<string> {
+    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    return this.launch(input, false)
+  }
+
+  /**
+   * Run ▸ Find Best Worker Count…: searches each strategy's worker count (1 … bounds.maxWorkers)
+   * within bounds.budgetS, then runs every strategy at its best count as an ordinary run, saved
+   * into the session. One at a time, never beside a run. Resolves to the search's id once it has
+   * started; tune-progress events say what it tries, tune-end what it found. The search's own runs
+   * are neither saved nor reported as runs.
+   */
+  async startTune(input: RunConfigInput, bounds: TuneBounds): Promise<string> {
+    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    const { config } = await prepareUserScript(parseRunConfig({ ...input, workers: [1] }))
+    const tooMany = manyWorkersProblem({ ...config, workers: [bounds.maxWorkers] }, availableParallelism())
+    if (tooMany) throw new ValidationError([tooMany])
+    await this.checkInterpreter(config)
+    if (this.tuning || this.active !== null) throw new Error('a run is in progress: stop it first')
+    const id = randomUUID()
+    const state = { id, stopped: false }
+    this.tuning = state
+    const search = { startRun: (c: RunConfig) => this.launch(c, true), waitForRun: (r: string) => this.waitForRun(r) }
+    const final = { startRun: (c: RunConfig) => this.launch(c, false), waitForRun: (r: string) => this.waitForRun(r) }
+    void tuneStrategies(
+      config,
+      { maxWorkers: bounds.maxWorkers, budgetMs: bounds.budgetS * 1000 },
+      search,
+      final,
+      (progress) => this.emit({ type: 'tune-progress', runId: null, tuneId: id, progress }),
+      () => state.stopped,
+    )
+      .then(
+        (report) =>
+          this.emit({
+            type: 'tune-end',
+            runId: null,
+            tuneId: id,
+            summary: {
+              strategies: report.strategies,
+              finalRunId: report.final?.id ?? null,
+              winner: report.winner,
+              why: report.why,
+              stopped: state.stopped,
+            },
+          }),
+        (error: unknown) =>
+          this.emit({
+            type: 'tune-end',
+            runId: null,
+            tuneId: id,
+            summary: null,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      )
+      .finally(() => {
+        if (this.tuning === state) this.tuning = null
+      })
+    return id
+  }
+
+  /** Stops the search (and the run it is measuring): it keeps what it learnt and still runs the best counts. */
+  async stopTune(): Promise<void> {
+    if (!this.tuning) return
+    this.tuning.stopped = true
+    if (this.active !== null && this.searchRuns.has(this.active)) await this.stopRun(this.active)
+  }
+
+  /** Starts a run; a search run (the tuner's points) is neither reported nor saved. */
+  private async launch(input: RunConfigInput, search: boolean): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
     if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
-    if (this.options.interpretersFromCatalogOnly && config.python !== undefined) {
-      await this.addedLoaded
-      const found = await discoverInterpreters(this.pythonPaths)
-      const added = this.pythonPaths.includes(config.python)
-      if (!added && !isCatalogInterpreter(config.python, found)) {
-        throw new Error(
-          `python ${show(config.python)} is not an interpreter this lab found; start the server with --python PATH to add it`,
-        )
-      }
-    }
+    await this.checkInterpreter(config)
     // Checked again after the awaits above: a sweep may have started meanwhile.
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
     if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const id = randomUUID()
     // Said before the run starts, so it is the first thing a re-run of a changed script reports.
-    if (notice) this.emit({ type: 'notice', runId: id, message: notice })
+    if (notice && !search) this.emit({ type: 'notice', runId: id, message: notice })
+    if (search) this.searchRuns.add(id)
     const controller = new RunController(id, config, {
       entries: this.options.entries,
       launcher: this.options.launcher,
       registry: this.registry,
-      emit: (event) => this.emit(event),
+      emit: search ? () => undefined : (event) => this.emit(event),
       pythonPaths: this.pythonPaths,
     })
     this.forgetOldRuns()
@@ -178,12 +248,30 @@ export class LabHost implements LabApi {
     controller.done.then(ended, ended)
     this.autosaves.set(
       id,
-      controller.done.then(
-        (run) => this.sessions.autosave(run),
-        (error: unknown) => ({ saved: false, reason: `the run did not end cleanly: ${String(error)}` }),
-      ),
+      search
+        ? controller.done.then(
+            () => ({ saved: false, reason: 'a search run is not saved' }),
+            () => ({ saved: false, reason: 'a search run is not saved' }),
+          )
+        : controller.done.then(
+            (run) => this.sessions.autosave(run),
+            (error: unknown) => ({ saved: false, reason: `the run did not end cleanly: ${String(error)}` }),
+          ),
     )
     return id
+  }
+
+  /** A page's run may name only an interpreter of the catalog (see interpretersFromCatalogOnly). */
+  private async checkInterpreter(config: RunConfig): Promise<void> {
+    if (!this.options.interpretersFromCatalogOnly || config.python === undefined) return
+    await this.addedLoaded
+    const found = await discoverInterpreters(this.pythonPaths)
+    const added = this.pythonPaths.includes(config.python)
+    if (!added && !isCatalogInterpreter(config.python, found)) {
+      throw new Error(
+        `python ${show(config.python)} is not an interpreter this lab found; start the server with --python PATH to add it`,
+      )
+    }
   }
 
   /** A script's runtime, hash and functions, read without running it (Python's through `ast`). */
@@ -198,6 +286,7 @@ export class LabHost implements LabApi {
 
   async startC10k(input: SweepInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
     return this.c10k.start(input)
   }
 
@@ -212,6 +301,15 @@ export class LabHost implements LabApi {
   /** Resolves with the sweep's state once the sweep in progress (if any) has ended. */
   waitForC10k(): Promise<C10kState | null> {
     return this.c10k.settled()
+  }
+
+  /** Task inputs from a JSON array or JSON-lines file (bounded), for a run of your code (Workload ▸ Your Code…). */
+  async readInputs(path: string): Promise<UserInputs> {
+    // A page may have only JSON files read: their values come back to it (and into the run).
+    const name = basename(path)
+    if (!INPUTS_FILE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)))
+      throw new ValidationError([`inputs file ${name} must be a ${INPUTS_FILE_EXTENSIONS.join(', ')} file`])
+    return readInputsFile(path)
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */
@@ -238,7 +336,7 @@ export class LabHost implements LabApi {
 
   async activeRun(): Promise<ActiveRun | null> {
     const controller = this.active === null ? undefined : this.runs.get(this.active)
-    if (!controller || controller.run.status !== 'running') return null
+    if (!controller || controller.run.status !== 'running' || this.searchRuns.has(controller.run.id)) return null
     return {
       run: controller.run,
       progress: controller.progress,
@@ -364,6 +462,7 @@ export class LabHost implements LabApi {
     const ended = [...this.runs.keys()].filter((id) => id !== this.active)
     for (const id of ended.slice(0, -1)) {
       this.runs.delete(id)
+      this.searchRuns.delete(id)
       this.autosaves.delete(id)
     }
   }

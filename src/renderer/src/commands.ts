@@ -10,6 +10,7 @@ import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
 import { useRunStore } from './stores/run'
 import { useSessionsStore, type FileLike } from './stores/sessions'
+import { useTuneStore } from './stores/tune'
 import { useViewStore } from './stores/view'
 import { MIME, downloadText, pickFile } from './download'
 
@@ -31,13 +32,14 @@ export function useCommands(options: CommandOptions = {}) {
   const view = useViewStore()
   const sessions = useSessionsStore()
   const c10k = useC10kStore()
+  const tune = useTuneStore()
   const save = options.save ?? downloadText
   const pick = options.pick ?? pickFile
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
-    // A C10k sweep holds the lab as a run does: Run and the experiments wait, Stop ends it.
-    running: run.running || c10k.running,
+    // A C10k sweep or a worker-count search holds the lab as a run does: Run and the experiments wait.
+    running: run.running || c10k.running || tune.searching,
     canRun: view.page === 'c10k' ? c10k.valid : config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
@@ -96,6 +98,13 @@ export function useCommands(options: CommandOptions = {}) {
           return
         case 'workload.select':
           if (command.arg && !run.running) config.selectWorkload(command.arg)
+          return
+        case 'workload.yourCode':
+          if (!run.running) view.yourCodeOpen = true
+          return
+        case 'run.tune':
+          tune.open = true
+          view.page = 'lab'
           return
         case 'experiment.preset': {
           const preset = PRESETS.find((p) => p.id === command.arg)

@@ -9,6 +9,20 @@ const KEY = 'concurrency-lab:place:v1'
 /** Bounds on everything read back: field text, list lengths. */
 const text = z.string().max(200)
 const id = z.string().min(1).max(100)
+const path = z.string().min(1).max(4096)
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/)
+
+/** Most scripts the Recent scripts list keeps. */
+export const MAX_RECENT_SCRIPTS = 8
+
+/** A script run from Workload ▸ Your Code…: where it is, what was called, and its content's hash then. */
+const recentScriptSchema = z.object({
+  path,
+  function: id,
+  runtime: z.enum(['python', 'node']),
+  sha256: sha256.optional(),
+})
+export type RecentScript = z.infer<typeof recentScriptSchema>
 
 const placeSchema = z.object({
   config: z
@@ -24,8 +38,20 @@ const placeSchema = z.object({
       switchIntervalText: text,
       /** Optional: places kept before the Dask scheduler field still read back. */
       daskSchedulerText: z.string().max(DASK_SCHEDULER_MAX_CHARS).optional(),
+      userScript: z
+        .object({
+          path,
+          function: id,
+          sha256: sha256.optional(),
+          inputsMode: z.enum(['range', 'file']),
+          rangeText: text,
+          inputsFile: z.string().max(4096),
+        })
+        .optional(),
     })
     .optional(),
+  /** Workload ▸ Your Code…'s Recent scripts, newest first. */
+  recentScripts: z.array(recentScriptSchema).max(MAX_RECENT_SCRIPTS).optional(),
   view: z
     .object({
       page: z.enum(['lab', 'sessions', 'compare', 'c10k']),
@@ -68,4 +94,14 @@ export function keepPlace(part: Partial<Place>, store: Storage | null = storage(
   } catch {
     // Full or denied: the place is not kept this time.
   }
+}
+
+/** Puts `script` first in the Recent scripts list (once per path and function), keeping MAX_RECENT_SCRIPTS. */
+export function keepRecentScript(script: RecentScript, store: Storage | null = storage()): RecentScript[] {
+  const others = (readPlace(store).recentScripts ?? []).filter(
+    (s) => s.path !== script.path || s.function !== script.function,
+  )
+  const recent = [script, ...others].slice(0, MAX_RECENT_SCRIPTS)
+  keepPlace({ recentScripts: recent }, store)
+  return recent
 }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Catalog, LabApi } from '@shared/api'
+import { USER_WORKLOAD_SPEC } from '@shared/catalog'
 
 /** The lab's catalog (workloads, strategies, runtimes, machine), loaded once from LabApi. */
 export const useCatalogStore = defineStore('catalog', () => {
@@ -25,7 +26,9 @@ export const useCatalogStore = defineStore('catalog', () => {
     }
   }
 
-  const workload = (id: string | null) => workloads.value.find((w) => w.id === id)
+  /** A workload by id: the catalog's, or the user's own code (`user`, which the catalog does not list). */
+  const workload = (id: string | null) =>
+    id === USER_WORKLOAD_SPEC.id ? USER_WORKLOAD_SPEC : workloads.value.find((w) => w.id === id)
   const strategy = (id: string) => strategies.value.find((s) => s.id === id)
 
   return { catalog, error, workloads, strategies, logicalCores, load, workload, strategy }

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { RuntimeInfo } from '@shared/api'
-import type { WorkloadSpec } from '@shared/catalog'
+import { USER_WORKLOAD_SPEC, type WorkloadSpec } from '@shared/catalog'
 import type { ExperimentPreset } from '@shared/menu'
 import { parseList, parseNumber, type Parsed } from '@shared/parse'
 import { describeIssues, LIMITS, runConfigSchema, type RunConfigInput } from '@shared/schemas'
+import { USER_WORKLOAD, type UserInputs } from '@shared/user-script'
 import type { ConfigDraft } from '../place'
 import { useCatalogStore } from './catalog'
 
@@ -28,7 +29,33 @@ export const useConfigStore = defineStore('config', () => {
   /** The guided experiment last loaded from the Experiments menu, until the workload changes. */
   const activePreset = ref<ExperimentPreset | null>(null)
 
-  const workload = computed<WorkloadSpec | undefined>(() => catalog.workload(workloadId.value))
+  /**
+   * Workload ▸ Your Code…: the script, the function picked from its list, its SHA-256 when read
+   * (so a changed file is said), and the inputs: `range` (0 … N−1, typed) or values the lab read
+   * from a file (readInputs). The page never reads or runs the script itself.
+   */
+  const userScript = ref<{
+    path: string
+    function: string
+    sha256?: string
+    inputsMode: 'range' | 'file'
+    rangeText: string
+    inputsFile: string
+  } | null>(null)
+  /** The values the lab read from userScript.inputsFile (not kept across a reload: read again). */
+  const userInputsRead = ref<UserInputs | null>(null)
+
+  /** Workload ▸ Your Code… chose a script: select workload `user` with it. */
+  function setUserScript(script: NonNullable<typeof userScript.value>, inputs: UserInputs | null): void {
+    userScript.value = { ...script }
+    userInputsRead.value = inputs
+    activePreset.value = null
+    workloadId.value = USER_WORKLOAD
+  }
+
+  const workload = computed<WorkloadSpec | undefined>(() =>
+    workloadId.value === USER_WORKLOAD ? USER_WORKLOAD_SPEC : catalog.workload(workloadId.value),
+  )
 
   function ensureParams(spec: WorkloadSpec): Record<string, string> {
     const existing = paramText.value[spec.id]
@@ -64,7 +91,7 @@ export const useConfigStore = defineStore('config', () => {
   )
 
   function selectWorkload(id: string): void {
-    const spec = catalog.workload(id)
+    const spec = id === USER_WORKLOAD ? USER_WORKLOAD_SPEC : catalog.workload(id)
     if (!spec) throw new Error(`no workload ${JSON.stringify(id)} in the catalog`)
     if (id !== workloadId.value) activePreset.value = null
     workloadId.value = id
@@ -98,6 +125,7 @@ export const useConfigStore = defineStore('config', () => {
     pythonId: pythonId.value,
     switchIntervalText: switchIntervalText.value,
     daskSchedulerText: daskSchedulerText.value,
+    ...(userScript.value ? { userScript: userScript.value } : {}),
   }))
 
   /** Puts back fields kept from an earlier page, leaving out what this lab's catalog lacks. */
@@ -105,7 +133,9 @@ export const useConfigStore = defineStore('config', () => {
     paramText.value = Object.fromEntries(
       Object.entries(kept.paramText).filter(([workload]) => catalog.workload(workload)),
     )
-    if (kept.workloadId && catalog.workload(kept.workloadId)) selectWorkload(kept.workloadId)
+    if (kept.userScript) userScript.value = { ...kept.userScript }
+    if (kept.workloadId === USER_WORKLOAD ? kept.userScript : kept.workloadId && catalog.workload(kept.workloadId))
+      selectWorkload(kept.workloadId!)
     strategies.value = kept.strategies.filter((id) => catalog.strategy(id))
     workersText.value = kept.workersText
     repetitionsText.value = kept.repetitionsText
@@ -138,6 +168,19 @@ export const useConfigStore = defineStore('config', () => {
 
   /** Loads a configuration (Run Again, presets) back into the fields. */
   function load(config: RunConfigInput): void {
+    if (config.userScript) {
+      const inputs = config.userScript.inputs
+      const fromFile = 'values' in inputs
+      userScript.value = {
+        path: config.userScript.path,
+        function: config.userScript.function,
+        ...(config.userScript.sha256 ? { sha256: config.userScript.sha256 } : {}),
+        inputsMode: fromFile ? 'file' : 'range',
+        rangeText: fromFile ? (userScript.value?.rangeText ?? '20') : String(inputs.range),
+        inputsFile: fromFile ? (inputs.file ?? '') : (userScript.value?.inputsFile ?? ''),
+      }
+      userInputsRead.value = fromFile ? (inputs as UserInputs) : null
+    }
     selectWorkload(config.workload)
     for (const [name, value] of Object.entries(config.params ?? {})) setParam(name, String(value))
     strategies.value = [...config.strategies]
@@ -175,6 +218,13 @@ export const useConfigStore = defineStore('config', () => {
     })
     fields['warmups'] = parseNumber(warmupsText.value, { field: 'warmups', ...LIMITS.warmups, integer: true })
     fields['chunkSize'] = parseNumber(chunkSizeText.value, { field: 'chunkSize', ...LIMITS.chunkSize, integer: true })
+    if (workloadId.value === USER_WORKLOAD && userScript.value?.inputsMode === 'range')
+      fields['userScript.inputs.range'] = parseNumber(userScript.value.rangeText, {
+        field: 'userScript.inputs.range',
+        min: 1,
+        max: 10_000,
+        integer: true,
+      })
     if (usesPython.value && switchIntervalText.value.trim() !== '')
       fields['switchIntervalMs'] = parseNumber(switchIntervalText.value, {
         field: 'switchIntervalMs',
@@ -186,6 +236,21 @@ export const useConfigStore = defineStore('config', () => {
   const valueOf = (field: string, text: string): number | number[] | string => {
     const result = parsed.value[field]
     return result?.ok ? result.value : text
+  }
+
+  /** The run's userScript: a range as typed, or the values the lab read from the inputs file. */
+  const userScriptInput = (): unknown => {
+    const script = userScript.value!
+    const inputs =
+      script.inputsMode === 'range'
+        ? { range: valueOf('userScript.inputs.range', script.rangeText) }
+        : (userInputsRead.value ?? { values: [] })
+    return {
+      path: script.path,
+      function: script.function,
+      ...(script.sha256 ? { sha256: script.sha256 } : {}),
+      inputs,
+    }
   }
 
   const input = computed(
@@ -207,6 +272,7 @@ export const useConfigStore = defineStore('config', () => {
         ...(usesDask.value && daskSchedulerText.value.trim() !== ''
           ? { daskScheduler: daskSchedulerText.value.trim() }
           : {}),
+        ...(workloadId.value === USER_WORKLOAD && userScript.value ? { userScript: userScriptInput() } : {}),
       }) as RunConfigInput,
   )
 
@@ -259,6 +325,9 @@ export const useConfigStore = defineStore('config', () => {
   return {
     workloadId,
     workload,
+    userScript,
+    userInputsRead,
+    setUserScript,
     paramText,
     params,
     strategies,

@@ -17,6 +17,8 @@ export const useViewStore = defineStore('view', () => {
   const conceptsOpen = ref(false)
   const concept = ref<ConceptId>('concurrency-vs-parallelism')
   const aboutOpen = ref(false)
+  /** Workload ▸ Your Code…'s dialog. */
+  const yourCodeOpen = ref(false)
   /** Key of the menu bar's open menu (browser mode), or null. */
   const openMenu = ref<string | null>(null)
   /** Index of the trial the Timeline shows (the CPU chart shades its span), or null. */
@@ -59,6 +61,7 @@ export const useViewStore = defineStore('view', () => {
     if (openMenu.value) openMenu.value = null
     else if (conceptsOpen.value) conceptsOpen.value = false
     else if (aboutOpen.value) aboutOpen.value = false
+    else if (yourCodeOpen.value) yourCodeOpen.value = false
     else return false
     return true
   }
@@ -69,6 +72,7 @@ export const useViewStore = defineStore('view', () => {
     conceptsOpen,
     concept,
     aboutOpen,
+    yourCodeOpen,
     openMenu,
     timelineTrial,
     notices,

@@ -2,6 +2,7 @@
 // else a WebSocket to the browser-mode server that served this page.
 import type { LabApi, Session } from '@shared/api'
 import type { MenuCommand, MenuState } from '@shared/menu'
+import type { ScriptInfo } from '@shared/user-script'
 import { WebSocketLabApi } from './websocket'
 
 /** The desktop shell's menu bridge (absent in browser mode, where the page draws the menu). */
@@ -13,6 +14,8 @@ export interface LabShell {
   openSessionDialog?(): Promise<Session | null>
   /** Save Session As…: main's dialog; the path written, or null when cancelled. */
   saveSessionAsDialog?(id: string): Promise<string | null>
+  /** Workload ▸ Your Code…: main's Open dialog; the script read (never run), or null when cancelled. */
+  openScriptDialog?(): Promise<ScriptInfo | null>
 }
 
 export interface Transport {
