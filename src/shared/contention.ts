@@ -169,7 +169,7 @@ export const CONTENTION_LIMITS = {
 
 const int = (name: string, limits: { min: number; max: number }) =>
   z
-    .number({ invalid_type_error: `${name} must be a number` })
+    .number({ error: `${name} must be a number` })
     .int(`${name} must be a whole number`)
     .min(limits.min, `${name} must be from ${limits.min} to ${limits.max.toLocaleString('en-US')}`)
     .max(limits.max, `${name} must be from ${limits.min} to ${limits.max.toLocaleString('en-US')}`)
