@@ -6,6 +6,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { amdahlAccuracy } from './amdahl'
 import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
+import { lockCost } from './locks'
 import { pythonFigures } from './python'
 import { sessionMemory } from './session-memory'
 import { sessions } from './sessions'
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   amdahl: amdahlAccuracy,
   userOverhead,
   tuner,
+  locks: lockCost,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))
