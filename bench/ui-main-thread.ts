@@ -188,6 +188,7 @@ class SyntheticLab implements LabApi {
   importSession = this.noSessions
   exportSession = this.noSessions
   inspectScript = this.noSessions
+  runRaceExperiment = this.noSessions
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

@@ -20,6 +20,7 @@ import {
 } from './schemas'
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema, type Session, type SessionSummary } from './session'
 import { userScriptSchema, type ScriptInfo } from './user-script'
+import { contentionExperimentIdSchema, contentionOptionsSchema, type ContentionRunResult } from './contention'
 
 export type { ExportFormat } from './export'
 export type { Session, SessionSummary } from './session'
@@ -196,6 +197,10 @@ export const LAB_METHOD_TABLE = {
   exportSession: returns<string>()(z.tuple([sessionIdSchema])),
   /** A script's runtime, SHA-256 and functions, read without running it (Workload ▸ Your Code…). */
   inspectScript: returns<ScriptInfo>()(z.tuple([userScriptSchema.shape.path])),
+  /** Runs a guided experiment of the race lab (src/shared/contention.ts) and resolves to its trials; refused while a run is in progress. */
+  runRaceExperiment: returns<ContentionRunResult>()(
+    z.tuple([contentionExperimentIdSchema, contentionOptionsSchema.optional()]),
+  ),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
 
 type MethodTable = typeof LAB_METHOD_TABLE

@@ -351,3 +351,25 @@ export function contentionNotes(trials: readonly ContentionTrial[]): string[] {
   }
   return notes
 }
+
+export const contentionExperimentIdSchema = z.enum(CONTENTION_EXPERIMENTS.map((e) => e.id) as [string, ...string[]], {
+  error: `the experiment must be one of ${CONTENTION_EXPERIMENTS.map((e) => e.id).join(', ')}`,
+})
+
+/** What a caller may change of an experiment (LabApi runRaceExperiment). */
+export const contentionOptionsSchema = z.object({ trials: int('trials', CONTENTION_LIMITS.trials).optional() }).strict()
+export type ContentionOptions = z.infer<typeof contentionOptionsSchema>
+
+/** A guided experiment's config, with the caller's changes. */
+export function experimentConfig(experiment: ContentionExperiment, options: ContentionOptions = {}): ContentionConfig {
+  return { variants: experiment.variants, workers: experiment.workers, trials: options.trials ?? experiment.trials }
+}
+
+/** A race experiment as run: its trials, the variants it could not run and why, and the notes printed under it. */
+export interface ContentionRunResult {
+  experiment: ContentionExperiment
+  config: ContentionConfig
+  trials: ContentionTrial[]
+  skipped: Array<{ variant: string; reason: string }>
+  notes: string[]
+}

@@ -3,6 +3,7 @@
 // renderer draws it as a menu bar. Both dispatch the same commands (see MenuCommand).
 import { z } from 'zod'
 import type { StrategySpec, WorkloadKind, WorkloadSpec } from './catalog'
+import { CONTENTION_EXPERIMENTS } from './contention'
 
 const COMMAND_IDS = [
   'session.new',
@@ -13,6 +14,7 @@ const COMMAND_IDS = [
   'run.export',
   'app.quit',
   'experiment.preset',
+  'experiment.race',
   'workload.select',
   'run.start',
   'run.stop',
@@ -259,6 +261,13 @@ export function buildMenu(
         ? presets.map((p) => command(p.title, { command: 'experiment.preset', arg: p.id }, { enabled: !state.running }))
         : [command('No experiments for this catalog', { command: 'experiment.preset' }, { enabled: false })],
   }
+  // The race lab's experiments (src/shared/contention.ts) run as they are, beside no run.
+  experiments.items.push(
+    separator('experiments.race'),
+    ...CONTENTION_EXPERIMENTS.map((e) =>
+      command(e.title, { command: 'experiment.race', arg: e.id }, { enabled: !state.running }),
+    ),
+  )
 
   const kinds: WorkloadKind[] = ['cpu', 'io', 'mixed']
   const seenKinds = [...kinds, ...catalog.workloads.map((w) => w.kind).filter((k) => !kinds.includes(k))]

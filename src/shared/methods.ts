@@ -27,6 +27,7 @@ export const LAB_METHODS = [
   'importSession',
   'exportSession',
   'inspectScript',
+  'runRaceExperiment',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

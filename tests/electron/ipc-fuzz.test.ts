@@ -48,6 +48,7 @@ const VALID: Record<LabMethod, unknown[]> = {
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
   inspectScript: ['/home/me/work.py'],
+  runRaceExperiment: ['race-lost-updates', { trials: 1 }],
 }
 
 function generator(random: () => number) {

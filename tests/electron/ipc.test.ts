@@ -55,6 +55,7 @@ function fakeLab(): LabApi & { started: unknown[] } {
       sha256: '0'.repeat(64),
       functions: [],
     })),
+    runRaceExperiment: vi.fn(async () => ({}) as never),
   }
 }
 

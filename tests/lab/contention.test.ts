@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONTENTION_VARIANTS, type ContentionTrial } from '../../src/shared/contention'
 import { contentionPythons, runContention } from '../../src/main/lab/contention/run'
-import { descendantsOf, root } from '../helpers'
+import { parseLabArgs } from '../../src/shared/api'
+import { descendantsOf, makeHost, root } from '../helpers'
 
 const entries = { nodeRace: join(root, 'out/main/contention-node.js') }
 const TRIALS = 3
@@ -89,4 +90,29 @@ describe('race lab (workload kind contention)', () => {
     await expect(run).rejects.toThrow(/stopped|killed|exited|signal/)
     expect(descendantsOf()).toEqual([])
   }, 60_000)
+})
+
+describe('LabApi runRaceExperiment', () => {
+  it('refuses a name that is not an experiment, naming the ones there are', () => {
+    expect(() => parseLabArgs('runRaceExperiment', ['nope'])).toThrow(/race-lost-updates/)
+    expect(() => parseLabArgs('runRaceExperiment', ['race-lost-updates', { trials: 99 }])).toThrow(/from 1 to 20/)
+  })
+
+  it('runs an experiment on the host and returns its trials and notes, leaving nothing running', async () => {
+    const host = makeHost()
+    try {
+      const result = await host.runRaceExperiment('python-310-hid-the-race', { trials: 1 })
+      if (result.skipped.length > 0) {
+        console.log(`skipped: ${result.skipped[0]!.reason}`)
+        expect(result.trials).toEqual([])
+      } else {
+        expect(result.trials.map((t) => t.sync)).toEqual(['racy', 'rare'])
+        expect(result.trials[0]!.lost).toBeGreaterThan(0)
+        expect(result.notes.join(' ')).toMatch(/cpython#18334/)
+      }
+      expect(descendantsOf()).toEqual([])
+    } finally {
+      await host.shutdown()
+    }
+  }, 120_000)
 })

@@ -58,6 +58,7 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
   importSession: ['{"format":"concurrency-lab-session"}', 'laptop.json'],
   exportSession: ['session-7'],
   inspectScript: ['/home/me/work.py'],
+  runRaceExperiment: ['race-lost-updates', { trials: 1 }],
 }
 
 const tableNames = Object.keys(LAB_METHOD_TABLE) as LabMethod[]

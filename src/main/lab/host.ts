@@ -2,7 +2,7 @@
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
@@ -38,6 +38,14 @@ import { RunController, type WorkerEntries } from './runner'
 import { SessionStore, type SessionStoreOptions } from './sessions'
 import { inspectScript, prepareUserScript } from './user-script'
 import type { ScriptInfo } from '../../shared/user-script'
+import {
+  contentionNotes,
+  experimentConfig,
+  findContentionExperiment,
+  type ContentionOptions,
+  type ContentionRunResult,
+} from '../../shared/contention'
+import { runContention } from './contention/run'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -66,6 +74,9 @@ export type { AutosaveResult } from './current-session'
 /** The lab's runs (catalog, start, stop, events) and, by delegation, its current-session service. */
 export class LabHost implements LabApi {
   private readonly listeners = new Set<LabEventListener>()
+  /** The race experiment in progress (runRaceExperiment), and the children it started. */
+  private race: AbortController | null = null
+  private readonly raceRegistry = new ChildRegistry()
   // Runs in memory: the one in progress and the last that ended, at most; older runs live in
   // the current session (and its file). Insertion order is start order.
   private readonly runs = new Map<string, RunController>()
@@ -181,6 +192,35 @@ export class LabHost implements LabApi {
       path,
       async () => (await chooseInterpreter(undefined, { extra: this.options.pythonPaths ?? [] })).executable,
     )
+  }
+
+  /**
+   * Runs a guided experiment of the race lab: each variant's program as a child of its own
+   * (src/main/lab/contention). One at a time, and never beside a run: both would share the cores
+   * and spoil each other's figures.
+   */
+  async runRaceExperiment(id: string, options: ContentionOptions = {}): Promise<ContentionRunResult> {
+    const experiment = findContentionExperiment(id)
+    if (!experiment) throw new Error('no race experiment has that name')
+    if (this.race) throw new Error('a race experiment is already running; wait for it to end')
+    if (await this.activeRun())
+      throw new Error(
+        'a run is in progress; the race experiment waits until it ends, so the two do not share the cores',
+      )
+    const abort = new AbortController()
+    this.race = abort
+    try {
+      const result = await runContention(experimentConfig(experiment, options), {
+        // Built beside the worker entries (out/main).
+        entries: { nodeRace: join(dirname(this.options.entries.thread), 'contention-node.js') },
+        registry: this.raceRegistry,
+        signal: abort.signal,
+        ...(experiment.pythonsAcross310 ? { across310: true } : {}),
+      })
+      return { experiment, ...result, notes: contentionNotes(result.trials) }
+    } finally {
+      this.race = null
+    }
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */
@@ -323,7 +363,9 @@ export class LabHost implements LabApi {
 
   /** Stops every run and ends every child the lab started. */
   async shutdown(): Promise<void> {
+    this.race?.abort()
     await Promise.all([...this.runs.values()].map((run) => run.stop()))
+    await this.raceRegistry.stopAll(200)
     await this.registry.stopAll(200)
   }
 

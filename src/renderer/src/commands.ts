@@ -6,6 +6,7 @@ import { PRESETS, buildMenu, type MenuCommand, type MenuState } from '@shared/me
 import { useCatalogStore } from './stores/catalog'
 import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
+import { useRaceStore } from './stores/race'
 import { useRunStore } from './stores/run'
 import { useSessionsStore, type FileLike } from './stores/sessions'
 import { useViewStore } from './stores/view'
@@ -26,6 +27,7 @@ export function useCommands(options: CommandOptions = {}) {
   const catalog = useCatalogStore()
   const config = useConfigStore()
   const run = useRunStore()
+  const race = useRaceStore()
   const view = useViewStore()
   const sessions = useSessionsStore()
   const save = options.save ?? downloadText
@@ -33,7 +35,8 @@ export function useCommands(options: CommandOptions = {}) {
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
-    running: run.running,
+    // A race experiment holds the cores too: nothing else starts while it runs.
+    running: run.running || race.running !== null,
     canRun: config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
@@ -99,6 +102,9 @@ export function useCommands(options: CommandOptions = {}) {
           run.reset()
           return
         }
+        case 'experiment.race':
+          if (command.arg && !run.running) await race.run(command.arg)
+          return
         case 'run.export': {
           if (!run.runId) return
           const format: ExportFormat = EXPORT_FORMATS.find((f) => f === command.arg) ?? 'json'

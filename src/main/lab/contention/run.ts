@@ -10,6 +10,7 @@ import {
   findContentionVariant,
   syncOf,
   type ContentionConfig,
+  type ContentionRunResult,
   type ContentionTrial,
   type ContentionVariantSpec,
 } from '../../../shared/contention'
@@ -43,12 +44,8 @@ export interface ContentionRunOptions {
   signal?: AbortSignal
 }
 
-export interface ContentionResult {
-  config: ContentionConfig
-  trials: ContentionTrial[]
-  /** Variants that could not run, with the reason (no interpreter of that kind here). */
-  skipped: Array<{ variant: string; reason: string }>
-}
+/** The trials, and the variants that could not run with the reason (no interpreter of that kind here). */
+export type ContentionResult = Pick<ContentionRunResult, 'config' | 'trials' | 'skipped'>
 
 /** One trial of one variant: spawn its program, read its one line, check it. */
 export async function runContentionTrial(args: {
