@@ -83,6 +83,7 @@ export async function lockCost(): Promise<unknown> {
       }
       say(
         `locks ${synced.title} (${row.runtime}): ${syncedNs.toFixed(1)} ns per increment against ${racyNs.toFixed(1)} for ${peer.title} = ${row.ratio.toFixed(2)}×` +
+          (row.ratio < 1 ? ` (faster than its racy peer in this run; the peer: ${peer.explanation})` : '') +
           (waitShare !== null
             ? `; the workers spent ${(100 * waitShare).toFixed(1)}% of their time waiting for the lock`
             : '') +
