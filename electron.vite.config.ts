@@ -14,6 +14,7 @@ export default defineConfig({
           'process-entry': resolve('src/workers/process-entry.ts'),
           'c10k-node-server': resolve('src/workers/servers/node-server.ts'),
           'c10k-load': resolve('src/workers/load/load-entry.ts'),
+          'contention-node': resolve('src/workers/contention/node-race.ts'),
         },
       },
     },

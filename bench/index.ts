@@ -7,6 +7,7 @@ import { amdahlAccuracy } from './amdahl'
 import { c10kFigures } from './c10k'
 import { daskFigures } from './dask'
 import { dispatch, efficiency, sampler, stopLatency } from './lab'
+import { lockCost } from './locks'
 import { pythonFigures } from './python'
 import { sessionMemory } from './session-memory'
 import { sessions } from './sessions'
@@ -26,6 +27,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   userOverhead,
   tuner,
   c10k: c10kFigures,
+  locks: lockCost,
 }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((name) => !(name in benchmarks))

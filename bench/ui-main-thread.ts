@@ -200,6 +200,7 @@ class SyntheticLab implements LabApi {
   readInputs = this.noSessions
   startTune = this.noSessions
   stopTune = this.noSessions
+  runRaceExperiment = this.noSessions
   private async noSessions(): Promise<never> {
     throw new Error('synthetic lab: no sessions')
   }

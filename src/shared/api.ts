@@ -22,6 +22,7 @@ import {
 import { SESSION_FILE_LIMIT_BYTES, sessionIdSchema, sessionSchema, type Session, type SessionSummary } from './session'
 import { tuneBoundsSchema, type TuneProgress, type TuneSummary } from './tune'
 import { userScriptSchema, type ScriptInfo, type UserInputs } from './user-script'
+import { contentionExperimentIdSchema, contentionOptionsSchema, type ContentionRunResult } from './contention'
 
 export type { ExportFormat } from './export'
 export type { Session, SessionSummary } from './session'
@@ -225,6 +226,10 @@ export const LAB_METHOD_TABLE = {
   startTune: returns<string>()(z.tuple([runConfigSchema, tuneBoundsSchema])),
   /** Stops the search: it keeps what it learnt and runs the best counts found so far. */
   stopTune: returns<void>()(z.tuple([])),
+  /** Runs a guided experiment of the race lab (src/shared/contention.ts) and resolves to its trials; refused while a run is in progress. */
+  runRaceExperiment: returns<ContentionRunResult>()(
+    z.tuple([contentionExperimentIdSchema, contentionOptionsSchema.optional()]),
+  ),
 } satisfies { [K in LabMethod]: MethodRow<ArgsSchema, unknown> }
 
 type MethodTable = typeof LAB_METHOD_TABLE

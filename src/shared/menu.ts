@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { C10K_PRESETS } from './c10k'
 import type { StrategySpec, WorkloadKind, WorkloadSpec } from './catalog'
+import { CONTENTION_EXPERIMENTS } from './contention'
 
 const COMMAND_IDS = [
   'session.new',
@@ -16,6 +17,7 @@ const COMMAND_IDS = [
   'experiment.preset',
   'c10k.preset',
   'c10k.open',
+  'experiment.race',
   'workload.select',
   'workload.yourCode',
   'run.tune',
@@ -291,6 +293,13 @@ export function buildMenu(
       ),
     ],
   }
+  // The race lab's experiments (src/shared/contention.ts) run as they are, beside no run.
+  experiments.items.push(
+    separator('experiments.race'),
+    ...CONTENTION_EXPERIMENTS.map((e) =>
+      command(e.title, { command: 'experiment.race', arg: e.id }, { enabled: !state.running }),
+    ),
+  )
 
   const kinds: WorkloadKind[] = ['cpu', 'io', 'mixed']
   const seenKinds = [...kinds, ...catalog.workloads.map((w) => w.kind).filter((k) => !kinds.includes(k))]

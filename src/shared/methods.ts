@@ -33,6 +33,7 @@ export const LAB_METHODS = [
   'readInputs',
   'startTune',
   'stopTune',
+  'runRaceExperiment',
 ] as const
 export type LabMethod = (typeof LAB_METHODS)[number]
 

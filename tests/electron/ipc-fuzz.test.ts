@@ -57,6 +57,7 @@ const VALID: Record<LabMethod, unknown[]> = {
     { maxWorkers: 4, budgetS: 30 },
   ],
   stopTune: [],
+  runRaceExperiment: ['race-lost-updates', { trials: 1 }],
 }
 
 function generator(random: () => number) {

@@ -61,6 +61,7 @@ function fakeLab(): LabApi & { started: unknown[] } {
     readInputs: vi.fn(async () => ({ values: [1, 2] })),
     startTune: vi.fn(async () => 'tune-1'),
     stopTune: vi.fn(async () => undefined),
+    runRaceExperiment: vi.fn(async () => ({}) as never),
   }
 }
 

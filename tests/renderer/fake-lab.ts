@@ -173,6 +173,10 @@ export class FakeLab implements LabApi {
   async stopTune(): Promise<void> {
     this.tuneStopped = true
   }
+  async runRaceExperiment(): Promise<never> {
+    // Its figures are measured by the race programs; the real lab runs them (tests/lab/contention.test.ts).
+    throw new Error('the fake lab runs no race experiment')
+  }
   async exportSession(id: string): Promise<string> {
     const session = this.sessions.get(id)
     if (!session) throw new Error(`no session ${id}`)

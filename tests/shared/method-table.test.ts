@@ -86,6 +86,7 @@ const SAMPLE_ARGS: Record<LabMethod, unknown[]> = {
     { maxWorkers: 4, budgetS: 30 },
   ],
   stopTune: [],
+  runRaceExperiment: ['race-lost-updates', { trials: 1 }],
 }
 
 const tableNames = Object.keys(LAB_METHOD_TABLE) as LabMethod[]

@@ -33,6 +33,7 @@ import {
   type ServeModelOptions,
 } from './c10k'
 import { formatTune, tune, tuneBounds, type TuneOptions } from './tune'
+import { addExperimentCommand, experimentCommand, experimentSettings, type ExperimentOptions } from './experiment'
 
 function workerEntries() {
   return {
@@ -324,6 +325,7 @@ export interface CommandHandlers {
   sessions(options: FileOptions & { json?: boolean }): void | Promise<void>
   c10k(options: C10kOptions): void | Promise<void>
   serveModel(options: ServeModelOptions): void | Promise<void>
+  experiment(name: string | undefined, options: ExperimentOptions): void | Promise<void>
 }
 
 /** The checks of each command: the same arguments, and what they make of them. */
@@ -362,6 +364,9 @@ const RUN_COMMANDS: CommandHandlers = {
   serveModel: async (options) => {
     process.exitCode = await serveModelCommand(options)
   },
+  experiment: async (name, options) => {
+    process.exitCode = await experimentCommand(name, options)
+  },
 }
 
 // Checks every option as the command would, and touches nothing: no files, no runs, no output.
@@ -376,6 +381,7 @@ const CHECK_ONLY: CommandChecks = {
   sessions: () => undefined,
   c10k: (options) => c10kSweep(options),
   serveModel: (options) => serveSettings(options),
+  experiment: (name, options) => experimentSettings(name, options),
 }
 
 export function makeProgram(
@@ -510,6 +516,7 @@ export function makeProgram(
     .addOption(dataDir())
     .action((options: FileOptions & { json?: boolean }) => handlers.sessions(options))
   addC10kCommands(program, handlers)
+  addExperimentCommand(program, (name, options) => handlers.experiment(name, options))
   return program
 }
 

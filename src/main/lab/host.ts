@@ -2,7 +2,7 @@
 // CLI and the tests each own one, and inject how worker processes are launched.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { ActiveRun, Catalog, LabApi, LabEvent, LabEventListener, RuntimeInfo } from '../../shared/api'
 import { STRATEGIES, WORKLOADS } from '../../shared/catalog'
 import packageJson from '../../../package.json'
@@ -44,6 +44,14 @@ import { SessionStore, type SessionStoreOptions } from './sessions'
 import { tuneStrategies } from './tune'
 import { inspectScript, prepareUserScript, readInputsFile } from './user-script'
 import { INPUTS_FILE_EXTENSIONS, type ScriptInfo, type UserInputs } from '../../shared/user-script'
+import {
+  contentionNotes,
+  experimentConfig,
+  findContentionExperiment,
+  type ContentionOptions,
+  type ContentionRunResult,
+} from '../../shared/contention'
+import { runContention } from './contention/run'
 
 export interface LabHostOptions {
   entries: WorkerEntries
@@ -74,6 +82,9 @@ export type { AutosaveResult } from './current-session'
 /** The lab's runs (catalog, start, stop, events) and, by delegation, its current-session service. */
 export class LabHost implements LabApi {
   private readonly listeners = new Set<LabEventListener>()
+  /** The race experiment in progress (runRaceExperiment), and the children it started. */
+  private race: AbortController | null = null
+  private readonly raceRegistry = new ChildRegistry()
   // Runs in memory: the one in progress and the last that ended, at most; older runs live in
   // the current session (and its file). Insertion order is start order.
   private readonly runs = new Map<string, RunController>()
@@ -160,6 +171,7 @@ export class LabHost implements LabApi {
    */
   async startTune(input: RunConfigInput, bounds: TuneBounds): Promise<string> {
     if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
     if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const { config } = await prepareUserScript(parseRunConfig({ ...input, workers: [1] }))
@@ -219,6 +231,7 @@ export class LabHost implements LabApi {
   /** Starts a run; a search run (the tuner's points) is neither reported nor saved. */
   private async launch(input: RunConfigInput, search: boolean): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
+    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
     if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
     const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
@@ -287,6 +300,7 @@ export class LabHost implements LabApi {
   async startC10k(input: SweepInput): Promise<string> {
     if (this.active !== null) throw new Error('a run is in progress: stop it first')
     if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
     return this.c10k.start(input)
   }
 
@@ -310,6 +324,37 @@ export class LabHost implements LabApi {
     if (!INPUTS_FILE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)))
       throw new ValidationError([`inputs file ${name} must be a ${INPUTS_FILE_EXTENSIONS.join(', ')} file`])
     return readInputsFile(path)
+  }
+
+  /**
+   * Runs a guided experiment of the race lab: each variant's program as a child of its own
+   * (src/main/lab/contention). One at a time, and never beside a run: both would share the cores
+   * and spoil each other's figures.
+   */
+  async runRaceExperiment(id: string, options: ContentionOptions = {}): Promise<ContentionRunResult> {
+    const experiment = findContentionExperiment(id)
+    if (!experiment) throw new Error('no race experiment has that name')
+    if (this.race) throw new Error('a race experiment is already running; wait for it to end')
+    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    if (await this.activeRun())
+      throw new Error(
+        'a run is in progress; the race experiment waits until it ends, so the two do not share the cores',
+      )
+    const abort = new AbortController()
+    this.race = abort
+    try {
+      const result = await runContention(experimentConfig(experiment, options), {
+        // Built beside the worker entries (out/main).
+        entries: { nodeRace: join(dirname(this.options.entries.thread), 'contention-node.js') },
+        registry: this.raceRegistry,
+        signal: abort.signal,
+        ...(experiment.pythonsAcross310 ? { across310: true } : {}),
+      })
+      return { experiment, ...result, notes: contentionNotes(result.trials) }
+    } finally {
+      this.race = null
+    }
   }
 
   /** Resolves once the run has ended and its autosave was tried: where it went, or why not. */
@@ -452,8 +497,10 @@ export class LabHost implements LabApi {
 
   /** Stops every run and ends every child the lab started. */
   async shutdown(): Promise<void> {
+    this.race?.abort()
     await Promise.all([...this.runs.values()].map((run) => run.stop()))
     await this.c10k.shutdown()
+    await this.raceRegistry.stopAll(200)
     await this.registry.stopAll(200)
   }
 

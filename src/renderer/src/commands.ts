@@ -8,6 +8,7 @@ import { useC10kStore } from './stores/c10k'
 import { useCatalogStore } from './stores/catalog'
 import { useConfigStore } from './stores/config'
 import { useLabStore } from './stores/lab'
+import { useRaceStore } from './stores/race'
 import { useRunStore } from './stores/run'
 import { useSessionsStore, type FileLike } from './stores/sessions'
 import { useTuneStore } from './stores/tune'
@@ -29,6 +30,7 @@ export function useCommands(options: CommandOptions = {}) {
   const catalog = useCatalogStore()
   const config = useConfigStore()
   const run = useRunStore()
+  const race = useRaceStore()
   const view = useViewStore()
   const sessions = useSessionsStore()
   const c10k = useC10kStore()
@@ -38,8 +40,8 @@ export function useCommands(options: CommandOptions = {}) {
 
   const menuState = computed<MenuState>(() => ({
     workload: config.workloadId,
-    // A C10k sweep or a worker-count search holds the lab as a run does: Run and the experiments wait.
-    running: run.running || c10k.running || tune.searching,
+    // A C10k sweep, a worker-count search or a race experiment holds the lab as a run does.
+    running: run.running || c10k.running || tune.searching || race.running !== null,
     canRun: view.page === 'c10k' ? c10k.valid : config.valid,
     hasLastRun: run.lastConfig !== null,
     hasResults: run.runId !== null,
@@ -124,6 +126,9 @@ export function useCommands(options: CommandOptions = {}) {
           view.page = 'c10k'
           return
         }
+        case 'experiment.race':
+          if (command.arg && !run.running) await race.run(command.arg)
+          return
         case 'run.export': {
           if (!run.runId) return
           const format: ExportFormat = EXPORT_FORMATS.find((f) => f === command.arg) ?? 'json'

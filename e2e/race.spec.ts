@@ -1,0 +1,67 @@
+// The race lab in browser mode: Experiments ▸ Race condition: lost updates runs every variant on
+// the lab's machine and the page draws, per trial, "expected N, got M, lost K (x%)", the lock
+// wait, a bar per variant of the updates lost, and the notes; screenshots at two window sizes.
+import { expect, type Page, type TestInfo } from '@playwright/test'
+import { chooseFromMenu, test } from './support'
+
+async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
+  await page.screenshot({ path, fullPage: true })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+/** How many pixels of a canvas are strongly coloured: bars are, grid lines and text (grey) are not. */
+const inkedPixels = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((c) => {
+    // The e2e project has no DOM types: the canvas as far as this needs it.
+    type Canvas = {
+      width: number
+      height: number
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+    }
+    const canvas = c as unknown as Canvas
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
+    let n = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!]
+      if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 80) n++
+    }
+    return n
+  })
+
+test('runs the lost-updates experiment from the Experiments menu and draws what each variant lost', async ({
+  page,
+  server,
+}, testInfo) => {
+  test.setTimeout(240_000)
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(server.url)
+  await chooseFromMenu(page, 'Experiments', 'Race condition: lost updates')
+  await expect(page.getByTestId('race-running')).toBeVisible()
+  const rows = page.getByTestId('race-table').locator('tbody tr')
+  await expect(rows.first()).toBeVisible({ timeout: 200_000 })
+  await expect(page.getByTestId('race-error')).toHaveCount(0)
+
+  // 8 variants × 3 trials, each with its figures in words.
+  await expect(rows).toHaveCount(24)
+  for (const cell of await page.getByTestId('race-lost').all())
+    await expect(cell).toHaveText(/^expected [\d,]+, got [\d,]+, lost [\d,]+ \([\d.]+%\)$/)
+  // What the lab labels racy lost updates in at least one trial; what it labels exact, in none.
+  const lostIn = async (sync: string) =>
+    (await rows.locator(`xpath=self::*[@data-sync="${sync}"]`).getByTestId('race-lost').allInnerTexts()).map((t) =>
+      Number(/lost ([\d,]+)/.exec(t)![1]!.replace(/,/g, '')),
+    )
+  const racy = await lostIn('racy')
+  const exact = await lostIn('exact')
+  expect(racy.length).toBeGreaterThan(0)
+  expect(racy.some((k) => k > 0)).toBe(true)
+  expect(exact).toEqual(exact.map(() => 0))
+  await expect(page.getByTestId('race-notes')).toContainText('exact in all 3 trials')
+  await expect(page.getByTestId('race-notes')).toContainText(/lost updates in \d of 3 trials/)
+  // The chart drew its bars (the racy variants' are long).
+  expect(await inkedPixels(page, 'canvas[data-chart="race-lost"]')).toBeGreaterThan(2000)
+  await screenshot(page, testInfo, 'race 1024x700')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await expect(page.getByTestId('race-table')).toBeVisible()
+  await screenshot(page, testInfo, 'race 1440x900')
+})

@@ -1,0 +1,60 @@
+// `concurrency-lab experiment`: its options are checked before anything runs, `--list` names the
+// race lab's experiments, and a run prints "expected N, got M, lost K (x%)" per trial.
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseCommandLine } from '../../src/main/cli/program'
+import { CONTENTION_EXPERIMENTS } from '../../src/shared/contention'
+import { descendantsOf, root } from '../helpers'
+
+const bin = join(root, 'bin/concurrency-lab.js')
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 })
+
+describe('concurrency-lab experiment', () => {
+  it('refuses a bad name or option with one line naming it and its limit', () => {
+    expect(parseCommandLine(['experiment'])).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: expect.stringMatching(/needs a NAME/),
+    })
+    expect(parseCommandLine(['experiment', 'nope'])).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: expect.stringMatching(/no experiment is called "nope" \(one of race-lost-updates/),
+    })
+    expect(parseCommandLine(['experiment', 'race-lost-updates', '--trials', '21'])).toMatchObject({
+      ok: false,
+      error: '--trials must be an integer from 1 to 20; it is too large',
+    })
+    expect(parseCommandLine(['experiment', 'locks-cost-time', '--workers', '1'])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^--workers must be an integer from 2 to 16/),
+    })
+    expect(parseCommandLine(['experiment', 'race-lost-updates', '--increments', '1e9'])).toMatchObject({ ok: false })
+    expect(parseCommandLine(['experiment', 'race-lost-updates', '--trials', '2'])).toMatchObject({
+      ok: true,
+      command: 'experiment',
+      checked: { config: { trials: 2, workers: 2 } },
+    })
+  })
+
+  it('lists every experiment', () => {
+    const out = cli('experiment', '--list')
+    expect(out.status).toBe(0)
+    for (const e of CONTENTION_EXPERIMENTS) expect(out.stdout).toContain(e.id)
+  })
+
+  it('runs the lost-updates experiment and prints expected, got and lost per trial', () => {
+    const out = cli('experiment', 'race-lost-updates', '--trials', '1', '--increments', '20000')
+    expect(out.stderr).not.toMatch(/^error/m)
+    expect(out.status).toBe(0)
+    expect(out.stdout).toMatch(
+      /Node: plain a\[0\]\+\+ +Node v[\d.]+ +racy +1 +expected 40,000, got [\d,]+, lost [\d,]+ \([\d.]+%\)/,
+    )
+    expect(out.stdout).toMatch(
+      /Python processes: with v\.get_lock\(\) +Python 3[\d.]+ +exact +1 +expected 40,000, got 40,000, lost 0 \(0\.0%\)/,
+    )
+    expect(out.stdout).toMatch(/cpython#18334|lost updates in/)
+    expect(descendantsOf()).toEqual([])
+  }, 120_000)
+})
