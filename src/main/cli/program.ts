@@ -427,6 +427,7 @@ export function makeProgram(
     .option('--sampler-hz <hz>', 'CPU samples per second', '10')
     .option('--python <id|path>', 'Python interpreter for the py-* strategies (default: python3 on PATH)')
     .option('--switch-interval <ms>', "Python's thread switch interval (sys.setswitchinterval) for the py-* strategies")
+    .option('--heartbeat', 'measure how late a 10 ms timer fires on the scheduler that runs the tasks (p50/p99/max)')
     .option(
       '--dask-scheduler <tcp://host:port>',
       'py-dask: run on your Dask cluster at this scheduler address (default: a local cluster the lab starts and stops; the lab never stops yours)',
