@@ -42,9 +42,15 @@ export function summarizeHeartbeat(lateUs: readonly number[], on: HeartbeatSumma
   }
 }
 
-/** One line for a table or the CLI: "p50 0.2 ms · p99 15.8 ms · max 77.4 ms (59 ticks)". */
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))
+
+/** A table cell: "0.28 / 26.5 / 35.9 ms" (p50 / p99 / max). */
+export function heartbeatShort(h: HeartbeatSummary): string {
+  return `${ms(h.p50Ms)} / ${ms(h.p99Ms)} / ${ms(h.maxMs)} ms`
+}
+
+/** One line for the CLI: "p50 0.2 ms · p99 15.8 ms · max 77.4 ms (59 ticks)". */
 export function heartbeatText(h: HeartbeatSummary): string {
-  const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2))
   return `p50 ${ms(h.p50Ms)} ms · p99 ${ms(h.p99Ms)} ms · max ${ms(h.maxMs)} ms (${h.ticks} ticks)`
 }
 

@@ -86,6 +86,8 @@ export interface ExperimentPreset {
   repetitions: number
   /** Tasks per message to a worker; left out, the field keeps what it holds. */
   chunkSize?: number
+  /** Measure the heartbeat (src/shared/heartbeat.ts); left out, off. */
+  heartbeat?: boolean
 }
 
 /**
@@ -156,6 +158,18 @@ export const PRESETS: readonly ExperimentPreset[] = [
     strategies: ['py-sequential', 'py-threads', 'py-asyncio'],
     workers: [10],
     repetitions: 3,
+  },
+  {
+    id: 'cooperative-starvation',
+    title: 'Cooperative scheduling: one greedy task starves the loop',
+    lesson:
+      'A 10 ms heartbeat on the scheduler: generators that yield after each step keep it near on time; one greedy generator, or CPU work on an asyncio loop, holds it for a whole task. Beside OS threads it stays near on time: the OS preempts them.',
+    workload: 'primes',
+    params: { size: 1_000_000, tasks: 8 },
+    strategies: ['py-generators', 'py-generators-greedy', 'py-asyncio', 'py-threads'],
+    workers: [4],
+    repetitions: 3,
+    heartbeat: true,
   },
   ...SCALING_OUT,
 ]

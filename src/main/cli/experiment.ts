@@ -15,8 +15,9 @@ import {
   type ContentionExperiment,
   type ContentionTrial,
 } from '../../shared/contention'
+import { PRESETS, type ExperimentPreset } from '../../shared/menu'
 import { runContention, type ContentionResult } from '../lab/contention/run'
-import { numberOption, UsageError } from './config'
+import { numberOption, UsageError, type RunOptions } from './config'
 
 export interface ExperimentOptions {
   list?: boolean
@@ -37,7 +38,7 @@ export function experimentSettings(
   const experiment = findContentionExperiment(name)
   if (!experiment)
     throw new UsageError(
-      `no experiment is called ${JSON.stringify(name.slice(0, 100))} (one of ${CONTENTION_EXPERIMENTS.map((e) => e.id).join(', ')})`,
+      `no experiment is called ${JSON.stringify(name.slice(0, 100))} (one of ${[...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS].map((e) => e.id).join(', ')})`,
     )
   const n = (text: string | undefined, field: string, limits: { min: number; max: number }) =>
     text === undefined ? undefined : numberOption(text, { field, min: limits.min, max: limits.max, integer: true })
@@ -55,8 +56,46 @@ export function experimentSettings(
   return { experiment, config }
 }
 
+/** Guided experiments that are ordinary runs (the heartbeat's), run by `experiment NAME` as `run` would. */
+export const RUN_EXPERIMENTS: readonly ExperimentPreset[] = PRESETS.filter((p) => p.heartbeat)
+
 export function formatExperimentList(): string {
-  return CONTENTION_EXPERIMENTS.map((e) => `${e.id.padEnd(26)} ${e.title}\n${' '.repeat(27)}${e.lesson}`).join('\n')
+  return [...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS]
+    .map((e) => `${e.id.padEnd(26)} ${e.title}\n${' '.repeat(27)}${e.lesson}`)
+    .join('\n')
+}
+
+/**
+ * The `run` options of a guided experiment that is an ordinary run, or null for a race-lab one.
+ * --python and --json carry over; the race lab's own options are refused, naming the experiment.
+ */
+export function presetRunOptions(name: string | undefined, options: ExperimentOptions): RunOptions | null {
+  const preset = RUN_EXPERIMENTS.find((p) => p.id === name)
+  if (!preset || options.list) return null
+  for (const [option, value] of [
+    ['--trials', options.trials],
+    ['--workers', options.workers],
+    ['--increments', options.increments],
+  ] as const)
+    if (value !== undefined)
+      throw new UsageError(`${option} is an option of the race lab's experiments, not of ${preset.id}`)
+  return {
+    workload: preset.workload,
+    strategies: preset.strategies.join(','),
+    workers: preset.workers.join(','),
+    repeat: String(preset.repetitions),
+    warmup: '1',
+    param: Object.fromEntries(Object.entries(preset.params).map(([k, v]) => [k, String(v)])),
+    chunk: String(preset.chunkSize ?? 1),
+    timeout: '120000',
+    samplerHz: '10',
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.json ? { json: true } : {}),
+    dataDir: '',
+    autosave: false,
+    progress: !options.json,
+    heartbeat: preset.heartbeat === true,
+  }
 }
 
 const fixed = (v: number, digits = 0): string =>
@@ -97,7 +136,9 @@ export async function experimentCommand(name: string | undefined, options: Exper
   const settings = experimentSettings(name, options)
   if (!settings) {
     process.stdout.write(
-      options.json ? `${JSON.stringify(CONTENTION_EXPERIMENTS, null, 2)}\n` : `${formatExperimentList()}\n`,
+      options.json
+        ? `${JSON.stringify([...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS], null, 2)}\n`
+        : `${formatExperimentList()}\n`,
     )
     return 0
   }
@@ -144,7 +185,9 @@ export function addExperimentCommand(
 ): void {
   program
     .command('experiment')
-    .description('run a guided experiment of the race lab (lost updates, Python 3.10, the cost of locks)')
+    .description(
+      'run a guided experiment: the race lab (lost updates, Python 3.10, the cost of locks) or cooperative scheduling (the heartbeat)',
+    )
     .argument('[name]', 'the experiment (see --list)')
     .option('--list', 'list the experiments and their lessons')
     .option('--trials <n>', 'trials of each variant (default: the experiment’s)')

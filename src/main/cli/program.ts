@@ -33,7 +33,13 @@ import {
   type ServeModelOptions,
 } from './c10k'
 import { formatTune, tune, tuneBounds, type TuneOptions } from './tune'
-import { addExperimentCommand, experimentCommand, experimentSettings, type ExperimentOptions } from './experiment'
+import {
+  addExperimentCommand,
+  experimentCommand,
+  experimentSettings,
+  presetRunOptions,
+  type ExperimentOptions,
+} from './experiment'
 
 function workerEntries() {
   return {
@@ -365,7 +371,8 @@ const RUN_COMMANDS: CommandHandlers = {
     process.exitCode = await serveModelCommand(options)
   },
   experiment: async (name, options) => {
-    process.exitCode = await experimentCommand(name, options)
+    const asRun = presetRunOptions(name, options)
+    process.exitCode = asRun ? await runCommand(asRun) : await experimentCommand(name, options)
   },
 }
 
@@ -381,7 +388,10 @@ const CHECK_ONLY: CommandChecks = {
   sessions: () => undefined,
   c10k: (options) => c10kSweep(options),
   serveModel: (options) => serveSettings(options),
-  experiment: (name, options) => experimentSettings(name, options),
+  experiment: (name, options) => {
+    const asRun = presetRunOptions(name, options)
+    return asRun ? runConfig(asRun) : experimentSettings(name, options)
+  },
 }
 
 export function makeProgram(
