@@ -146,4 +146,5 @@ export function heartbeatGroups(
 /** What the heartbeat teaches, one sentence for the CLI and the page under its table. */
 export const HEARTBEAT_LESSON =
   `A ${HEARTBEAT_INTERVAL_MS} ms timer on the scheduler that runs the tasks (a thread beside the workers for threads and processes): ` +
-  'on an event loop a CPU-bound task holds every tick until it ends, so lateness ≈ a task’s length; threads are preempted by the OS, so their beside-timer stays near on time.'
+  'on an event loop a CPU-bound task holds every tick until it ends, so the longest wait (max) ≈ a task’s length; threads are preempted by the OS, so their beside-timer stays near on time. ' +
+  'A blocked loop fires few ticks, so its p50 counts the idle moments too: read max.'

@@ -103,16 +103,18 @@ describe.skipIf(noPython)(`the heartbeat${noPython ? ` (skipped: ${noPython})` :
     expect(threads.heartbeat?.on).toBe('beside')
     const task = medianTaskMs(loop)
     console.log(
-      `py-asyncio: task ${task.toFixed(1)} ms, heartbeat p50 ${loop.heartbeat!.p50Ms.toFixed(1)} ms; py-threads: p50 ${threads.heartbeat!.p50Ms.toFixed(2)} ms`,
+      `py-asyncio: task ${task.toFixed(1)} ms, heartbeat max ${loop.heartbeat!.maxMs.toFixed(1)} ms (${loop.heartbeat!.ticks} ticks); py-threads: p50 ${threads.heartbeat!.p50Ms.toFixed(2)} ms, max ${threads.heartbeat!.maxMs.toFixed(1)} ms`,
     )
-    // The loop's tick waits for the tasks that run inline: at least about one task's length.
-    expect(loop.heartbeat!.p50Ms).toBeGreaterThan(0.5 * task)
+    // The loop's tick waits for the tasks that run inline: at least about one task's length. (A
+    // blocked loop fires few ticks, some while it idles before the tasks come: max, not p50.)
+    expect(loop.heartbeat!.maxMs).toBeGreaterThan(0.5 * task)
     const busy = Math.max(otherCores(loop) ?? 0, otherCores(threads) ?? 0)
     if (busy > 1.5) {
       console.log(`skipped the threads ordering: other programs kept ${busy.toFixed(1)} cores busy`)
       ctx.skip()
       return
     }
-    expect(threads.heartbeat!.p50Ms).toBeLessThan(loop.heartbeat!.p50Ms / 2)
+    // Beside the threads, the typical tick is far closer to on time than the loop's longest wait.
+    expect(threads.heartbeat!.p50Ms).toBeLessThan(loop.heartbeat!.maxMs / 4)
   })
 })
