@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Trial } from '../../src/shared/schemas'
 import { runToEnd } from '../helpers'
-import { noPython } from './helpers'
+import { DEBIAN_PYTHON, cannotImport, noPython } from './helpers'
 
 const measured = (trials: readonly Trial[], strategy: string): Trial =>
   trials.find((t) => t.strategy === strategy && !t.warmup)!
@@ -117,4 +117,31 @@ describe.skipIf(noPython)(`the heartbeat${noPython ? ` (skipped: ${noPython})` :
     // Beside the threads, the typical tick is far closer to on time than the loop's longest wait.
     expect(threads.heartbeat!.p50Ms).toBeLessThan(loop.heartbeat!.maxMs / 4)
   })
+
+  // gevent's hub and Twisted's reactor run CPU work inline too: the heartbeat on them waits for it.
+  for (const [strategy, module] of [
+    ['py-gevent', 'gevent'],
+    ['py-twisted', 'twisted'],
+  ] as const) {
+    const why = cannotImport(module)
+    it.skipIf(why)(
+      `${strategy} ticks on its own loop, which CPU work holds${why ? ` (skipped: ${why})` : ''}`,
+      async () => {
+        const { run } = await runToEnd({
+          workload: 'primes',
+          params: { size: 600_000, tasks: 4 },
+          strategies: [strategy],
+          workers: [2],
+          repetitions: 1,
+          warmups: 0,
+          heartbeat: true,
+          python: DEBIAN_PYTHON,
+        })
+        expect(run.errors).toEqual([])
+        const trial = measured(run.trials, strategy)
+        expect(trial.heartbeat?.on).toBe('scheduler')
+        expect(trial.heartbeat!.maxMs).toBeGreaterThan(0.5 * medianTaskMs(trial))
+      },
+    )
+  }
 })
