@@ -5,6 +5,7 @@
 // with the load it saw (as tests/lab/amdahl-fit-run.test.ts does).
 import { describe, expect, it } from 'vitest'
 import type { Trial } from '../../src/shared/schemas'
+import { decodeRunText, encodeRunText } from '../../src/shared/session'
 import { runToEnd } from '../helpers'
 import { DEBIAN_PYTHON, cannotImport, noPython } from './helpers'
 
@@ -56,6 +57,9 @@ describe.skipIf(noPython)(`the heartbeat${noPython ? ` (skipped: ${noPython})` :
     expect(lastStart).toBeLessThan(firstEnd)
     expect(generators.heartbeat?.on).toBe('scheduler')
     expect(generators.heartbeat!.ticks).toBeGreaterThan(0)
+    // The summary is saved with the trial and read back.
+    const back = decodeRunText(encodeRunText(run, 0, 'heartbeat'), 'heartbeat test')
+    expect(back.trials.map((t) => t.heartbeat)).toEqual(run.trials.map((t) => t.heartbeat))
   })
 
   it('one greedy generator starves the others and the heartbeat; cooperative steps do not', async () => {
