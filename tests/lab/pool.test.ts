@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { planTasks, resolveParams, findWorkload } from '../../src/shared/catalog'
 import { epochMicros } from '../../src/shared/clock'
 import type { LabToChild } from '../../src/shared/protocol'
-import { ChildRegistry, ThreadChild } from '../../src/main/lab/children'
+import { Child, ChildRegistry, ThreadChild } from '../../src/main/lab/children'
 import { WorkerPool } from '../../src/main/lab/executors/pool'
 import { builtEntries } from '../helpers'
 
@@ -36,6 +36,58 @@ describe('WorkerPool plans', () => {
       expect(outcome.results).toHaveLength(200)
       expect(sent).not.toContain('plan')
       expect(sent).toContain('range')
+    } finally {
+      await pool.stop(200)
+    }
+  })
+})
+
+/** A Python runner that hosts `workers` workers: answers init, and holds every task until released. */
+class HeldRunner extends Child {
+  readonly kind = 'process' as const
+  readonly pid = 1
+  readonly held: number[] = []
+  constructor(registry: ChildRegistry) {
+    super(registry)
+  }
+  protected post(message: LabToChild): void {
+    if (message.type === 'init') queueMicrotask(() => this.received({ type: 'ready', pid: 1, thread: 0 }))
+    if (message.type === 'tasks') this.held.push(...message.tasks.map((t) => t.id))
+    if (message.type === 'stop') queueMicrotask(() => this.exitedWith(0))
+  }
+  protected forceKill(): void {
+    this.exitedWith(null, 'SIGKILL')
+  }
+  finish(ids: number[]): void {
+    const t = epochMicros()
+    this.received({ type: 'done', results: ids.map((id) => ({ id, checksum: 0, start: t, end: t, cpu: null })) })
+  }
+}
+
+describe('WorkerPool with one child that runs W workers (the Python runner)', () => {
+  it('keeps every worker of the child fed: at least two tasks each are sent ahead, not two in all', async () => {
+    const registry = new ChildRegistry()
+    const runner = new HeldRunner(registry)
+    const pool = await WorkerPool.start([runner], {
+      workload: 'noop',
+      mode: 'serial',
+      clockOrigin: epochMicros(),
+      fixtures: {},
+      python: { mode: 'processes', workers: 4, switchIntervalMs: null },
+    })
+    try {
+      const tasks = planTasks('noop', resolveParams(findWorkload('noop')!, { tasks: 40 }))
+      const trial = pool.runTrial(tasks, { chunkSize: 1, timeoutMs: 30_000 })
+      await new Promise((r) => setTimeout(r, 20))
+      // Four workers inside one child: with only two tasks there, two of them would wait on a round trip.
+      expect(runner.held.length).toBeGreaterThanOrEqual(8)
+      while (runner.held.length > 0) {
+        runner.finish(runner.held.splice(0))
+        await new Promise((r) => setTimeout(r, 1))
+      }
+      const outcome = await trial
+      expect(outcome.error).toBeNull()
+      expect(outcome.results).toHaveLength(40)
     } finally {
       await pool.stop(200)
     }

@@ -187,12 +187,15 @@ export class WorkerPool {
     let gate = prologue > 0 ? prologue : n
     const start = epochMicros() - this.init.clockOrigin
 
+    // A child may run several workers (the Python runner's threads or processes): each of them
+    // needs its own work in hand, or it waits on a round trip to the lab between tasks.
+    const inChild = Math.max(1, this.init.python?.workers ?? 1)
     const aheadLimit = (): number => {
       if (this.init.mode === 'concurrent') return Number.POSITIVE_INFINITY
-      const floor = 2 * chunkSize
+      const floor = 2 * chunkSize * inChild
       if (results.length === 0) return floor
       const meanUs = Math.max(busyUs / results.length, 1)
-      return Math.max(floor, Math.min(MAX_AHEAD_TASKS, Math.ceil(TARGET_AHEAD_US / meanUs)))
+      return Math.max(floor, Math.min(MAX_AHEAD_TASKS, Math.ceil((TARGET_AHEAD_US * inChild) / meanUs)))
     }
 
     const planned = n > 0 && this.takesPlans()
