@@ -6,6 +6,7 @@ import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
 import { formatCpuMs, formatMeanSpread, formatUtilisation, repetitionsShort } from '../../shared/analysis/format'
 import { describeUserScript } from '../../shared/user-script'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
+import { runningSentences } from '../../shared/analysis/running'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
 import { describeCluster, formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
@@ -138,6 +139,9 @@ export function formatRun(run: Run): string {
       '',
     )
   }
+  // Running against waiting, from each Python task's thread CPU time (the GIL on the timeline).
+  const running = runningSentences(run)
+  if (running.length > 0) lines.push(...running, '')
   // The verdict's own sentences, as the app shows them: the headline, then one reason a line.
   lines.push(...verdictSentences(verdict(run)))
   if (run.checksum !== null) {

@@ -12,7 +12,14 @@ import {
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
 import { groupTitle } from '../../shared/format'
-import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
+import {
+  MAX_SLICE_CPU_US,
+  type Run,
+  type RunConfig,
+  type Sample,
+  type TimelineSlice,
+  type Trial,
+} from '../../shared/schemas'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
 import { userTasks } from '../../shared/user-script'
@@ -324,13 +331,13 @@ export class RunController {
     const concurrent = strategy.lanes === 'in-flight'
     let unsent: TimelineSlice[] = []
     let lastTaskEvent = Date.now()
-    const toSlice = (r: WorkerResult): TimelineSlice => ({
-      task: r.id,
-      worker: r.worker,
-      lane: r.worker,
-      start: r.start,
-      end: r.end,
-    })
+    const toSlice = (r: WorkerResult): TimelineSlice => {
+      const slice: TimelineSlice = { task: r.id, worker: r.worker, lane: r.worker, start: r.start, end: r.end }
+      // The thread's CPU, where the runtime measured it; clock granularity may put it a few µs past the wall.
+      if (r.cpu !== null && Number.isFinite(r.cpu) && r.cpu >= 0)
+        slice.cpu = Math.min(r.cpu, Math.max(0, r.end - r.start), MAX_SLICE_CPU_US)
+      return slice
+    }
     const flushSlices = (): void => {
       if (unsent.length === 0) return
       this.emit({ type: 'tasks', runId: run.id, index, slices: unsent })
