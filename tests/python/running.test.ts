@@ -47,7 +47,8 @@ describe.skipIf(noPython)(`running against waiting${noPython ? ` (skipped: ${noP
       console.log(runningSentences(run).join('\n'), `\n(other programs: ${otherCores(run).toFixed(2)} cores)`)
       // The GIL lets one of the two threads run at a time: about half, and load only lowers it.
       expect(threads.running).toBeLessThan(0.7)
-      expect(threads.cause).toBe('gil')
+      // Named the GIL, unless other programs left the threads about one core (then it cannot tell).
+      expect(threads.cause === 'gil' || threads.crowded).toBe(true)
       expect(processes.cause).toBeNull()
       loads.push(otherCores(run))
       passed = processes.running >= threads.running + 0.15

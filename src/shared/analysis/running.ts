@@ -4,14 +4,19 @@
 // and sentences out; the results table, the CLI and the timeline read the same figures.
 import { STRATEGIES, WORKLOADS, type StrategySpec, type WorkloadSpec } from '../catalog'
 import type { GroupStats, Run, TimelineSlice, Trial } from '../schemas'
+import { BACKGROUND_CORES } from '../stats'
 import { groupLabel } from './format'
 
 /** A waiting share at least this large, on CPU-bound GIL threads with more than one worker, is put down to the GIL. */
 export const GIL_WAIT_SHARE = 0.3
 /** A task that ran at least this share of its wall time counts as uninterrupted. */
 export const UNINTERRUPTED_SHARE = 0.9
-/** Cores other programs kept busy beyond which part of any wait may be theirs (said beside the figure). */
-const OTHER_LOAD_CORES = 0.5
+/**
+ * Free cores (logical cores less those other programs kept busy) at or below which the workers were
+ * crowded: the wait may be the OS sharing the cores out, so the GIL is not named (as the verdict's
+ * ONE_CORE rule: threads held to one core say nothing when only about one core was left to them).
+ */
+const CROWDED_FREE_CORES = 1.5
 
 export interface RunningShare {
   strategy: string
@@ -26,6 +31,13 @@ export interface RunningShare {
   uninterrupted: number
   /** Why the rest was waiting, where the measurement supports a cause. */
   cause: 'gil' | null
+  /**
+   * The GIL would be named but other programs left the workers about one core: the run cannot tell
+   * how much of the wait was the GIL's.
+   */
+  crowded: boolean
+  /** Cores other programs kept busy while the group ran (null: not measured). */
+  otherCores: number | null
 }
 
 /** The running share of a set of slices: Σ CPU ÷ Σ wall and the median per task; null when none carries CPU. */
@@ -64,6 +76,7 @@ export interface RunningRun {
   trials: ReadonlyArray<Pick<Trial, 'strategy' | 'workers' | 'warmup' | 'error' | 'timeline'>>
   stats?: ReadonlyArray<Pick<GroupStats, 'strategy' | 'workers' | 'otherCores'>>
   python?: Pick<NonNullable<Run['python']>, 'gil'> | null
+  machine?: Pick<Run['machine'], 'logicalCores'>
 }
 
 /**
@@ -96,7 +109,20 @@ export function runningShares(
       specOf(g.strategy)?.gilBound === true &&
       run.python?.gil !== false &&
       1 - figures.running >= GIL_WAIT_SHARE
-    out.push({ strategy: g.strategy, workers: g.workers, ...figures, cause: gil ? 'gil' : null })
+    const other = run.stats?.find((s) => s.strategy === g.strategy && s.workers === g.workers)?.otherCores ?? null
+    const crowded =
+      other !== null &&
+      other >= BACKGROUND_CORES &&
+      run.machine !== undefined &&
+      run.machine.logicalCores - other <= CROWDED_FREE_CORES
+    out.push({
+      strategy: g.strategy,
+      workers: g.workers,
+      ...figures,
+      cause: gil && !crowded ? 'gil' : null,
+      crowded: gil && crowded,
+      otherCores: other,
+    })
   }
   return out
 }
@@ -104,16 +130,14 @@ export function runningShares(
 const percent = (x: number): string => `${Math.round(x * 100)}%`
 
 /** "py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL)". */
-export function runningSentence(
-  r: RunningShare,
-  title: string = r.strategy,
-  otherCores: number | null | undefined = null,
-): string {
+export function runningSentence(r: RunningShare, title: string = r.strategy): string {
   const waited = 1 - r.running
   const cause = r.cause === 'gil' ? ' (for the GIL)' : ''
-  const load =
-    otherCores !== null && otherCores !== undefined && otherCores >= OTHER_LOAD_CORES && waited >= 0.05
-      ? `; other programs kept ${otherCores.toFixed(1)} cores busy, so part of the wait may be theirs`
+  const other = r.otherCores
+  const load = r.crowded
+    ? `; other programs kept ${other!.toFixed(1)} cores busy, so this run cannot tell how much of the wait was for the GIL`
+    : other !== null && other >= BACKGROUND_CORES && waited >= 0.05
+      ? `; other programs kept ${other.toFixed(1)} cores busy, so part of the wait may be theirs`
       : ''
   return `${groupLabel(title, r.workers)}: tasks ran ${percent(r.running)} of their wall time, waited ${percent(waited)}${cause}${load}`
 }
@@ -124,11 +148,5 @@ export function runningSentences(
   titleOf: (id: string) => string = (id) => id,
   specOf?: (id: string) => Spec | undefined,
 ): string[] {
-  return runningShares(run, specOf).map((r) =>
-    runningSentence(
-      r,
-      titleOf(r.strategy),
-      run.stats?.find((g) => g.strategy === r.strategy && g.workers === r.workers)?.otherCores,
-    ),
-  )
+  return runningShares(run, specOf).map((r) => runningSentence(r, titleOf(r.strategy)))
 }

@@ -64,13 +64,30 @@ describe('running against waiting', () => {
     expect(runningSentences(ran)).toEqual(['py-threads × 2: tasks ran 95% of their wall time, waited 5%'])
   })
 
-  it('says when other programs kept cores busy, since part of the wait may be theirs', () => {
-    const run = {
-      ...runOf('countdown', [{ strategy: 'py-processes', workers: 2, timeline: [slice(0, 100, 60)] }]),
-      stats: [{ strategy: 'py-processes', workers: 2, otherCores: 1.2 }],
-    }
-    expect(runningSentences(run)).toEqual([
+  it('says when other programs kept cores busy; left about one core, it does not name the GIL', () => {
+    const half = [slice(0, 100, 45)]
+    const run = (otherCores: number, logicalCores = 2) => ({
+      ...runOf('countdown', [
+        { strategy: 'py-processes', workers: 2, timeline: [slice(0, 100, 60)] },
+        { strategy: 'py-threads', workers: 2, timeline: half },
+      ]),
+      stats: [
+        { strategy: 'py-processes', workers: 2, otherCores },
+        { strategy: 'py-threads', workers: 2, otherCores },
+      ],
+      machine: { logicalCores },
+    })
+    expect(runningSentences(run(1.2))).toEqual([
       'py-processes × 2: tasks ran 60% of their wall time, waited 40%; other programs kept 1.2 cores busy, so part of the wait may be theirs',
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55%; other programs kept 1.2 cores busy, so this run cannot tell how much of the wait was for the GIL',
+    ])
+    // With cores to spare beside the load, threads held to half their time were held by the GIL.
+    expect(runningSentences(run(1.2, 8))[1]).toBe(
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL); other programs kept 1.2 cores busy, so part of the wait may be theirs',
+    )
+    expect(runningSentences(run(0.1))).toEqual([
+      'py-processes × 2: tasks ran 60% of their wall time, waited 40%',
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL)',
     ])
   })
 
