@@ -38,6 +38,8 @@ export interface RunningShare {
   crowded: boolean
   /** Cores other programs kept busy while the group ran (null: not measured). */
   otherCores: number | null
+  /** Threads sharing one interpreter's GIL (more than one): where the switch interval shapes the runs. */
+  sharesGil: boolean
 }
 
 /** The running share of a set of slices: Σ CPU ÷ Σ wall and the median per task; null when none carries CPU. */
@@ -103,12 +105,8 @@ export function runningShares(
     if (!figures) continue
     // The GIL is named only where it is the measured mark: CPU-bound tasks on more than one
     // thread of an interpreter that had its GIL on, that waited a large share of their time.
-    const gil =
-      cpuBound &&
-      g.workers > 1 &&
-      specOf(g.strategy)?.gilBound === true &&
-      run.python?.gil !== false &&
-      1 - figures.running >= GIL_WAIT_SHARE
+    const sharesGil = g.workers > 1 && specOf(g.strategy)?.gilBound === true && run.python?.gil !== false
+    const gil = cpuBound && sharesGil && 1 - figures.running >= GIL_WAIT_SHARE
     const other = run.stats?.find((s) => s.strategy === g.strategy && s.workers === g.workers)?.otherCores ?? null
     const crowded =
       other !== null &&
@@ -122,6 +120,7 @@ export function runningShares(
       cause: gil && !crowded ? 'gil' : null,
       crowded: gil && crowded,
       otherCores: other,
+      sharesGil,
     })
   }
   return out
@@ -129,7 +128,7 @@ export function runningShares(
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`
 
-/** "py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL)". */
+/** "py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL); 4% of tasks ran uninterrupted". */
 export function runningSentence(r: RunningShare, title: string = r.strategy): string {
   const waited = 1 - r.running
   const cause = r.cause === 'gil' ? ' (for the GIL)' : ''
@@ -139,7 +138,10 @@ export function runningSentence(r: RunningShare, title: string = r.strategy): st
     : other !== null && other >= BACKGROUND_CORES && waited >= 0.05
       ? `; other programs kept ${other.toFixed(1)} cores busy, so part of the wait may be theirs`
       : ''
-  return `${groupLabel(title, r.workers)}: tasks ran ${percent(r.running)} of their wall time, waited ${percent(waited)}${cause}${load}`
+  // Where threads take turns at the GIL, how many tasks got through without a turn taken from
+  // them: the switch interval's mark (longer interval, more uninterrupted tasks).
+  const whole = r.sharesGil ? `; ${percent(r.uninterrupted)} of tasks ran uninterrupted` : ''
+  return `${groupLabel(title, r.workers)}: tasks ran ${percent(r.running)} of their wall time, waited ${percent(waited)}${cause}${whole}${load}`
 }
 
 /** Every group's sentence, in the order of the run's groups. */

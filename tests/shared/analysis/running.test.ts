@@ -49,7 +49,7 @@ describe('running against waiting', () => {
       { strategy: 'threads', workers: 2, timeline: [slice(0, 100)] },
     ])
     expect(runningSentences(run)).toEqual([
-      'py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL)',
+      'py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL); 0% of tasks ran uninterrupted',
       'py-threads × 1: tasks ran 49% of their wall time, waited 51%',
       'py-processes × 2: tasks ran 49% of their wall time, waited 51%',
       'py-threads-nogil × 2: tasks ran 49% of their wall time, waited 51%',
@@ -61,7 +61,9 @@ describe('running against waiting', () => {
     ).toBeNull()
     // Threads that hardly waited are not said to have waited for the GIL.
     const ran = runOf('countdown', [{ strategy: 'py-threads', workers: 2, timeline: [slice(0, 100, 95)] }])
-    expect(runningSentences(ran)).toEqual(['py-threads × 2: tasks ran 95% of their wall time, waited 5%'])
+    expect(runningSentences(ran)).toEqual([
+      'py-threads × 2: tasks ran 95% of their wall time, waited 5%; 100% of tasks ran uninterrupted',
+    ])
   })
 
   it('says when other programs kept cores busy; left about one core, it does not name the GIL', () => {
@@ -79,15 +81,15 @@ describe('running against waiting', () => {
     })
     expect(runningSentences(run(1.2))).toEqual([
       'py-processes × 2: tasks ran 60% of their wall time, waited 40%; other programs kept 1.2 cores busy, so part of the wait may be theirs',
-      'py-threads × 2: tasks ran 45% of their wall time, waited 55%; other programs kept 1.2 cores busy, so this run cannot tell how much of the wait was for the GIL',
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55%; 0% of tasks ran uninterrupted; other programs kept 1.2 cores busy, so this run cannot tell how much of the wait was for the GIL',
     ])
     // With cores to spare beside the load, threads held to half their time were held by the GIL.
     expect(runningSentences(run(1.2, 8))[1]).toBe(
-      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL); other programs kept 1.2 cores busy, so part of the wait may be theirs',
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL); 0% of tasks ran uninterrupted; other programs kept 1.2 cores busy, so part of the wait may be theirs',
     )
     expect(runningSentences(run(0.1))).toEqual([
       'py-processes × 2: tasks ran 60% of their wall time, waited 40%',
-      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL)',
+      'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL); 0% of tasks ran uninterrupted',
     ])
   })
 
