@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/main/cli/program'
 import { CONTENTION_EXPERIMENTS } from '../../src/shared/contention'
+import { PRESETS } from '../../src/shared/menu'
 import { descendantsOf, root } from '../helpers'
 
 const bin = join(root, 'bin/concurrency-lab.js')
@@ -38,10 +39,27 @@ describe('concurrency-lab experiment', () => {
     })
   })
 
+  it('takes a guided experiment of the Experiments menu as the run it stands for', () => {
+    expect(parseCommandLine(['experiment', 'gil-timeline-long-switch'])).toMatchObject({
+      ok: true,
+      command: 'experiment',
+      checked: {
+        workload: 'countdown',
+        strategies: ['py-sequential', 'py-threads', 'py-processes'],
+        workers: [2],
+        switchIntervalMs: 50,
+      },
+    })
+    expect(parseCommandLine(['experiment', 'gil-timeline', '--trials', '2'])).toMatchObject({
+      ok: false,
+      error: "--trials applies to the race lab's experiments, not to gil-timeline",
+    })
+  })
+
   it('lists every experiment', () => {
     const out = cli('experiment', '--list')
     expect(out.status).toBe(0)
-    for (const e of CONTENTION_EXPERIMENTS) expect(out.stdout).toContain(e.id)
+    for (const e of [...CONTENTION_EXPERIMENTS, ...PRESETS]) expect(out.stdout).toContain(e.id)
   })
 
   it('runs the lost-updates experiment and prints expected, got and lost per trial', () => {

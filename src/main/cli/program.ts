@@ -33,7 +33,13 @@ import {
   type ServeModelOptions,
 } from './c10k'
 import { formatTune, tune, tuneBounds, type TuneOptions } from './tune'
-import { addExperimentCommand, experimentCommand, experimentSettings, type ExperimentOptions } from './experiment'
+import {
+  addExperimentCommand,
+  experimentCommand,
+  experimentSettings,
+  presetRun,
+  type ExperimentOptions,
+} from './experiment'
 
 function workerEntries() {
   return {
@@ -365,7 +371,10 @@ const RUN_COMMANDS: CommandHandlers = {
     process.exitCode = await serveModelCommand(options)
   },
   experiment: async (name, options) => {
-    process.exitCode = await experimentCommand(name, options)
+    // A guided experiment that is an ordinary run goes the way of `run`, its lesson printed first.
+    const preset = presetRun(name, options)
+    if (preset && !options.json) process.stdout.write(`${preset.preset.title} — ${preset.preset.lesson}\n\n`)
+    process.exitCode = preset ? await runCommand(preset.options) : await experimentCommand(name, options)
   },
 }
 
@@ -381,7 +390,10 @@ const CHECK_ONLY: CommandChecks = {
   sessions: () => undefined,
   c10k: (options) => c10kSweep(options),
   serveModel: (options) => serveSettings(options),
-  experiment: (name, options) => experimentSettings(name, options),
+  experiment: (name, options) => {
+    const preset = presetRun(name, options)
+    return preset ? runConfig(preset.options) : experimentSettings(name, options)
+  },
 }
 
 export function makeProgram(
