@@ -243,6 +243,8 @@ export class RunController {
     if (described && this.run.python && !this.pythonDescribed) {
       this.pythonDescribed = true
       Object.assign(this.run.python, described)
+      // CPython keeps the interval in whole µs; its seconds × 1000 reads 49.99999999999999 for 50.
+      this.run.python.switchIntervalMs = Math.round(described.switchIntervalMs * 1000) / 1000
     }
     // A Dask runner says which cluster it started: the run's fingerprint records it.
     const cluster = this.pool.ready[0]?.cluster
