@@ -3,6 +3,8 @@
 // column) still read.
 import { describe, expect, it } from 'vitest'
 import { runningOf, runningSentences, runningShares, type RunningRun } from '../../../src/shared/analysis/running'
+import { formatRun } from '../../../src/main/cli/format'
+import { exportRunMarkdown } from '../../../src/shared/export'
 import { decodeSessionText, encodeSession } from '../../../src/shared/session'
 import type { TimelineSlice } from '../../../src/shared/schemas'
 import { timelineSliceSchema } from '../../../src/shared/schemas'
@@ -116,5 +118,18 @@ describe('running against waiting', () => {
     // A column of the wrong length is refused.
     file.runs[0].trials[0].timeline.cpu = [1]
     expect(() => decodeSessionText(JSON.stringify(file), 'bad.json')).toThrow(/same length/)
+  })
+
+  it('the CLI and the Markdown report print the same running sentences', () => {
+    const run = makeRun({ strategies: ['py-sequential', 'py-threads'], tasks: 6 })
+    for (const t of run.trials) for (const slice of t.timeline) slice.cpu = (slice.end - slice.start) / 2
+    const sentences = runningSentences(run)
+    expect(sentences).toHaveLength(2)
+    const terminal = formatRun(run).split('\n')
+    const report = exportRunMarkdown(run).split('\n')
+    for (const line of sentences) {
+      expect(terminal).toContain(line)
+      expect(report).toContain(`- ${line}`)
+    }
   })
 })
