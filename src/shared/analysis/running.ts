@@ -128,6 +128,12 @@ export function runningShares(
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`
 
+/** "ran 73%, waited 27%": the two shares as whole percents that add up to 100. */
+export function ranWaited(running: number): { ran: string; waited: string } {
+  const ran = Math.round(Math.min(1, Math.max(0, running)) * 100)
+  return { ran: `${ran}%`, waited: `${100 - ran}%` }
+}
+
 /** "py-threads × 2: tasks ran 49% of their wall time, waited 51% (for the GIL); 4% of tasks ran uninterrupted". */
 export function runningSentence(r: RunningShare, title: string = r.strategy): string {
   const waited = 1 - r.running
@@ -141,7 +147,8 @@ export function runningSentence(r: RunningShare, title: string = r.strategy): st
   // Where threads take turns at the GIL, how many tasks got through without a turn taken from
   // them: the switch interval's mark (longer interval, more uninterrupted tasks).
   const whole = r.sharesGil ? `; ${percent(r.uninterrupted)} of tasks ran uninterrupted` : ''
-  return `${groupLabel(title, r.workers)}: tasks ran ${percent(r.running)} of their wall time, waited ${percent(waited)}${cause}${whole}${load}`
+  const { ran, waited: wait } = ranWaited(r.running)
+  return `${groupLabel(title, r.workers)}: tasks ran ${ran} of their wall time, waited ${wait}${cause}${whole}${load}`
 }
 
 /** Every group's sentence, in the order of the run's groups. */

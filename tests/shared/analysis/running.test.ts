@@ -2,7 +2,13 @@
 // the cause, and that the CPU column round-trips through a session file while older files (no
 // column) still read.
 import { describe, expect, it } from 'vitest'
-import { runningOf, runningSentences, runningShares, type RunningRun } from '../../../src/shared/analysis/running'
+import {
+  ranWaited,
+  runningOf,
+  runningSentences,
+  runningShares,
+  type RunningRun,
+} from '../../../src/shared/analysis/running'
 import { formatRun } from '../../../src/main/cli/format'
 import { exportRunMarkdown } from '../../../src/shared/export'
 import { decodeSessionText, encodeSession } from '../../../src/shared/session'
@@ -93,6 +99,12 @@ describe('running against waiting', () => {
       'py-processes × 2: tasks ran 60% of their wall time, waited 40%',
       'py-threads × 2: tasks ran 45% of their wall time, waited 55% (for the GIL); 0% of tasks ran uninterrupted',
     ])
+  })
+
+  it('words ran and waited as whole percents that add up to 100', () => {
+    expect(ranWaited(0.725)).toEqual({ ran: '73%', waited: '27%' })
+    expect(ranWaited(0.495)).toEqual({ ran: '50%', waited: '50%' })
+    expect(ranWaited(1.02)).toEqual({ ran: '100%', waited: '0%' })
   })
 
   it('bounds the CPU a slice may carry', () => {
