@@ -41,9 +41,21 @@ export type StrategyId =
   | 'py-dask'
   | 'py-twisted'
   | 'py-asyncio-uvloop'
+  | 'py-generators'
+  | 'py-generators-greedy'
 
 /** How the Python runner (src/workers/python/runner.py) runs the tasks it is sent. */
-export type PythonMode = 'sequential' | 'threads' | 'processes' | 'asyncio' | 'uvloop' | 'gevent' | 'twisted' | 'dask'
+export type PythonMode =
+  | 'sequential'
+  | 'threads'
+  | 'processes'
+  | 'asyncio'
+  | 'uvloop'
+  | 'generators'
+  | 'generators-greedy'
+  | 'gevent'
+  | 'twisted'
+  | 'dask'
 
 /** The executors of src/main/lab/executors: what starts a strategy's children and feeds them tasks. */
 export type ExecutorId = 'node-threads' | 'node-processes' | 'python-runner'
@@ -416,6 +428,40 @@ export const STRATEGIES: readonly StrategySpec[] = [
     unit: EVENT_LOOP,
     gilBound: false,
     python: { mode: 'asyncio' },
+    needs: [],
+  },
+  {
+    id: 'py-generators',
+    runtime: 'python',
+    title: 'Python generators',
+    explanation:
+      'A round-robin scheduler of generator coroutines on one thread, the pre-asyncio way (PEP 342/380): each task yields after each step of work, W tasks in flight; fair only because every step yields.',
+    takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    python: { mode: 'generators' },
+    needs: [],
+  },
+  {
+    id: 'py-generators-greedy',
+    runtime: 'python',
+    title: 'Python generators, one greedy task',
+    explanation:
+      'py-generators where the first task never yields in its CPU work: it holds the one thread for its whole length, and every other task (and the heartbeat) waits.',
+    takesWorkers: true,
+    executor: 'python-runner',
+    dispatch: 'all-at-once',
+    lanes: 'in-flight',
+    baseline: 'py-sequential',
+    cpu: 'interpreter',
+    unit: EVENT_LOOP,
+    gilBound: false,
+    python: { mode: 'generators-greedy' },
     needs: [],
   },
   {

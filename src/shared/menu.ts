@@ -88,6 +88,8 @@ export interface ExperimentPreset {
   chunkSize?: number
   /** Python's sys.setswitchinterval for the run, ms; left out, the field keeps what it holds. */
   switchIntervalMs?: number
+  /** Measure the heartbeat (src/shared/heartbeat.ts); left out, off. */
+  heartbeat?: boolean
 }
 
 /**
@@ -184,6 +186,18 @@ export const PRESETS: readonly ExperimentPreset[] = [
     repetitions: 3,
   },
   ...GIL_TIMELINE,
+  {
+    id: 'cooperative-starvation',
+    title: 'Cooperative scheduling: one greedy task starves the loop',
+    lesson:
+      'A 10 ms heartbeat on the scheduler: generators that yield after each step keep it near on time; one greedy generator, or CPU work on an asyncio loop, holds it for a whole task. Beside OS threads it stays near on time: the OS preempts them.',
+    workload: 'primes',
+    params: { size: 1_000_000, tasks: 8 },
+    strategies: ['py-generators', 'py-generators-greedy', 'py-asyncio', 'py-threads'],
+    workers: [4],
+    repetitions: 3,
+    heartbeat: true,
+  },
   ...SCALING_OUT,
 ]
 

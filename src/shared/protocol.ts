@@ -18,6 +18,7 @@
 // one that costs the lab about half as much to send as a chunk with its inputs inline.
 import { z } from 'zod'
 import type { PythonMode } from './catalog'
+import { HEARTBEAT_MAX_TICKS } from './heartbeat'
 import { clusterSchema } from './schemas'
 
 /** serial: run the queue one task at a time. concurrent: start each task as soon as it arrives. */
@@ -67,6 +68,8 @@ export interface PythonInit {
   switchIntervalMs: number | null
   /** py-dask: the user's Dask scheduler (tcp://HOST:PORT); left out, the runner starts a LocalCluster. */
   scheduler?: string
+  /** Heartbeat: a tick every this many ms on the scheduler that runs the tasks; `usage` replies say how late each fired. */
+  heartbeatMs?: number
 }
 
 export type LabToChild =
@@ -77,6 +80,8 @@ export type LabToChild =
       clockOrigin: number
       fixtures: Fixtures
       python?: PythonInit
+      /** Node children whose event loop runs the tasks (async): tick a heartbeat every this many ms on it. */
+      heartbeatMs?: number
     }
   | {
       type: 'tasks'
@@ -174,6 +179,8 @@ const childToLabRowsSchema = z.discriminatedUnion('type', [
     maxRss: z.number().min(0),
     /** false: cpu and maxRss leave out the processes that run the tasks (a user's Dask cluster). */
     measured: z.literal(false).optional(),
+    /** With a heartbeat: how late each tick fired since the last usage reply, µs (bounded). */
+    heartbeat: z.array(z.number().min(0)).max(HEARTBEAT_MAX_TICKS).optional(),
   }),
   z.object({ type: z.literal('fatal'), error: z.string() }),
   /** Something the run should say that is not a failure (a Dask worker lost and replaced). */

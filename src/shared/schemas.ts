@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { STRATEGIES, WORKLOADS, findStrategy, findWorkload } from './catalog'
 import { daskSchedulerSchema } from './dask'
+import { heartbeatSummarySchema } from './heartbeat'
 import { formatLimit } from './parse'
 import { USER_WORKLOAD, scriptStrategyProblem, userScriptSchema } from './user-script'
 
@@ -116,6 +117,11 @@ export const runConfigSchema = z
       allowManyWorkers: z.boolean({ error: (iss) => mustBe('true or false', iss.input) }).optional(),
       /** The user's script, for workload `user` (and only for it). */
       userScript: userScriptSchema.optional(),
+      /**
+       * Measure the heartbeat (src/shared/heartbeat.ts) in every trial. Off unless asked: its
+       * 100 wake-ups a second (and, under the GIL, its turns) would nudge the times of a speed race.
+       */
+      heartbeat: z.boolean({ error: (iss) => mustBe('true or false', iss.input) }).optional(),
     },
     { error: (iss) => `a run configuration ${mustBe('an object', iss.input)}` },
   )
@@ -340,6 +346,8 @@ export const trialSchema = z.object({
   /** Index range [from, to) into the run's samples that fell inside this trial. */
   samples: z.tuple([z.number().int(), z.number().int()]),
   error: z.string().nullable(),
+  /** How late the heartbeat's ticks fired (runs with `heartbeat` on; absent in older files). */
+  heartbeat: heartbeatSummarySchema.optional(),
 })
 export type Trial = z.infer<typeof trialSchema>
 

@@ -7,6 +7,7 @@
 // would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
+import { startHeartbeat, type HeartbeatTimer } from '../shared/heartbeat'
 import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
 import { runKernel } from './kernels'
 import { loadUserModule } from './user-code'
@@ -38,6 +39,7 @@ export function startTaskLoop(port: ChildPort): void {
   let pendingSince = 0
   let draining = false
   let stopping = false
+  let heartbeat: HeartbeatTimer | null = null
 
   let flushScheduled = false
   let moreComing = false
@@ -132,6 +134,8 @@ export function startTaskLoop(port: ChildPort): void {
         mode = message.mode
         origin = message.clockOrigin
         fixtures = message.fixtures
+        // On this loop, the one that runs the tasks: a synchronous kernel holds each tick back.
+        if (message.heartbeatMs && !heartbeat) heartbeat = startHeartbeat(message.heartbeatMs)
         if (!fixtures.user) {
           port.send({ type: 'ready', pid: port.pid, thread: port.thread, plans: true })
           break
@@ -162,10 +166,11 @@ export function startTaskLoop(port: ChildPort): void {
         break
       }
       case 'usage':
-        port.send({ type: 'usage', ...port.usage() })
+        port.send({ type: 'usage', ...port.usage(), ...(heartbeat ? { heartbeat: heartbeat.take() } : {}) })
         break
       case 'stop':
         stopping = true
+        heartbeat?.stop()
         flush()
         port.exit()
         break

@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { RUN_EXPERIMENTS } from '../../src/main/cli/experiment'
 import { parseCommandLine } from '../../src/main/cli/program'
 import { CONTENTION_EXPERIMENTS } from '../../src/shared/contention'
-import { PRESETS } from '../../src/shared/menu'
 import { descendantsOf, root } from '../helpers'
 
 const bin = join(root, 'bin/concurrency-lab.js')
@@ -52,15 +52,48 @@ describe('concurrency-lab experiment', () => {
     })
     expect(parseCommandLine(['experiment', 'gil-timeline', '--trials', '2'])).toMatchObject({
       ok: false,
-      error: "--trials applies to the race lab's experiments, not to gil-timeline",
+      error: "--trials is an option of the race lab's experiments, not of gil-timeline",
     })
   })
 
   it('lists every experiment', () => {
     const out = cli('experiment', '--list')
     expect(out.status).toBe(0)
-    for (const e of [...CONTENTION_EXPERIMENTS, ...PRESETS]) expect(out.stdout).toContain(e.id)
+    for (const e of [...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS]) expect(out.stdout).toContain(e.id)
+    expect(out.stdout).toContain('Cooperative scheduling: one greedy task starves the loop')
   })
+
+  it('runs the cooperative-scheduling experiment as an ordinary run with the heartbeat on', () => {
+    expect(parseCommandLine(['experiment', 'cooperative-starvation'])).toMatchObject({
+      ok: true,
+      command: 'experiment',
+      checked: {
+        workload: 'primes',
+        strategies: ['py-generators', 'py-generators-greedy', 'py-asyncio', 'py-threads'],
+        heartbeat: true,
+      },
+    })
+    expect(parseCommandLine(['experiment', 'cooperative-starvation', '--trials', '2'])).toMatchObject({
+      ok: false,
+      error: "--trials is an option of the race lab's experiments, not of cooperative-starvation",
+    })
+  })
+
+  it('prints the heartbeat of a run that asks for it', () => {
+    const out = cli(
+      ...['run', '-w', 'primes', '-s', 'py-generators-greedy,async', '-n', '2', '-r', '1', '--warmup', '0'],
+      ...['-p', 'size=300000', '-p', 'tasks=4', '--heartbeat', '--no-autosave', '--no-progress'],
+    )
+    expect(out.stderr).not.toMatch(/^error/m)
+    expect(out.status).toBe(0)
+    expect(out.stdout).toMatch(
+      /py-generators-greedy × 2 +p50 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms \(\d+ ticks?\), on its scheduler/,
+    )
+    expect(out.stdout).toMatch(
+      /async × 1 +p50 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms \(\d+ ticks?\), on its scheduler/,
+    )
+    expect(descendantsOf()).toEqual([])
+  }, 120_000)
 
   it('runs the lost-updates experiment and prints expected, got and lost per trial', () => {
     const out = cli('experiment', 'race-lost-updates', '--trials', '1', '--increments', '20000')

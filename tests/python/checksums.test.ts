@@ -4,7 +4,7 @@ import { WORKLOADS } from '../../src/shared/catalog'
 import { SMALL_PARAMS, runToEnd } from '../helpers'
 import { noPython } from './helpers'
 
-const PYTHON = ['py-sequential', 'py-threads', 'py-processes', 'py-asyncio']
+const PYTHON = ['py-sequential', 'py-threads', 'py-processes', 'py-asyncio', 'py-generators', 'py-generators-greedy']
 
 describe.skipIf(noPython)(
   `Python kernels agree with the Node kernels${noPython ? ` (skipped: ${noPython})` : ''}`,

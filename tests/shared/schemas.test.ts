@@ -38,7 +38,7 @@ describe('run configuration validation', () => {
     [{ ...valid, workload: 'fibonacci' }, 'workload must be one of primes, countdown'],
     [
       { ...valid, strategies: ['sequential', 'fibers'] },
-      'strategies[1] must be one of sequential, async, threads, processes, py-sequential, py-threads, py-processes, py-asyncio, py-threads-nogil, py-asyncio-uvloop, py-gevent, py-twisted, py-dask, got "fibers"',
+      'strategies[1] must be one of sequential, async, threads, processes, py-sequential, py-threads, py-processes, py-asyncio, py-generators, py-generators-greedy, py-threads-nogil, py-asyncio-uvloop, py-gevent, py-twisted, py-dask, got "fibers"',
     ],
     [{ ...valid, strategies: [] }, 'strategies must name at least one strategy'],
     [{ ...valid, params: { size: -5 } }, 'params.size must be an integer from 10 to 100,000,000 numbers, got -5'],

@@ -46,6 +46,7 @@ export interface RunOptions {
   autosave: boolean
   progress: boolean
   allowManyWorkers?: boolean
+  heartbeat?: boolean
 }
 
 const DEFAULT_STRATEGIES = {
@@ -125,6 +126,7 @@ export function buildConfig(options: RunOptions, inputs?: UserInputs): RunConfig
     samplerHz: numberOption(options.samplerHz, { field: '--sampler-hz', ...LIMITS.samplerHz }),
     params,
     ...(options.allowManyWorkers ? { allowManyWorkers: true } : {}),
+    ...(options.heartbeat ? { heartbeat: true } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
     ...daskSchedulerOption(options.daskScheduler),
     ...(options.switchInterval !== undefined

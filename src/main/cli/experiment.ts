@@ -28,48 +28,6 @@ export interface ExperimentOptions {
   json?: boolean
 }
 
-/**
- * A guided experiment that is an ordinary run (the Experiments menu's `PRESETS`, e.g. "The GIL on
- * the timeline"), as the `run` options it stands for; null when `name` is not one. Only --python
- * and --json apply to these; the race lab's options are refused with the reason.
- */
-export function presetRun(
-  name: string | undefined,
-  options: ExperimentOptions,
-): { preset: ExperimentPreset; options: RunOptions } | null {
-  if (options.list || name === undefined) return null
-  const preset = PRESETS.find((p) => p.id === name)
-  if (!preset) return null
-  for (const [given, flag] of [
-    [options.trials, '--trials'],
-    [options.workers, '--workers'],
-    [options.increments, '--increments'],
-  ] as const)
-    if (given !== undefined) throw new UsageError(`${flag} applies to the race lab's experiments, not to ${preset.id}`)
-  if (options.python?.includes(',')) throw new UsageError(`--python takes one interpreter for ${preset.id}`)
-  return {
-    preset,
-    options: {
-      workload: preset.workload,
-      strategies: preset.strategies.join(','),
-      workers: preset.workers.join(','),
-      repeat: String(preset.repetitions),
-      warmup: '1',
-      param: Object.fromEntries(Object.entries(preset.params).map(([k, v]) => [k, String(v)])),
-      chunk: String(preset.chunkSize ?? 1),
-      timeout: '120000',
-      samplerHz: '10',
-      ...(options.python !== undefined ? { python: options.python } : {}),
-      ...(preset.switchIntervalMs !== undefined ? { switchInterval: String(preset.switchIntervalMs) } : {}),
-      ...(options.json ? { json: true } : {}),
-      // A guided experiment from the CLI prints its run; it does not write to the session library.
-      dataDir: '',
-      autosave: false,
-      progress: !options.json,
-    },
-  }
-}
-
 /** The experiment and the config its options describe; a bad option is a UsageError naming it. */
 export function experimentSettings(
   name: string | undefined,
@@ -80,7 +38,7 @@ export function experimentSettings(
   const experiment = findContentionExperiment(name)
   if (!experiment)
     throw new UsageError(
-      `no experiment is called ${JSON.stringify(name.slice(0, 100))} (one of ${[...CONTENTION_EXPERIMENTS, ...PRESETS].map((e) => e.id).join(', ')})`,
+      `no experiment is called ${JSON.stringify(name.slice(0, 100))} (one of ${[...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS].map((e) => e.id).join(', ')})`,
     )
   const n = (text: string | undefined, field: string, limits: { min: number; max: number }) =>
     text === undefined ? undefined : numberOption(text, { field, min: limits.min, max: limits.max, integer: true })
@@ -98,10 +56,47 @@ export function experimentSettings(
   return { experiment, config }
 }
 
+/** Guided experiments that are ordinary runs (the Experiments menu's), run by `experiment NAME` as `run` would. */
+export const RUN_EXPERIMENTS: readonly ExperimentPreset[] = PRESETS
+
 export function formatExperimentList(): string {
-  return [...CONTENTION_EXPERIMENTS, ...PRESETS]
+  return [...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS]
     .map((e) => `${e.id.padEnd(26)} ${e.title}\n${' '.repeat(27)}${e.lesson}`)
     .join('\n')
+}
+
+/**
+ * The `run` options of a guided experiment that is an ordinary run, or null for a race-lab one.
+ * --python and --json carry over; the race lab's own options are refused, naming the experiment.
+ */
+export function presetRunOptions(name: string | undefined, options: ExperimentOptions): RunOptions | null {
+  const preset = RUN_EXPERIMENTS.find((p) => p.id === name)
+  if (!preset || options.list) return null
+  for (const [option, value] of [
+    ['--trials', options.trials],
+    ['--workers', options.workers],
+    ['--increments', options.increments],
+  ] as const)
+    if (value !== undefined)
+      throw new UsageError(`${option} is an option of the race lab's experiments, not of ${preset.id}`)
+  return {
+    workload: preset.workload,
+    strategies: preset.strategies.join(','),
+    workers: preset.workers.join(','),
+    repeat: String(preset.repetitions),
+    warmup: '1',
+    param: Object.fromEntries(Object.entries(preset.params).map(([k, v]) => [k, String(v)])),
+    chunk: String(preset.chunkSize ?? 1),
+    timeout: '120000',
+    samplerHz: '10',
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(preset.switchIntervalMs !== undefined ? { switchInterval: String(preset.switchIntervalMs) } : {}),
+    ...(options.json ? { json: true } : {}),
+    dataDir: '',
+    autosave: false,
+    progress: !options.json,
+    heartbeat: preset.heartbeat === true,
+  }
 }
 
 const fixed = (v: number, digits = 0): string =>
@@ -143,7 +138,7 @@ export async function experimentCommand(name: string | undefined, options: Exper
   if (!settings) {
     process.stdout.write(
       options.json
-        ? `${JSON.stringify([...CONTENTION_EXPERIMENTS, ...PRESETS], null, 2)}\n`
+        ? `${JSON.stringify([...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS], null, 2)}\n`
         : `${formatExperimentList()}\n`,
     )
     return 0
@@ -192,7 +187,7 @@ export function addExperimentCommand(
   program
     .command('experiment')
     .description(
-      'run a guided experiment: the race lab (lost updates, Python 3.10, the cost of locks) or a run of the Experiments menu (The GIL on the timeline…)',
+      'run a guided experiment: the race lab (lost updates, Python 3.10, the cost of locks) or a run of the Experiments menu (cooperative scheduling, the GIL on the timeline…)',
     )
     .argument('[name]', 'the experiment (see --list)')
     .option('--list', 'list the experiments and their lessons')

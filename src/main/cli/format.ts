@@ -5,6 +5,7 @@ import { findWorkload, resolveParams, STRATEGIES, WORKLOADS } from '../../shared
 import { busyCores, formatBusyCores } from '../../shared/analysis/busy'
 import { formatCpuMs, formatMeanSpread, formatUtilisation, repetitionsShort } from '../../shared/analysis/format'
 import { describeUserScript } from '../../shared/user-script'
+import { HEARTBEAT_LESSON, heartbeatGroups, heartbeatText } from '../../shared/heartbeat'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
 import { runningSentences } from '../../shared/analysis/running'
 import type { Catalog } from '../../shared/api'
@@ -142,6 +143,16 @@ export function formatRun(run: Run): string {
   // Running against waiting, from each Python task's thread CPU time (the GIL on the timeline).
   const running = runningSentences(run)
   if (running.length > 0) lines.push(...running, '')
+  const beats = heartbeatGroups(run.trials)
+  if (beats.length > 0) {
+    lines.push('Heartbeat — how late a 10 ms timer fired:')
+    const width = Math.max(...beats.map((b) => `${b.strategy} × ${b.workers}`.length))
+    for (const b of beats) {
+      const where = b.summary.on === 'scheduler' ? 'on its scheduler' : 'beside the workers'
+      lines.push(`  ${`${b.strategy} × ${b.workers}`.padEnd(width)}  ${heartbeatText(b.summary)}, ${where}`)
+    }
+    lines.push(HEARTBEAT_LESSON, '')
+  }
   // The verdict's own sentences, as the app shows them: the headline, then one reason a line.
   lines.push(...verdictSentences(verdict(run)))
   if (run.checksum !== null) {

@@ -37,7 +37,7 @@ import {
   addExperimentCommand,
   experimentCommand,
   experimentSettings,
-  presetRun,
+  presetRunOptions,
   type ExperimentOptions,
 } from './experiment'
 
@@ -371,10 +371,8 @@ const RUN_COMMANDS: CommandHandlers = {
     process.exitCode = await serveModelCommand(options)
   },
   experiment: async (name, options) => {
-    // A guided experiment that is an ordinary run goes the way of `run`, its lesson printed first.
-    const preset = presetRun(name, options)
-    if (preset && !options.json) process.stdout.write(`${preset.preset.title} — ${preset.preset.lesson}\n\n`)
-    process.exitCode = preset ? await runCommand(preset.options) : await experimentCommand(name, options)
+    const asRun = presetRunOptions(name, options)
+    process.exitCode = asRun ? await runCommand(asRun) : await experimentCommand(name, options)
   },
 }
 
@@ -391,8 +389,8 @@ const CHECK_ONLY: CommandChecks = {
   c10k: (options) => c10kSweep(options),
   serveModel: (options) => serveSettings(options),
   experiment: (name, options) => {
-    const preset = presetRun(name, options)
-    return preset ? runConfig(preset.options) : experimentSettings(name, options)
+    const asRun = presetRunOptions(name, options)
+    return asRun ? runConfig(asRun) : experimentSettings(name, options)
   },
 }
 
@@ -439,6 +437,7 @@ export function makeProgram(
     .option('--sampler-hz <hz>', 'CPU samples per second', '10')
     .option('--python <id|path>', 'Python interpreter for the py-* strategies (default: python3 on PATH)')
     .option('--switch-interval <ms>', "Python's thread switch interval (sys.setswitchinterval) for the py-* strategies")
+    .option('--heartbeat', 'measure how late a 10 ms timer fires on the scheduler that runs the tasks (p50/p99/max)')
     .option(
       '--dask-scheduler <tcp://host:port>',
       'py-dask: run on your Dask cluster at this scheduler address (default: a local cluster the lab starts and stops; the lab never stops yours)',

@@ -20,6 +20,7 @@ import {
   type TimelineSlice,
   type Trial,
 } from '../../shared/schemas'
+import { HEARTBEAT_INTERVAL_MS, startHeartbeat, summarizeHeartbeat } from '../../shared/heartbeat'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
 import { userTasks } from '../../shared/user-script'
@@ -354,7 +355,12 @@ export class RunController {
       pool.broken = true
       return trial
     }
-    const childUsageBefore = strategy.cpu !== 'lab' ? await pool.cpuUsage().catch(() => null) : null
+    // The heartbeat of a Python strategy or of Node's event loop comes from the child's usage
+    // replies; Node threads and processes get one beside them, on this thread.
+    const heartbeatInChild =
+      Boolean(config.heartbeat) && (strategy.runtime === 'python' || strategy.lanes === 'in-flight')
+    const childUsageBefore = strategy.cpu !== 'lab' || heartbeatInChild ? await pool.cpuUsage().catch(() => null) : null
+    const besideHeartbeat = config.heartbeat && !heartbeatInChild ? startHeartbeat(HEARTBEAT_INTERVAL_MS) : null
     const cpuBefore = process.cpuUsage()
     const coresBefore = readCoreTimes()
     const coresReadAt = performance.now()
@@ -369,6 +375,8 @@ export class RunController {
             if (Date.now() - lastTaskEvent >= TASK_EVENT_INTERVAL_MS) flushSlices()
           },
     })
+    const besideLate = besideHeartbeat?.take() ?? null
+    besideHeartbeat?.stop()
     const cpuAfter = process.cpuUsage(cpuBefore)
     const machineMs = machineBusyMs(coresBefore, readCoreTimes(), performance.now() - coresReadAt)
     let childCpuUs = 0
@@ -379,8 +387,11 @@ export class RunController {
       if (after) {
         childCpuUs = after.cpu - childUsageBefore.cpu
         childCpuKnown = after.measured
+        const on = strategy.lanes === 'in-flight' ? 'scheduler' : 'beside'
+        if (after.heartbeat) trial.heartbeat = summarizeHeartbeat(after.heartbeat, on) ?? undefined
       }
     }
+    if (besideLate) trial.heartbeat = summarizeHeartbeat(besideLate, 'beside') ?? undefined
     // A user's Dask cluster runs the tasks in processes this lab cannot read: not measured, not guessed.
     const measured = childUsageBefore?.measured !== false
 

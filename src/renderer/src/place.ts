@@ -38,6 +38,7 @@ const placeSchema = z.object({
       switchIntervalText: text,
       /** Optional: places kept before the Dask scheduler field still read back. */
       daskSchedulerText: z.string().max(DASK_SCHEDULER_MAX_CHARS).optional(),
+      heartbeat: z.boolean().optional(),
       userScript: z
         .object({
           path,

@@ -251,6 +251,54 @@ async def run_task_async(workload, task, fixtures):
     return run_task(workload, task, fixtures)
 
 
+# ---- stepwise (generator) form, for py-generators ----------------------------------------
+#
+# Each task is a generator that yields after each step of work (PEP 342/380): `yield None` means
+# "let the others run", `yield ('sleep', seconds)` means "wake me when this much time has passed".
+# The result is the generator's return value, the same checksum run_task gives.
+
+# Numbers of a range handled per step: each step is about a millisecond or less of CPython.
+RANGE_STEP = {'primes': 256, 'countdown': 20_000, 'sum-squares': 10_000}
+AMDAHL_STEP = 10_000
+
+
+def _range_steps(fn, lo, hi, step, greedy):
+    total = 0
+    for first in range(lo, hi, step):
+        total = (total + fn(first, min(hi, first + step))) & MASK32
+        if not greedy:
+            yield None
+    return total
+
+
+def _rows_steps(task, greedy):
+    total = 0
+    for y in range(task['y0'], task['y1']):
+        total = (total + mandelbrot_rows(y, y + 1, task['size'], task['iterations'])) & MASK32
+        if not greedy:
+            yield None
+    return total
+
+
+def run_task_steps(workload, task, fixtures, greedy=False):
+    """The generator form of run_task. CPU kernels yield every step unless `greedy` (then the
+    whole task is one step that never yields); a sleep yields ('sleep', seconds) to the
+    scheduler's timer heap. HTTP, file and user tasks have no stepwise form here: they run as one
+    blocking step, as a generator scheduler without an I/O selector would run them."""
+    kind = task['kind']
+    if kind == 'range' and workload in RANGE_STEP:
+        fn = {'primes': count_primes, 'countdown': countdown, 'sum-squares': sum_squares}[workload]
+        return (yield from _range_steps(fn, task['lo'], task['hi'], RANGE_STEP[workload], greedy))
+    if kind == 'amdahl':
+        return (yield from _range_steps(sum_squares, task['lo'], task['hi'], AMDAHL_STEP, greedy))
+    if kind == 'rows':
+        return (yield from _rows_steps(task, greedy))
+    if kind == 'sleep':
+        yield ('sleep', task['duration'] / 1000)
+        return task['index'] + 1
+    return run_task(workload, task, fixtures)
+
+
 # ---- process pool side ---------------------------------------------------------------------
 
 def now_us(origin):

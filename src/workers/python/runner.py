@@ -9,6 +9,9 @@ on stdin, replies on stdout. `init` says which strategy to use:
               from the lab is one chunk, so the lab's chunk size is the pool's chunk size
   asyncio     one event loop; waits are awaited, CPU work runs inline and blocks the loop
   uvloop      the same on uvloop's event loop (libuv)
+  generators  a round-robin scheduler of generator-based coroutines on one thread (PEP 342/380,
+              the pre-asyncio way): each task yields after each step of work; W tasks in flight
+  generators-greedy  the same, but the first task of each batch never yields in its CPU work
   gevent      a gevent.pool.Pool of W greenlets on one thread; the standard library is
               monkey-patched at start-up, so the kernels' blocking calls yield to other greenlets
   twisted     the Twisted reactor on the main thread: Agent for HTTP, deferLater for sleep,
@@ -18,6 +21,11 @@ gevent and twisted are chosen when the process starts (the lab's executor sets
 CONCURRENCY_LAB_PYTHON_MODE), because gevent must patch the standard library before anything
 imports threading or socket, and the reactor must own the main thread. Only those modes import
 their framework; every other mode is standard library only.
+
+With `python.heartbeatMs` in init, a heartbeat ticks every that many ms on the scheduler that
+runs the tasks (the event loop, the generator scheduler, the reactor; a thread beside the pool
+for the thread and process modes) and records how late each tick fired; each `usage` reply
+carries the lateness seen since the last one (µs, at most HEARTBEAT_CAP values).
 
 Results stream back as `done` batches. Times are microseconds since the run's clock origin on
 the epoch clock, the same clock the Node side uses. Python 3.8+; standard library only outside
@@ -45,7 +53,9 @@ if STARTUP_MODE == 'gevent':
         STARTUP_ERROR = error
 
 import asyncio
+import collections
 import concurrent.futures
+import heapq
 import itertools
 import json
 import multiprocessing
@@ -57,6 +67,57 @@ import kernels
 import user_code
 
 MAX_BATCH = 256
+# Most heartbeat lateness values kept between two `usage` requests (10 minutes of 10 ms ticks).
+HEARTBEAT_CAP = 60_000
+
+
+class Heartbeat:
+    """How late each tick of a periodic timer fired, in µs; whoever runs the timer calls tick()."""
+
+    def __init__(self, interval_ms):
+        self.interval = interval_ms / 1000
+        self.lock = threading.Lock()
+        self.late = []
+        self.due = None
+
+    def first_due(self):
+        """When the first tick is due (monotonic seconds); ticks() then says when the next is."""
+        self.due = time.monotonic() + self.interval
+        return self.due
+
+    def tick(self):
+        """Records this tick's lateness and returns when the next is due: one interval after this
+        tick fired, so a scheduler blocked for a long time shows one late tick, not a burst."""
+        fired = time.monotonic()
+        with self.lock:
+            late = max(0, int((fired - self.due) * 1_000_000))
+            if len(self.late) < HEARTBEAT_CAP:
+                self.late.append(late)
+            self.due = fired + self.interval
+            return self.due
+
+    def take(self):
+        """The lateness recorded so far. A tick overdue now counts with its wait so far and its
+        lateness starts again from now, so a trial shorter than one blocked task still shows it."""
+        with self.lock:
+            now = time.monotonic()
+            due = self.due
+            if due is not None and now > due and len(self.late) < HEARTBEAT_CAP:
+                self.late.append(int((now - due) * 1_000_000))
+                self.due = now
+            late, self.late = self.late, []
+        return late
+
+    def run_on_thread(self):
+        """A thread beside the workers that ticks: the OS preempts the workers to run it (under
+        the GIL, it waits for the switch interval)."""
+        def loop():
+            due = self.first_due()
+            while True:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due = self.tick()
+
+        threading.Thread(target=loop, name='lab-heartbeat', daemon=True).start()
 
 
 class Output:
@@ -126,9 +187,16 @@ class Strategy:
         self.out = out
         self.lock = threading.Lock()
         self.unfinished = 0
+        interval = init['python'].get('heartbeatMs')
+        self.heartbeat = Heartbeat(interval) if interval else None
 
     def start(self):
         """Starts the pool, so that start-up cost is not part of the first trial."""
+
+    def start_heartbeat(self):
+        """Ticks the heartbeat on the scheduler that runs the tasks; by default a thread beside
+        the pool (threads and processes are preempted by the OS, so it runs on time)."""
+        self.heartbeat.run_on_thread()
 
     def submit(self, tasks):
         raise NotImplementedError
@@ -266,6 +334,19 @@ class AsyncioLoop(Strategy):
         self.loop = self.new_loop()
         threading.Thread(target=self.loop.run_forever, name='asyncio', daemon=True).start()
 
+    def start_heartbeat(self):
+        # On the loop itself: a CPU-bound task running inline holds the tick back until it ends.
+        def tick():
+            self.loop.call_at(self._loop_time(self.heartbeat.tick()), tick)
+
+        def first():
+            self.loop.call_at(self._loop_time(self.heartbeat.first_due()), tick)
+
+        self.loop.call_soon_threadsafe(first)
+
+    def _loop_time(self, monotonic_due):
+        return self.loop.time() + (monotonic_due - time.monotonic())
+
     async def _run(self, task):
         start = kernels.now_us(self.origin)
         try:
@@ -291,6 +372,103 @@ class AsyncioLoop(Strategy):
     def _forget(self, future):
         with self.lock:
             self.running.discard(future)
+
+
+class Generators(Strategy):
+    """A round-robin scheduler of generator-based coroutines on one thread, the way cooperative
+    multitasking was written in Python before asyncio (PEP 342 send/yield, PEP 380 yield from).
+    Each task is kernels.run_task_steps: a generator that yields after each step of work, or
+    yields ('sleep', s) to wait on the timer heap. W tasks are in flight; the rest queue. The
+    heartbeat is a timer of the same heap, so it fires only between steps."""
+
+    greedy = False
+
+    def start(self):
+        self.inbox = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name='generators', daemon=True).start()
+
+    def start_heartbeat(self):
+        pass  # the scheduler loop runs it (see _loop)
+
+    def submit(self, tasks):
+        self._count(len(tasks))
+        self.inbox.put(tasks)
+
+    def new_trial(self):
+        self.inbox.put(None)
+
+    def _begin(self, task):
+        greedy = self.greedy and not self.greedy_started
+        self.greedy_started = self.greedy_started or greedy
+        gen = kernels.run_task_steps(self.workload, task['input'], self.fixtures, greedy=greedy)
+        return [task, gen, kernels.now_us(self.origin)]
+
+    def _finish(self, entry, checksum=None, error=None):
+        task = entry[0]
+        if error is not None:
+            self.out.failed(task['id'], kernels.describe_error(error))
+        else:
+            # Every task shares one thread, so thread CPU time means nothing per task.
+            self.out.result(task['id'], checksum, entry[2], kernels.now_us(self.origin), None, 0)
+        self._count(-1)
+
+    def _loop(self):
+        ready = collections.deque()    # tasks in flight that may take a step now
+        waiting = collections.deque()  # tasks not started yet (more than W were sent)
+        timers = []                    # heap of (due, seq, entry); entry None is the heartbeat
+        seq = itertools.count()
+        in_flight = 0
+        self.greedy_started = False
+        if self.heartbeat is not None:
+            heapq.heappush(timers, (self.heartbeat.first_due(), next(seq), None))
+        while True:
+            # New tasks from the protocol reader; block only when there is nothing to step.
+            block = not ready
+            timeout = None if not timers else max(0.0, timers[0][0] - time.monotonic())
+            while True:
+                try:
+                    batch = self.inbox.get(block, timeout) if block else self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if batch is None:
+                    self.greedy_started = False  # a new trial: its first task may be greedy
+                    continue
+                waiting.extend(batch)
+                block = False
+            while waiting and in_flight < self.workers:
+                ready.append(self._begin(waiting.popleft()))
+                in_flight += 1
+            now = time.monotonic()
+            while timers and timers[0][0] <= now:
+                _, _, entry = heapq.heappop(timers)
+                if entry is None:
+                    heapq.heappush(timers, (self.heartbeat.tick(), next(seq), None))
+                else:
+                    ready.append(entry)
+            if not ready:
+                continue
+            entry = ready.popleft()
+            try:
+                request = next(entry[1])
+            except StopIteration as stop:
+                in_flight -= 1
+                self._finish(entry, checksum=stop.value)
+                continue
+            except Exception as error:  # the task's failure, reported to the lab
+                in_flight -= 1
+                self._finish(entry, error=error)
+                continue
+            if request is None:
+                ready.append(entry)  # round robin: to the back of the line
+            else:
+                heapq.heappush(timers, (time.monotonic() + request[1], next(seq), entry))
+
+
+class GreedyGenerators(Generators):
+    """py-generators where the first task of each trial never yields in its CPU work: it holds
+    the scheduler for its whole length, and every other task (and the heartbeat) waits."""
+
+    greedy = True
 
 
 class Uvloop(AsyncioLoop):
@@ -369,6 +547,16 @@ class Twisted(Strategy):
         self.reactor = reactor
         # init arrives on the protocol's reader thread: everything Twisted happens on the reactor.
         reactor.callFromThread(self._start_on_reactor)
+
+    def start_heartbeat(self):
+        # On the reactor: CPU work running on it holds the tick back until it ends.
+        def tick():
+            self.reactor.callLater(max(0.0, self.heartbeat.tick() - time.monotonic()), tick)
+
+        def first():
+            self.reactor.callLater(max(0.0, self.heartbeat.first_due() - time.monotonic()), tick)
+
+        self.reactor.callFromThread(first)
 
     def _start_on_reactor(self):
         from twisted.web.client import Agent
@@ -638,6 +826,8 @@ MODES = {
     'processes': Processes,
     'asyncio': AsyncioLoop,
     'uvloop': Uvloop,
+    'generators': Generators,
+    'generators-greedy': GreedyGenerators,
     'gevent': Gevent,
     'twisted': Twisted,
     'dask': Dask,
@@ -688,8 +878,13 @@ def make_strategy(init, out):
     if fixtures.get('user'):
         # Loaded here first, so a script that cannot load fails the trial before any task starts.
         user_code.load(fixtures['user'], fixtures)
+    heartbeat = python.get('heartbeatMs')
+    if heartbeat is not None and not (isinstance(heartbeat, (int, float)) and 1 <= heartbeat <= 1000):
+        raise ValueError('python.heartbeatMs must be a number of ms from 1 to 1000, got {!r}'.format(heartbeat))
     strategy = MODES[mode](init, out)
     strategy.start()
+    if strategy.heartbeat is not None:
+        strategy.start_heartbeat()
     return strategy
 
 
@@ -748,6 +943,12 @@ def serve(out, session, lines):
                          'maxRss': own_rss_bytes() + pool_rss}
                 if strategy is not None and not strategy.measured:
                     usage['measured'] = False
+                # The lab asks for usage before each trial: the generator scheduler's greedy task
+                # is the first one started after it.
+                if strategy is not None and hasattr(strategy, 'new_trial'):
+                    strategy.new_trial()
+                if strategy is not None and strategy.heartbeat is not None:
+                    usage['heartbeat'] = strategy.heartbeat.take()
                 out.send(usage)
             elif kind == 'stop':
                 break

@@ -1,6 +1,7 @@
 // What an executor is: it starts a strategy's children and says what they are told at init; the
 // WorkerPool (pool.ts) then runs every trial the same way, whatever the children are.
 import type { StrategySpec } from '../../../shared/catalog'
+import { HEARTBEAT_INTERVAL_MS } from '../../../shared/heartbeat'
 import type { ExecutionMode, Fixtures } from '../../../shared/protocol'
 import type { RunConfig } from '../../../shared/schemas'
 import type { Child, ChildRegistry } from '../children'
@@ -57,5 +58,9 @@ export function poolInit(request: PoolRequest, python?: PoolInit['python']): Poo
     clockOrigin: request.clockOrigin,
     fixtures: request.fixtures,
     ...(python ? { python } : {}),
+    // Node's event loop strategy ticks the heartbeat on its own loop; others get one beside (runner.ts).
+    ...(!python && request.config.heartbeat && request.spec.lanes === 'in-flight'
+      ? { heartbeatMs: HEARTBEAT_INTERVAL_MS }
+      : {}),
   }
 }

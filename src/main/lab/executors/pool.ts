@@ -19,6 +19,8 @@ export interface PoolInit {
   fixtures: Fixtures
   /** For the Python runner: how it runs the tasks inside (its own threads or processes). */
   python?: PythonInit
+  /** Node children whose event loop runs the tasks: the heartbeat's interval, ms (see protocol.ts). */
+  heartbeatMs?: number
 }
 
 export interface WorkerResult extends TaskResult {
@@ -92,7 +94,9 @@ export class WorkerPool {
   }
 
   /** Total CPU µs the children report for their own processes (zero for threads). */
-  async cpuUsage(timeoutMs = 5000): Promise<{ cpu: number; maxRss: number; measured: boolean }> {
+  async cpuUsage(
+    timeoutMs = 5000,
+  ): Promise<{ cpu: number; maxRss: number; measured: boolean; heartbeat: number[] | null }> {
     const replies = await this.exchange(
       () => this.children.forEach((c) => c.send({ type: 'usage' })),
       (message) => message.type === 'usage',
@@ -103,14 +107,16 @@ export class WorkerPool {
     let cpu = 0
     let maxRss = 0
     let measured = true
+    let heartbeat: number[] | null = null
     for (const reply of replies) {
       if (reply.type === 'usage') {
         cpu += reply.cpu
         maxRss += reply.maxRss
         if (reply.measured === false) measured = false
+        if (reply.heartbeat) heartbeat = [...(heartbeat ?? []), ...reply.heartbeat]
       }
     }
-    return { cpu, maxRss, measured }
+    return { cpu, maxRss, measured, heartbeat }
   }
 
   // Sends a request to every child and waits for one matching reply from each.

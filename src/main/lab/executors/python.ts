@@ -1,5 +1,6 @@
 // The Python executor: one runner process (src/workers/python/runner.py) is the pool's one
 // child; it runs its own threads or processes, in the mode the strategy's spec names.
+import { HEARTBEAT_INTERVAL_MS } from '../../../shared/heartbeat'
 import { PythonChild, defaultPythonRunner } from '../children/python'
 import { lackingNeedsReason, meetsNeeds } from '../python/capabilities'
 import { poolInit, type Executor } from './executor'
@@ -29,6 +30,7 @@ export const pythonRunner: Executor = {
         mode: spec.python.mode,
         workers: spec.takesWorkers ? workers : 1,
         switchIntervalMs: config.switchIntervalMs ?? null,
+        ...(config.heartbeat ? { heartbeatMs: HEARTBEAT_INTERVAL_MS } : {}),
         ...(spec.python.mode === 'dask' && config.daskScheduler ? { scheduler: config.daskScheduler } : {}),
       }),
     }

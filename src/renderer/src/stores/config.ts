@@ -24,6 +24,8 @@ export const useConfigStore = defineStore('config', () => {
   const pythonId = ref<string | null>(null)
   /** sys.setswitchinterval in ms; empty: the interpreter's own default. */
   const switchIntervalText = ref('')
+  /** Measure the heartbeat (src/shared/heartbeat.ts); off unless asked, as in the CLI. */
+  const heartbeat = ref(false)
   /** py-dask: the user's Dask scheduler address; empty: a local cluster the lab starts and stops. */
   const daskSchedulerText = ref('')
   /** The guided experiment last loaded from the Experiments menu, until the workload changes. */
@@ -125,6 +127,7 @@ export const useConfigStore = defineStore('config', () => {
     pythonId: pythonId.value,
     switchIntervalText: switchIntervalText.value,
     daskSchedulerText: daskSchedulerText.value,
+    heartbeat: heartbeat.value,
     ...(userScript.value ? { userScript: userScript.value } : {}),
   }))
 
@@ -144,6 +147,7 @@ export const useConfigStore = defineStore('config', () => {
     pythonId.value = kept.pythonId && pythonRuntimes.value.some((r) => r.id === kept.pythonId) ? kept.pythonId : null
     switchIntervalText.value = kept.switchIntervalText
     daskSchedulerText.value = kept.daskSchedulerText ?? ''
+    heartbeat.value = kept.heartbeat ?? false
   }
 
   /** Fills what is still empty with defaults, after restoring `kept` fields if given. */
@@ -164,6 +168,7 @@ export const useConfigStore = defineStore('config', () => {
     repetitionsText.value = String(preset.repetitions)
     if (preset.chunkSize !== undefined) chunkSizeText.value = String(preset.chunkSize)
     if (preset.switchIntervalMs !== undefined) switchIntervalText.value = String(preset.switchIntervalMs)
+    heartbeat.value = preset.heartbeat === true
     activePreset.value = preset
   }
 
@@ -192,6 +197,7 @@ export const useConfigStore = defineStore('config', () => {
     pythonId.value = config.python ?? null
     switchIntervalText.value = config.switchIntervalMs !== undefined ? String(config.switchIntervalMs) : ''
     daskSchedulerText.value = config.daskScheduler ?? ''
+    heartbeat.value = config.heartbeat === true
   }
 
   /**
@@ -274,6 +280,7 @@ export const useConfigStore = defineStore('config', () => {
           ? { daskScheduler: daskSchedulerText.value.trim() }
           : {}),
         ...(workloadId.value === USER_WORKLOAD && userScript.value ? { userScript: userScriptInput() } : {}),
+        ...(heartbeat.value ? { heartbeat: true } : {}),
       }) as RunConfigInput,
   )
 
@@ -340,6 +347,7 @@ export const useConfigStore = defineStore('config', () => {
     pythonId,
     switchIntervalText,
     daskSchedulerText,
+    heartbeat,
     usesDask,
     pythonRuntimes,
     defaultPython,
