@@ -4,6 +4,7 @@ import { findStrategy, findWorkload, resolveParams } from './catalog'
 import { describeCluster, formatRatio, timeRatio } from './compare'
 import type { Run } from './schemas'
 import { describeMachine, type Session } from './session'
+import { runningSentences } from './analysis/running'
 import { verdict } from './analysis/verdict'
 import { describeUserScript } from './user-script'
 
@@ -124,6 +125,9 @@ export function exportRunMarkdown(run: Run, session?: Pick<Session, 'name'>): st
       )
     }
     lines.push('')
+    // Running against waiting, from each Python task's thread CPU time (as the app and CLI say it).
+    const running = runningSentences(run)
+    if (running.length > 0) lines.push(...running.map((r) => `- ${mdCell(r)}`), '')
   }
   // The verdict's own sentences, as the app shows them: the headline, then the reasons as a list.
   const { headline, reasons } = verdict(run)

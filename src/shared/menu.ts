@@ -86,9 +86,35 @@ export interface ExperimentPreset {
   repetitions: number
   /** Tasks per message to a worker; left out, the field keeps what it holds. */
   chunkSize?: number
+  /** Python's sys.setswitchinterval for the run, ms; left out, the field keeps what it holds. */
+  switchIntervalMs?: number
   /** Measure the heartbeat (src/shared/heartbeat.ts); left out, off. */
   heartbeat?: boolean
 }
+
+/**
+ * "The GIL on the timeline" (issue 12): CPU-bound Python threads take turns under the GIL, so each
+ * task waits about half its wall time; each task's thread CPU time shows it on the timeline and in
+ * the results. The same run with a 50 ms switch interval lets a thread keep the GIL across whole
+ * tasks: most run uninterrupted, and the one caught by the hand-over waits longer.
+ */
+const GIL_TIMELINE: readonly ExperimentPreset[] = [
+  { id: 'gil-timeline', title: 'The GIL on the timeline', switchIntervalMs: 5 },
+  { id: 'gil-timeline-long-switch', title: 'The GIL on the timeline: switch interval 50 ms', switchIntervalMs: 50 },
+].map(({ id, title, switchIntervalMs }) => ({
+  id,
+  title,
+  lesson:
+    switchIntervalMs === 5
+      ? 'Each bar is solid for the share of its wall time the task ran on a CPU, pale for the share it waited: two Python threads run about half the time each (they wait for the GIL), processes nearly all of it.'
+      : 'With a 50 ms switch interval a thread keeps the GIL across several whole tasks: most tasks run uninterrupted, and the one caught by each hand-over waits the longer.',
+  workload: 'countdown',
+  params: { size: 8_000_000, tasks: 40 },
+  strategies: ['py-sequential', 'py-threads', 'py-processes'],
+  workers: [2],
+  repetitions: 3,
+  switchIntervalMs,
+}))
 
 /**
  * "Scaling out: when a cluster pays" (issue 14): the same short CPU-bound tasks on a process pool
@@ -159,6 +185,7 @@ export const PRESETS: readonly ExperimentPreset[] = [
     workers: [10],
     repetitions: 3,
   },
+  ...GIL_TIMELINE,
   {
     id: 'cooperative-starvation',
     title: 'Cooperative scheduling: one greedy task starves the loop',

@@ -295,6 +295,9 @@ export function parseRunConfig(value: unknown): RunConfig {
 
 // ---- Run data model ----------------------------------------------------------------------
 
+/** Most CPU µs one timeline slice may carry: a day, far beyond any task the limits allow. */
+export const MAX_SLICE_CPU_US = 86_400e6
+
 export const timelineSliceSchema = z.object({
   task: z.number().int(),
   /** Worker index (thread or process) that ran the task. */
@@ -303,6 +306,12 @@ export const timelineSliceSchema = z.object({
   lane: z.number().int(),
   start: z.number(),
   end: z.number(),
+  /**
+   * µs of CPU the task's own thread spent between start and end (Python: time.thread_time), at
+   * most end − start; the rest of the bar it waited (for the GIL, the OS or I/O). Absent where the
+   * runtime cannot tell (Node, asyncio, Dask) and in runs recorded before it was measured.
+   */
+  cpu: z.number().min(0).max(MAX_SLICE_CPU_US).optional(),
 })
 export type TimelineSlice = z.infer<typeof timelineSliceSchema>
 

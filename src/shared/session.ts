@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import {
   describeIssues,
+  MAX_SLICE_CPU_US,
   mustBe,
   groupStatsSchema,
   machineSchema,
@@ -117,11 +118,20 @@ const numbers = z.array(z.number())
 const integers = z.array(z.number().int())
 
 const timelineColumnsSchema = z
-  .object({ task: integers, worker: integers, lane: integers, start: numbers, end: numbers })
-  .strict()
-  .refine((c) => [c.worker, c.lane, c.start, c.end].every((column) => column.length === c.task.length), {
-    error: 'columns must all have the same length',
+  .object({
+    task: integers,
+    worker: integers,
+    lane: integers,
+    start: numbers,
+    end: numbers,
+    /** Each task's thread CPU µs, null where not measured; absent when no slice of the trial has it. */
+    cpu: z.array(z.number().min(0).max(MAX_SLICE_CPU_US).nullable()).optional(),
   })
+  .strict()
+  .refine(
+    (c) => [c.worker, c.lane, c.start, c.end, c.cpu ?? c.task].every((column) => column.length === c.task.length),
+    { error: 'columns must all have the same length' },
+  )
 
 const sampleColumnsSchema = z
   .object({ t: numbers, rss: numbers, cores: z.array(numbers) })
@@ -153,20 +163,25 @@ function encodeTimeline(slices: readonly TimelineSlice[]): RunFile['trials'][num
     start: [] as number[],
     end: [] as number[],
   }
+  const cpu: (number | null)[] = []
   for (const s of slices) {
     columns.task.push(s.task)
     columns.worker.push(s.worker)
     columns.lane.push(s.lane)
     columns.start.push(s.start)
     columns.end.push(s.end)
+    cpu.push(s.cpu ?? null)
   }
-  return columns
+  return cpu.some((c) => c !== null) ? { ...columns, cpu } : columns
 }
 
 function decodeTimeline(c: RunFile['trials'][number]['timeline']): TimelineSlice[] {
   const out: TimelineSlice[] = new Array(c.task.length)
-  for (let i = 0; i < c.task.length; i++)
+  for (let i = 0; i < c.task.length; i++) {
     out[i] = { task: c.task[i]!, worker: c.worker[i]!, lane: c.lane[i]!, start: c.start[i]!, end: c.end[i]! }
+    const cpu = c.cpu?.[i]
+    if (cpu !== undefined && cpu !== null) out[i]!.cpu = cpu
+  }
   return out
 }
 

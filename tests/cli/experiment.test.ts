@@ -39,6 +39,23 @@ describe('concurrency-lab experiment', () => {
     })
   })
 
+  it('takes a guided experiment of the Experiments menu as the run it stands for', () => {
+    expect(parseCommandLine(['experiment', 'gil-timeline-long-switch'])).toMatchObject({
+      ok: true,
+      command: 'experiment',
+      checked: {
+        workload: 'countdown',
+        strategies: ['py-sequential', 'py-threads', 'py-processes'],
+        workers: [2],
+        switchIntervalMs: 50,
+      },
+    })
+    expect(parseCommandLine(['experiment', 'gil-timeline', '--trials', '2'])).toMatchObject({
+      ok: false,
+      error: "--trials is an option of the race lab's experiments, not of gil-timeline",
+    })
+  })
+
   it('lists every experiment', () => {
     const out = cli('experiment', '--list')
     expect(out.status).toBe(0)

@@ -89,6 +89,22 @@ describe('config store: the Dask scheduler field', () => {
       expect(config.input).toMatchObject({ strategies: ['py-processes', 'py-dask'], chunkSize: chunk, workers: [2] })
     }
   })
+
+  it('The GIL on the timeline presets set their switch interval', () => {
+    const config = useConfigStore()
+    for (const [id, switchIntervalMs] of [
+      ['gil-timeline-long-switch', 50],
+      ['gil-timeline', 5],
+    ] as const) {
+      config.applyPreset(PRESETS.find((p) => p.id === id)!)
+      expect(config.input).toMatchObject({
+        workload: 'countdown',
+        strategies: ['py-sequential', 'py-threads', 'py-processes'],
+        workers: [2],
+        switchIntervalMs,
+      })
+    }
+  })
 })
 
 describe('run store', () => {

@@ -51,6 +51,22 @@ describe('the timeline', () => {
     expect(useViewStore().timelineTrial).toBe(0)
   })
 
+  it('says how much of their wall time tasks ran where they carry their thread CPU, and nothing where not', async () => {
+    await mountTimeline()
+    const timeline = [
+      { ...slice(0, 0, 0, 100), cpu: 50 },
+      { ...slice(1, 1, 0, 100), cpu: 95 },
+    ]
+    const measured = makeTrial('py-threads', 2, 100, { timeline })
+    useRunStore().show(makeRun('gil', {}, { status: 'finished', trials: [measured] }))
+    await flushPromises()
+    const running = wrapper.find('[data-testid="timeline-running"]')
+    expect(running.text()).toContain('Tasks ran 73% of their wall time, waited 27%; 50% ran uninterrupted.')
+    useRunStore().show(makeRun('node', {}, { status: 'finished', trials: [makeTrial('threads', 2, 100)] }))
+    await flushPromises()
+    expect(wrapper.find('[data-testid="timeline-running"]').exists()).toBe(false)
+  })
+
   it('says "1 task on 1 lane", not "1 tasks on 1 lanes"', async () => {
     await mountTimeline()
     const one = makeTrial('sequential', 1, 100, { timeline: [slice(0, 0, 0, 100)] })

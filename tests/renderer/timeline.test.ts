@@ -29,6 +29,21 @@ describe('timeline thinning', () => {
     ])
   })
 
+  it('gives each span the share of its wall time its tasks ran (thread CPU), null where none carried it', () => {
+    const slices = [
+      { task: 0, worker: 0, lane: 0, start: 0, end: 100, cpu: 50 },
+      // Merged into the first span (closer than a pixel): Σ CPU ÷ Σ wall over both.
+      { task: 1, worker: 0, lane: 0, start: 100, end: 400, cpu: 300 },
+      { task: 2, worker: 0, lane: 0, start: 600, end: 700 },
+      // CPU a few µs past the wall (clock granularity) counts as the whole wall.
+      { task: 3, worker: 1, lane: 1, start: 0, end: 100, cpu: 104 },
+    ]
+    const [lane0, lane1] = thinSlices(slices, { from: 0, to: 1000 }, 100)
+    expect(lane0!.spans).toHaveLength(2)
+    expect(lane0!.running).toEqual([350 / 400, null])
+    expect(lane1!.running).toEqual([1])
+  })
+
   it('zooms around a point and never leaves the trial', () => {
     const bounds = { from: 0, to: 1000 }
     expect(zoomWindow(bounds, 0.5, 0.5, bounds)).toEqual({ from: 250, to: 750 })

@@ -56,8 +56,8 @@ export function experimentSettings(
   return { experiment, config }
 }
 
-/** Guided experiments that are ordinary runs (the heartbeat's), run by `experiment NAME` as `run` would. */
-export const RUN_EXPERIMENTS: readonly ExperimentPreset[] = PRESETS.filter((p) => p.heartbeat)
+/** Guided experiments that are ordinary runs (the Experiments menu's), run by `experiment NAME` as `run` would. */
+export const RUN_EXPERIMENTS: readonly ExperimentPreset[] = PRESETS
 
 export function formatExperimentList(): string {
   return [...CONTENTION_EXPERIMENTS, ...RUN_EXPERIMENTS]
@@ -90,6 +90,7 @@ export function presetRunOptions(name: string | undefined, options: ExperimentOp
     timeout: '120000',
     samplerHz: '10',
     ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(preset.switchIntervalMs !== undefined ? { switchInterval: String(preset.switchIntervalMs) } : {}),
     ...(options.json ? { json: true } : {}),
     dataDir: '',
     autosave: false,
@@ -186,7 +187,7 @@ export function addExperimentCommand(
   program
     .command('experiment')
     .description(
-      'run a guided experiment: the race lab (lost updates, Python 3.10, the cost of locks) or cooperative scheduling (the heartbeat)',
+      'run a guided experiment: the race lab (lost updates, Python 3.10, the cost of locks) or a run of the Experiments menu (cooperative scheduling, the GIL on the timeline…)',
     )
     .argument('[name]', 'the experiment (see --list)')
     .option('--list', 'list the experiments and their lessons')

@@ -7,6 +7,7 @@ import { formatCpuMs, formatMeanSpread, formatUtilisation, repetitionsShort } fr
 import { describeUserScript } from '../../shared/user-script'
 import { HEARTBEAT_LESSON, heartbeatGroups, heartbeatText } from '../../shared/heartbeat'
 import { verdict, verdictSentences } from '../../shared/analysis/verdict'
+import { runningSentences } from '../../shared/analysis/running'
 import type { Catalog } from '../../shared/api'
 import type { GroupStats, Run } from '../../shared/schemas'
 import { describeCluster, formatRatio, type ComparisonRow, type RunComparison } from '../../shared/compare'
@@ -139,6 +140,9 @@ export function formatRun(run: Run): string {
       '',
     )
   }
+  // Running against waiting, from each Python task's thread CPU time (the GIL on the timeline).
+  const running = runningSentences(run)
+  if (running.length > 0) lines.push(...running, '')
   const beats = heartbeatGroups(run.trials)
   if (beats.length > 0) {
     lines.push('Heartbeat — how late a 10 ms timer fired:')

@@ -12,8 +12,15 @@ import {
 } from '../../shared/catalog'
 import { epochMicros } from '../../shared/clock'
 import { groupTitle } from '../../shared/format'
+import {
+  MAX_SLICE_CPU_US,
+  type Run,
+  type RunConfig,
+  type Sample,
+  type TimelineSlice,
+  type Trial,
+} from '../../shared/schemas'
 import { HEARTBEAT_INTERVAL_MS, startHeartbeat, summarizeHeartbeat } from '../../shared/heartbeat'
-import type { Run, RunConfig, Sample, TimelineSlice, Trial } from '../../shared/schemas'
 import { oneLine } from '../../shared/session'
 import { deriveGroupStats } from '../../shared/stats'
 import { userTasks } from '../../shared/user-script'
@@ -237,6 +244,8 @@ export class RunController {
     if (described && this.run.python && !this.pythonDescribed) {
       this.pythonDescribed = true
       Object.assign(this.run.python, described)
+      // CPython keeps the interval in whole µs; its seconds × 1000 reads 49.99999999999999 for 50.
+      this.run.python.switchIntervalMs = Math.round(described.switchIntervalMs * 1000) / 1000
     }
     // A Dask runner says which cluster it started: the run's fingerprint records it.
     const cluster = this.pool.ready[0]?.cluster
@@ -325,13 +334,13 @@ export class RunController {
     const concurrent = strategy.lanes === 'in-flight'
     let unsent: TimelineSlice[] = []
     let lastTaskEvent = Date.now()
-    const toSlice = (r: WorkerResult): TimelineSlice => ({
-      task: r.id,
-      worker: r.worker,
-      lane: r.worker,
-      start: r.start,
-      end: r.end,
-    })
+    const toSlice = (r: WorkerResult): TimelineSlice => {
+      const slice: TimelineSlice = { task: r.id, worker: r.worker, lane: r.worker, start: r.start, end: r.end }
+      // The thread's CPU, where the runtime measured it; clock granularity may put it a few µs past the wall.
+      if (r.cpu !== null && Number.isFinite(r.cpu) && r.cpu >= 0)
+        slice.cpu = Math.min(r.cpu, Math.max(0, r.end - r.start), MAX_SLICE_CPU_US)
+      return slice
+    }
     const flushSlices = (): void => {
       if (unsent.length === 0) return
       this.emit({ type: 'tasks', runId: run.id, index, slices: unsent })

@@ -41,6 +41,7 @@ export const CONCEPTS: readonly Concept[] = [
       'The lock is released while a thread waits for I/O and inside C code that asks for it (hashing, compression, NumPy), so those do overlap. Processes, or a free-threaded build with the GIL off, sidestep it.',
       'The results table shows it as busy cores, CPU time ÷ wall time: CPU-bound Python threads stay near 1.0 however many there are, while Python processes approach the number of cores. The live CPU chart shows the same: one busy core for threads, several for processes.',
       'A thread holding the lock is asked to let go every switch interval (5 ms by default in CPython; sys.setswitchinterval). The run configuration can change it: a shorter interval switches threads more often, which costs time and does not make CPU-bound threads parallel.',
+      "Each Python task also records its own thread's CPU time, so the timeline draws every bar pale for its wall time and solid for the share it ran, and the results say how much of their wall time the tasks ran and waited: about half each for two CPU-bound threads, nearly all of it for processes. A longer switch interval lets a thread run several whole tasks before it hands over: more tasks run uninterrupted.",
     ],
   },
   {

@@ -15,6 +15,11 @@ export interface LaneSpans {
   spans: Array<[number, number]>
   /** Tasks that fell in the window on this lane. */
   tasks: number
+  /**
+   * Per span, the share of its tasks' wall time they ran on a CPU (Σ CPU ÷ Σ wall, 0–1), or null
+   * where no task in it carried its CPU time (Node, asyncio, runs recorded before it was measured).
+   */
+  running: Array<number | null>
 }
 
 /** Lanes of slices in [from, to) mapped to `width` pixels, with sub-pixel gaps merged. */
@@ -24,21 +29,36 @@ export function thinSlices(slices: readonly TimelineSlice[], window: TimeWindow,
   if (span <= 0 || width <= 0) return []
   const scale = width / span
   const byStart = [...slices].sort((a, b) => a.start - b.start)
+  // Σ CPU and Σ wall of the measured tasks in each lane's spans, in step with `spans`.
+  const sums = new Map<number, Array<[number, number]>>()
   for (const s of byStart) {
     if (s.end < window.from || s.start > window.to) continue
     let lane = lanes.get(s.lane)
     if (!lane) {
-      lane = { lane: s.lane, spans: [], tasks: 0 }
+      lane = { lane: s.lane, spans: [], tasks: 0, running: [] }
       lanes.set(s.lane, lane)
+      sums.set(s.lane, [])
     }
+    const laneSums = sums.get(s.lane)!
     lane.tasks++
     const x0 = Math.max(0, (s.start - window.from) * scale)
     // Every task gets at least a pixel, so a burst of tiny tasks is still visible.
     const x1 = Math.min(width, Math.max(x0 + 1, (s.end - window.from) * scale))
     const last = lane.spans[lane.spans.length - 1]
     if (last && x0 - last[1] < 1) last[1] = Math.max(last[1], x1)
-    else lane.spans.push([x0, x1])
+    else {
+      lane.spans.push([x0, x1])
+      laneSums.push([0, 0])
+    }
+    const wall = s.end - s.start
+    if (s.cpu !== undefined && wall > 0) {
+      const sum = laneSums[laneSums.length - 1]!
+      sum[0] += Math.min(s.cpu, wall)
+      sum[1] += wall
+    }
   }
+  for (const lane of lanes.values())
+    lane.running = sums.get(lane.lane)!.map(([cpu, wall]) => (wall > 0 ? cpu / wall : null))
   return [...lanes.values()].sort((a, b) => a.lane - b.lane)
 }
 

@@ -167,6 +167,7 @@ export const useConfigStore = defineStore('config', () => {
     workersText.value = preset.workers.join(', ')
     repetitionsText.value = String(preset.repetitions)
     if (preset.chunkSize !== undefined) chunkSizeText.value = String(preset.chunkSize)
+    if (preset.switchIntervalMs !== undefined) switchIntervalText.value = String(preset.switchIntervalMs)
     heartbeat.value = preset.heartbeat === true
     activePreset.value = preset
   }
