@@ -24,7 +24,8 @@ export default defineConfig({
   projects: [
     {
       name: 'browser',
-      testMatch: /(browser|sessions|ui-walkthrough|words|controls|c10k|dask|your-code|race|gil|heartbeat)\.spec\.ts$/,
+      testMatch:
+        /(browser|sessions|ui-walkthrough|words|controls|c10k|dask|your-code|race|amdahl|gil|heartbeat)\.spec\.ts$/,
       use: { launchOptions },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },

@@ -185,6 +185,17 @@ export const PRESETS: readonly ExperimentPreset[] = [
     workers: [10],
     repetitions: 3,
   },
+  {
+    id: 'amdahl-serial-ceiling',
+    title: 'Amdahl: why more workers stop helping',
+    lesson:
+      'A third of this work runs alone before the rest is split: the lab fits that serial share from every trial (T(N) = a + b/N), with its interval, and projects the speedup a bigger machine would give. No number of workers beats 1 ÷ f.',
+    workload: 'amdahl',
+    params: { serial: 30, size: 60_000_000, tasks: 8 },
+    strategies: ['sequential', 'threads', 'processes'],
+    workers: [1, 2, 4],
+    repetitions: 3,
+  },
   ...GIL_TIMELINE,
   {
     id: 'cooperative-starvation',

@@ -79,6 +79,7 @@ describe('menu model', () => {
       'python-gil',
       'python-gil-released',
       'python-io',
+      'amdahl-serial-ceiling',
       'gil-timeline',
       'gil-timeline-long-switch',
       'cooperative-starvation',
@@ -120,6 +121,7 @@ describe('menu model', () => {
     expect(availablePresets({ workloads: WORKLOADS, strategies: noPython }).map((p) => p.id)).toEqual([
       'cpu-threads-vs-processes',
       'io-sequential-async-threads',
+      'amdahl-serial-ceiling',
     ])
   })
 })

@@ -1,0 +1,49 @@
+// The Amdahl lab in browser mode: Experiments ▸ Amdahl: why more workers stop helping runs the
+// amdahl workload (a known serial share of 30%) on threads and processes at 1, 2 and 4 workers.
+// The speedup chart draws the measured points against the fitted curve, and its readout gives the
+// fitted serial fraction with its interval and a projection for bigger machines; on a machine
+// that other programs keep busy the readout says why it did not fit instead (never a made-up fit).
+import { expect, type Page, type TestInfo } from '@playwright/test'
+import { chooseFromMenu, test } from './support'
+
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`)
+  await page.locator('[data-chart="speedup"]').locator('xpath=ancestor::figure').screenshot({ path })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}
+
+test('Amdahl: the serial share fitted from every trial, drawn against the measured speedups', async ({
+  page,
+  server,
+}, testInfo) => {
+  test.setTimeout(300_000)
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(server.url)
+  await chooseFromMenu(page, 'Experiments', 'Amdahl: why more workers stop helping')
+  await expect(page.getByTestId('preset')).toContainText('serial share')
+  await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()
+  await page.getByTestId('run-status').filter({ hasText: 'Finished' }).waitFor({ timeout: 280_000 })
+
+  const readout = page.getByTestId('amdahl-fit')
+  await readout.scrollIntoViewIfNeeded()
+  const text = (await readout.innerText()).trim()
+  // Either the fit with its interval and projection, or the one-line reason it was refused.
+  if (/^Not fitted/.test(text)) {
+    console.log(`Amdahl e2e: the app refused the fit, as it should on a loaded machine: ${text}`)
+  } else {
+    expect(text).toMatch(/a serial fraction of \d\.\d\d \(95% interval/)
+    expect(text).toMatch(/95%/)
+    expect(text).toMatch(/on 8 cores/i)
+  }
+  // The chart is drawn: its canvas holds non-blank pixels.
+  const painted = await page.locator('canvas[data-chart="speedup"]').evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+    let n = 0
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
+    return n
+  })
+  expect(painted).toBeGreaterThan(1000)
+  await shoot(page, testInfo, 'amdahl-1024x700')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await shoot(page, testInfo, 'amdahl-1440x900')
+})
