@@ -76,6 +76,27 @@ export async function tuneWorkers(options: TuneOptions): Promise<TuneResult> {
       point.summary = summarise(more)
     }
   }
+  const more = async (point: TunePoint): Promise<void> => {
+    const values = [...samples.get(point.workers)!, ...(await options.measure(point.workers))]
+    samples.set(point.workers, values)
+    point.summary = summarise(values)
+  }
+  // Two points whose means differ by more than the knee's share but whose intervals overlap (a few
+  // noisy trials) are not "the same speed" yet: more repetitions for both, until they separate or
+  // MAX_SAMPLES is reached. Without this, three trials on a loaded machine let a point twice as slow
+  // pass for as fast as the best, and end the coarse phase early.
+  const separate = async (a: TunePoint, b: TunePoint): Promise<void> => {
+    for (;;) {
+      const [fast, slow] = a.summary.mean <= b.summary.mean ? [a, b] : [b, a]
+      if (slow.summary.mean <= fast.summary.mean * (1 + KNEE_SHARE)) return
+      if (clearlyFaster(fast.summary, slow.summary)) return
+      const na = samples.get(a.workers)!.length
+      const nb = samples.get(b.workers)!.length
+      if ((na >= MAX_SAMPLES && nb >= MAX_SAMPLES) || options.outOfBudget()) return
+      if (na < MAX_SAMPLES) await more(a)
+      if (nb < MAX_SAMPLES && !options.outOfBudget()) await more(b)
+    }
+  }
   const bestOf = (): TunePoint => points.reduce((a, b) => (b.summary.mean < a.summary.mean ? b : a))
   const kneeOf = (best: TunePoint): TunePoint =>
     points.filter((p) => withinKnee(p, best)).reduce((a, b) => (b.workers < a.workers ? b : a))
@@ -92,19 +113,28 @@ export async function tuneWorkers(options: TuneOptions): Promise<TuneResult> {
       if (options.outOfBudget()) return result('budget')
       const best = bestOf()
       current = await measure(Math.min(current.workers * 2, options.maxWorkers))
+      await separate(current, best)
       stalls = clearlyFaster(current.summary, best.summary) ? 0 : stalls + 1
     }
     // Fine: bisect between the knee and the largest count below it that is not within the knee's share.
     for (;;) {
       if (options.outOfBudget()) return result('budget')
-      const knee = kneeOf(bestOf())
+      const best = bestOf()
+      let knee = kneeOf(best)
+      // A knee that passes only because the intervals overlap is measured until it is clear.
+      if (knee !== best) {
+        await separate(knee, best)
+        knee = kneeOf(bestOf())
+      }
       const below = points
         .filter((p) => p.workers < knee.workers)
         .reduce<TunePoint | null>((a, b) => (a === null || b.workers > a.workers ? b : a), null)
       if (below === null || knee.workers - below.workers <= 1) return result('converged')
       const middle = Math.floor((below.workers + knee.workers) / 2)
       if (tried.has(middle)) return result('converged')
-      await sharpen(await measure(middle))
+      const point = await measure(middle)
+      await sharpen(point)
+      await separate(point, bestOf())
     }
   } catch (error) {
     return result('failed', error instanceof Error ? error.message : String(error))

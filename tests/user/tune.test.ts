@@ -38,6 +38,21 @@ describe('tuneWorkers', () => {
     },
   )
 
+  it('does not call a point as fast as the best when only three noisy trials make their intervals overlap', async () => {
+    // 200 tasks of 50 ms, noisy as a loaded machine is (±30% at times): w workers take ⌈200/w⌉ rounds.
+    // With 3 trials the best's interval is wide enough to hold a point twice as slow; more trials separate them.
+    let seed = 11
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+    const model = async (w: number) => {
+      const t = Math.ceil(200 / w) * 50
+      return [0, 1, 2].map(() => t * (1 + (rand() < 0.3 ? 0.6 * rand() : 0.05 * rand())))
+    }
+    const result = await tuneWorkers({ maxWorkers: 256, takesWorkers: true, measure: model, outOfBudget: () => false })
+    const tried = result.points.map((p) => `${p.workers}: ${p.summary.mean.toFixed(0)} ms (n ${p.summary.n})`)
+    // 200 or more workers take one round (50 ms); 100 take two: never "as fast".
+    expect(result.knee!.workers, tried.join(', ')).toBeGreaterThanOrEqual(200)
+  })
+
   it('stops when the budget runs out and keeps what it learnt', async () => {
     const model = semaphoreModel(64)
     let measured = 0
