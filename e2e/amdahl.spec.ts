@@ -36,8 +36,15 @@ test('Amdahl: the serial share fitted from every trial, drawn against the measur
     expect(text).toMatch(/on 8 cores/i)
   }
   // The chart is drawn: its canvas holds non-blank pixels.
-  const painted = await page.locator('canvas[data-chart="speedup"]').evaluate((c: HTMLCanvasElement) => {
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+  const painted = await page.locator('canvas[data-chart="speedup"]').evaluate((c) => {
+    // The e2e project has no DOM types: the canvas as far as this needs it.
+    type Canvas = {
+      width: number
+      height: number
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+    }
+    const canvas = c as unknown as Canvas
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
     let n = 0
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
     return n
