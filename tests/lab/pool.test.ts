@@ -1,11 +1,14 @@
 // The pool's plan (a trial's inputs sent once to children that take plans) is a cost of
 // starting the pool, not of the trial: the first measured trial must not pay it.
+import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { planTasks, resolveParams, findWorkload } from '../../src/shared/catalog'
 import { epochMicros } from '../../src/shared/clock'
 import type { LabToChild } from '../../src/shared/protocol'
 import { Child, ChildRegistry, ThreadChild } from '../../src/main/lab/children'
 import { WorkerPool } from '../../src/main/lab/executors/pool'
+import { PythonChild, defaultPythonRunner } from '../../src/main/lab/children/python'
+import { noPython } from '../python/helpers'
 import { builtEntries } from '../helpers'
 
 describe('WorkerPool plans', () => {
@@ -90,6 +93,31 @@ describe('WorkerPool with one child that runs W workers (the Python runner)', ()
       expect(outcome.results).toHaveLength(40)
     } finally {
       await pool.stop(200)
+    }
+  })
+})
+
+describe.skipIf(noPython)(`the Python runner's threads${noPython ? ` (skipped: ${noPython})` : ''}`, () => {
+  it('are all started with the pool, so the first trial does not pay for creating them', async () => {
+    const registry = new ChildRegistry()
+    const runner = new PythonChild(registry, {
+      executable: 'python3',
+      runner: defaultPythonRunner(),
+      env: { CONCURRENCY_LAB_PYTHON_MODE: 'threads' },
+    })
+    const pool = await WorkerPool.start([runner], {
+      workload: 'sleep',
+      mode: 'serial',
+      clockOrigin: epochMicros(),
+      fixtures: {},
+      python: { mode: 'threads', workers: 24, switchIntervalMs: null },
+    })
+    try {
+      const threads = readdirSync(`/proc/${runner.pid}/task`).length
+      // 24 pool threads beside the runner's own (main, reader, writer…).
+      expect(threads).toBeGreaterThanOrEqual(25)
+    } finally {
+      await pool.stop(500)
     }
   })
 })

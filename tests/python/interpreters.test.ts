@@ -45,6 +45,8 @@ describe.skipIf(noPython)(`Python interpreters${noPython ? ` (skipped: ${noPytho
       'py-threads',
       'py-processes',
       'py-asyncio',
+      'py-generators',
+      'py-generators-greedy',
       'py-threads-nogil',
       'py-asyncio-uvloop',
       'py-gevent',

@@ -256,6 +256,13 @@ class Threads(Strategy):
             local.index = next(indices)
 
         self.pool = concurrent.futures.ThreadPoolExecutor(self.workers, 'py-thread', initializer=name_thread)
+        # The executor makes its threads as tasks arrive: start all W now, each held at a barrier
+        # until every one exists, so the first trial does not pay for creating them.
+        gate = threading.Barrier(self.workers + 1)
+        started = [self.pool.submit(gate.wait, 30) for _ in range(self.workers)]
+        gate.wait(30)
+        for future in started:
+            future.result()
 
     def _run(self, task):
         self.run_one(task, self.local.index)
