@@ -7,7 +7,7 @@
 // would cost the lab as much as the tasks themselves.
 import type { TaskInput } from '../shared/catalog'
 import { epochMicros } from '../shared/clock'
-import { startHeartbeat, type HeartbeatTimer } from '../shared/heartbeat'
+import { startHeartbeat, type HeartbeatTimer } from '../shared/heartbeat-timer'
 import type { ChildToLab, DoneColumns, ExecutionMode, Fixtures, LabToChild } from '../shared/protocol'
 import { runKernel } from './kernels'
 import { loadUserModule } from './user-code'
