@@ -79,10 +79,15 @@ export function descendantsOf(pid: number = process.pid): number[] {
 }
 
 /** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+  everyMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, everyMs))
   }
 }

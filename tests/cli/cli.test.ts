@@ -157,7 +157,8 @@ describe('concurrency-lab CLI', () => {
     )
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     let workers: number[] = []
-    await eventually(() => (workers = descendantsOf(child.pid)).length >= 2, 'the worker processes to start', 20_000)
+    // Ctrl-C the moment both workers exist: the CLI must already be listening for it.
+    await eventually(() => (workers = descendantsOf(child.pid)).length >= 2, 'the worker processes to start', 20_000, 1)
     child.kill('SIGINT')
     expect(await exited).toBe(130)
     for (const pid of workers) expect(alive(pid), `worker ${pid} still running`).toBe(false)

@@ -212,23 +212,41 @@ export async function serveModelCommand(options: ServeModelOptions): Promise<num
     return 1
   }
   const registry = new ChildRegistry()
-  const server = await startServer({
-    model: spec.id,
-    handler: settings.handler,
-    port: settings.port,
-    entries: c10kEntries(),
-    registry,
-    ...(python ? { python } : {}),
-  })
-  process.stdout.write(`${server.url}\n`)
-  process.stderr.write(`${spec.title} on ${server.runtime} (pid ${server.child.pid}); Ctrl-C stops it.\n`)
-  const ended = await new Promise<string | null>((resolve) => {
-    const stop = (): void => resolve(null)
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    server.child.onExit((info) => resolve(server.child.describe(info, 'while serving')))
-  })
-  await registry.stopAll(3000)
+  // Listening before the server starts: a Ctrl-C while it starts ends it too.
+  let stop = (): void => undefined
+  const stopped = new Promise<null>((resolve) => (stop = () => resolve(null)))
+  let stopping = false
+  const onSigint = (): void => {
+    stopping = true
+    stop()
+  }
+  process.once('SIGINT', onSigint)
+  process.once('SIGTERM', onSigint)
+  let ended: string | null = null
+  try {
+    const server = await startServer({
+      model: spec.id,
+      handler: settings.handler,
+      port: settings.port,
+      entries: c10kEntries(),
+      registry,
+      ...(python ? { python } : {}),
+    })
+    if (!stopping) {
+      process.stdout.write(`${server.url}\n`)
+      process.stderr.write(`${spec.title} on ${server.runtime} (pid ${server.child.pid}); Ctrl-C stops it.\n`)
+      ended = await Promise.race([
+        stopped,
+        new Promise<string>((resolve) =>
+          server.child.onExit((info) => resolve(server.child.describe(info, 'while serving'))),
+        ),
+      ])
+    }
+  } finally {
+    process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
+    await registry.stopAll(3000)
+  }
   if (ended) {
     process.stderr.write(`error: ${ended}\n`)
     return 1

@@ -75,14 +75,16 @@ async function runCommand(options: RunOptions): Promise<number> {
       process.stderr.write(`note: ${event.message}\n`)
     }
   })
-  const runId = await host.startRun(config)
+  // Listening before the run starts: its workers may exist before startRun resolves, and a
+  // Ctrl-C then must stop them rather than kill the CLI and leave them behind.
+  let runId: string | undefined
   let interrupted = false
   const onSigint = (): void => {
     if (interrupted) return
     interrupted = true
     bar.clear()
     process.stderr.write('Stopping: ending every worker…\n')
-    void host.stopRun(runId)
+    if (runId !== undefined) void host.stopRun(runId)
   }
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigint)
@@ -90,6 +92,8 @@ async function runCommand(options: RunOptions): Promise<number> {
   let session: Session | null
   let saveProblem: string | null = null
   try {
+    runId = await host.startRun(config)
+    if (interrupted) void host.stopRun(runId)
     run = await host.waitForRun(runId)
     const autosave = await host.autosaved(runId)
     if (options.autosave && !autosave.saved) saveProblem = autosave.reason
