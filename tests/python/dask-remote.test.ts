@@ -286,11 +286,19 @@ describe.skipIf(skip)(`py-dask on a user's scheduler${skip ? ` (skipped: ${skip}
           expect(slice.start).toBeGreaterThan(trial.start - 500_000)
           expect(slice.end).toBeLessThan(trial.start + trial.wallMs * 1000 + 500_000)
         }
-        expect(
-          notices.filter((n) =>
-            /^Dask worker clocks differ from the lab's by up to 2\d{3}\.\d\d ms, more than a typical task bar/.test(n),
-          ),
-        ).toHaveLength(1)
+        const clockNotes = notices.filter((n) => n.startsWith("Dask worker clocks differ from the lab's by up to "))
+        expect(clockNotes, notices.join('\n')).toHaveLength(1)
+        const said =
+          /by up to (\d+\.\d\d) ms, more than a typical task bar \(\d+\.\d\d ms\).* to within (\d+\.\d\d) ms$/.exec(
+            clockNotes[0]!,
+          )
+        expect(said, clockNotes[0]).not.toBeNull()
+        // The skew is 2 s. Measured against the middle of a round trip, it is off by at most half
+        // that trip, the uncertainty the note gives (each figure rounded to 0.01 ms): 1,999.6 ms
+        // is as right as 2,000.4 ms.
+        const [worst, within] = [Number(said![1]), Number(said![2])]
+        expect(Math.abs(worst - 2000)).toBeLessThanOrEqual(within + 0.02)
+        console.log(`skewed worker: clocks differ by ${worst} ms, to within ${within} ms`)
       } finally {
         await host.shutdown()
       }
