@@ -3,14 +3,10 @@
 // The speedup chart draws the measured points against the fitted curve, and its readout gives the
 // fitted serial fraction with its interval and a projection for bigger machines; on a machine
 // that other programs keep busy the readout says why it did not fit instead (never a made-up fit).
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, test } from './support'
+import { expect } from '@playwright/test'
+import { chooseFromMenu, MEASURING, shoot, test } from './support'
 
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.locator('[data-chart="speedup"]').locator('xpath=ancestor::figure').screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
+test.use(MEASURING)
 
 test('Amdahl: the serial share fitted from every trial, drawn against the measured speedups', async ({
   page,
@@ -50,7 +46,8 @@ test('Amdahl: the serial share fitted from every trial, drawn against the measur
     return n
   })
   expect(painted).toBeGreaterThan(1000)
-  await shoot(page, testInfo, 'amdahl-1024x700')
+  const figure = page.locator('[data-chart="speedup"]').locator('xpath=ancestor::figure')
+  await shoot(figure, testInfo, 'amdahl-1024x700')
   await page.setViewportSize({ width: 1440, height: 900 })
-  await shoot(page, testInfo, 'amdahl-1440x900')
+  await shoot(figure, testInfo, 'amdahl-1440x900')
 })

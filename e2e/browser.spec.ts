@@ -1,17 +1,12 @@
 // Browser mode end to end, as a newcomer would use it: open the printed URL, pick a workload
 // from the menu bar, choose strategies, run, watch the CPU chart move, read the results and the
 // verdict; then start a second run and stop it.
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, startLongSleepRun, test } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, MEASURING, onlyStrategies, shoot, startLongSleepRun, test } from './support'
+
+test.use(MEASURING)
 
 const status = (page: Page) => page.getByTestId('run-status')
-
-/** A screenshot kept as a test artifact (test-results/…/name.png) and attached to the report. */
-async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
-  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
-  await page.screenshot({ path, fullPage })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 test('a newcomer runs a CPU-bound workload under three strategies and reads the results', async ({
   page,
@@ -46,7 +41,7 @@ test('a newcomer runs a CPU-bound workload under three strategies and reads the 
       return Math.min(seen.counts.size, seen.pixels.size)
     })
     .toBeGreaterThanOrEqual(2)
-  await screenshot(page, testInfo, 'during the run')
+  await shoot(page, testInfo, 'during the run')
 
   await expect(status(page)).toHaveText('Finished', { timeout: 90_000 })
   const rows = page.getByTestId('results-row')
@@ -56,7 +51,8 @@ test('a newcomer runs a CPU-bound workload under three strategies and reads the 
   const verdict = page.getByTestId('verdict')
   await expect(verdict).toContainText(/won/)
   await expect(verdict).toContainText('CPU-bound')
-  await screenshot(page, testInfo, 'results', true)
+  await page.locator('.results-panel').scrollIntoViewIfNeeded()
+  await shoot(page, testInfo, 'results')
 })
 
 test('a second run stops mid-way when Stop is pressed', async ({ page, server }, testInfo) => {
@@ -74,7 +70,7 @@ test('a second run stops mid-way when Stop is pressed', async ({ page, server },
   testInfo.annotations.push({ type: 'stop latency', description: `${tookMs} ms` })
   console.log(`stop latency: ${tookMs} ms from pressing Stop to "Stopped" on screen`)
   await expect(page.getByRole('button', { name: /^Run (Ctrl|⌘)/ })).toBeEnabled()
-  await screenshot(page, testInfo, 'stopped')
+  await shoot(page, testInfo, 'stopped')
 })
 
 test('without the token, the server answers 401 and refuses the socket', async ({ page, server }) => {
@@ -148,7 +144,8 @@ test('Python threads on a CPU-bound countdown keep about one core busy, and the 
   await expect(verdict).toContainText('one thread at a time run Python bytecode')
   // The verdict quotes the figure the table shows, not a number of its own.
   await expect(verdict).toContainText(await reading.innerText())
-  await screenshot(page, testInfo, 'python results', true)
+  await page.locator('.results-panel').scrollIntoViewIfNeeded()
+  await shoot(page, testInfo, 'python results')
 
   await verdict.getByRole('link', { name: 'The GIL' }).click()
   await expect(page.getByTestId('concept')).toContainText('global interpreter lock')

@@ -4,20 +4,14 @@
 // at 1024×700 and 1440×900 land in test-results/. A missing framework skips with its reason.
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { expect, type Page, type TestInfo } from '@playwright/test'
+import { expect } from '@playwright/test'
 import type { Catalog } from '../src/shared/api'
-import { chooseFromMenu, onlyStrategies, root, test } from './support'
+import { chooseFromMenu, onlyStrategies, root, shoot, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const
-
-async function shoot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path, fullPage })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 /** The catalog as the CLI lists it: which interpreters have which frameworks. */
 function catalog(): Catalog {
@@ -98,7 +92,7 @@ test('a small C10k sweep from the page draws its table, verdict and charts', asy
   for (const size of SIZES) {
     await page.setViewportSize(size)
     await shoot(page, testInfo, `${size.width}x${size.height}-c10k-results`)
-    await shoot(page, testInfo, `${size.width}x${size.height}-c10k-results-full`, true)
+    await shoot(page, testInfo, `${size.width}x${size.height}-c10k-results-full`, { fullPage: true })
   }
 })
 

@@ -1,19 +1,13 @@
 // Controls in reach (issue 10): Run and Stop stay in view however far the page is scrolled, an
 // experiment's description has "Run this experiment" beside it, and the results table fits at
 // 1024 px. Pictures land in test-results/.
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, startLongSleepRun, test } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, shoot, startLongSleepRun, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const
-
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 const runButton = (page: Page) => page.getByRole('button', { name: /^Run (Ctrl|⌘)/ })
 const stopButton = (page: Page) => page.getByRole('button', { name: /^Stop/ })

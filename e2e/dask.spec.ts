@@ -5,8 +5,8 @@
 // 1024×700 and 1440×900 land in test-results/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, test } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, shoot, test } from './support'
 
 const DEBIAN_PYTHON = '/usr/bin/python3'
 const SIZES = [
@@ -19,12 +19,6 @@ const noDask =
     ? null
     : `${DEBIAN_PYTHON} cannot import distributed: apt-get install python3-distributed`
 if (noDask) console.log(`skip: ${noDask}`)
-
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 /** Picks the interpreter whose executable is `executable` (its id differs between machines). */
 async function chooseInterpreter(page: Page, executable: string): Promise<void> {

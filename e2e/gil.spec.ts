@@ -2,14 +2,10 @@
 // Python on threads and processes; the results say per group how much of their wall time the
 // tasks ran and waited ("for the GIL" for the threads), and the timeline of a py-threads trial
 // shades each bar by the share it ran. Screenshots at two window sizes.
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, test } from './support'
+import { expect } from '@playwright/test'
+import { chooseFromMenu, MEASURING, shoot, test } from './support'
 
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
+test.use(MEASURING)
 
 test('The GIL on the timeline: running against waiting in the results and on the timeline', async ({
   page,
@@ -41,10 +37,11 @@ test('The GIL on the timeline: running against waiting in the results and on the
   const option = trial.locator('option', { hasText: /threads.*repetition 1/i })
   await trial.selectOption({ label: (await option.first().innerText()).trim() })
   await expect(page.getByTestId('timeline-running')).toContainText(/Tasks ran \d+% of their wall time, waited \d+%/)
-  await screenshot(page, testInfo, 'gil 1024x700')
+  await page.locator('.timeline-panel').scrollIntoViewIfNeeded()
+  await shoot(page, testInfo, 'gil 1024x700')
   // Zoomed in, each task is its own bar: solid as tall as the share it ran.
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom in' }).click()
   await page.setViewportSize({ width: 1440, height: 900 })
   await expect(page.getByTestId('running-share')).toBeVisible()
-  await screenshot(page, testInfo, 'gil 1440x900')
+  await shoot(page, testInfo, 'gil 1440x900')
 })

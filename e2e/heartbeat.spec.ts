@@ -2,14 +2,10 @@
 // greedy), py-asyncio and py-threads with the heartbeat on, and the results table shows, per
 // strategy, how late a 10 ms timer fired; CPU work on the asyncio loop holds it back far longer
 // than generators that yield after each step. Screenshots at two window sizes.
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, test } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, MEASURING, shoot, test } from './support'
 
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
+test.use(MEASURING)
 
 /** The max (ms) of a heartbeat cell "p50 / p99 / max ms". */
 const maxLate = async (page: Page, strategy: string): Promise<number> => {
@@ -46,8 +42,8 @@ test('runs the cooperative-scheduling experiment and shows each strategy’s hea
     page.locator('[data-testid="results-row"][data-strategy="py-threads"] [data-testid="heartbeat-cell"]'),
   ).toContainText('beside the workers')
   await page.getByTestId('results-table').scrollIntoViewIfNeeded()
-  await screenshot(page, testInfo, 'heartbeat 1024x700')
+  await shoot(page, testInfo, 'heartbeat 1024x700')
   await page.setViewportSize({ width: 1440, height: 900 })
   await expect(page.getByTestId('results-table')).toBeVisible()
-  await screenshot(page, testInfo, 'heartbeat 1440x900')
+  await shoot(page, testInfo, 'heartbeat 1440x900')
 })

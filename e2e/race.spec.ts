@@ -1,14 +1,8 @@
 // The race lab in browser mode: Experiments ▸ Race condition: lost updates runs every variant on
 // the lab's machine and the page draws, per trial, "expected N, got M, lost K (x%)", the lock
 // wait, a bar per variant of the updates lost, and the notes; screenshots at two window sizes.
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, test } from './support'
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name.replace(/\W+/g, '-')}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, shoot, test } from './support'
 
 /** How many pixels of a canvas are strongly coloured: bars are, grid lines and text (grey) are not. */
 const inkedPixels = (page: Page, selector: string) =>
@@ -60,8 +54,9 @@ test('runs the lost-updates experiment from the Experiments menu and draws what 
   await expect(page.getByTestId('race-notes')).toContainText(/lost updates in \d of 3 trials/)
   // The chart drew its bars (the racy variants' are long).
   expect(await inkedPixels(page, 'canvas[data-chart="race-lost"]')).toBeGreaterThan(2000)
-  await screenshot(page, testInfo, 'race 1024x700')
+  await page.getByTestId('race-table').scrollIntoViewIfNeeded()
+  await shoot(page, testInfo, 'race 1024x700')
   await page.setViewportSize({ width: 1440, height: 900 })
   await expect(page.getByTestId('race-table')).toBeVisible()
-  await screenshot(page, testInfo, 'race 1440x900')
+  await shoot(page, testInfo, 'race 1440x900')
 })

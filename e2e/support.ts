@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test as base, type Page } from '@playwright/test'
+import { test as base, type Locator, type Page, type TestInfo } from '@playwright/test'
 
 export const root = join(import.meta.dirname, '..')
 
@@ -132,3 +132,27 @@ export const test = base.extend<object, { library: string; server: RunningServer
     { scope: 'worker' },
   ],
 })
+
+/**
+ * For a spec whose assertions rest on the lab's own measurements (busy cores, other programs'
+ * load, timer lateness): `test.use(MEASURING)`. Playwright's trace records a screencast of the
+ * page all along; in headless Chromium here that kept about 0.9 of the 2 cores busy, which the
+ * lab rightly counted as other programs' load, and then declined to name the GIL.
+ */
+export const MEASURING = { trace: 'off' } as const
+
+/**
+ * A screenshot kept as a test artifact (test-results/…/name.png) and attached to the report: the
+ * window as it is (a page) or one part of it (a locator). `fullPage` draws the whole scrolled
+ * page, where the sticky menu bar and sidebar appear where the window was scrolled to.
+ */
+export async function shoot(
+  target: Page | Locator,
+  testInfo: TestInfo,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  const path = testInfo.outputPath(`${name.replace(/[^\w.-]+/g, '-')}.png`)
+  await target.screenshot({ path, ...(options.fullPage ? { fullPage: true } : {}) })
+  await testInfo.attach(name, { path, contentType: 'image/png' })
+}

@@ -2,8 +2,8 @@
 // event loop's timeline, the results charts, and the menus driven from the keyboard. Each picture
 // lands in test-results/ to be opened and looked at; the assertions check what a person would.
 import { readFileSync } from 'node:fs'
-import { expect, type Locator, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, test } from './support'
+import { expect, type Page } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, shoot, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
@@ -11,12 +11,6 @@ const SIZES = [
 ] as const
 
 const status = (page: Page) => page.getByTestId('run-status')
-
-async function shoot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await target.screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 async function runAndWait(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Run (Ctrl|⌘)/ }).click()

@@ -1,19 +1,13 @@
 // The words a person reads, looked at where they appear: partial results while a run goes on
 // ("1 of 3 repetitions so far", the time left rounded), the verdict after it, "Saved" after
 // Ctrl/⌘+S, and About with the version and the interpreters. Pictures land in test-results/.
-import { expect, type Locator, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, test } from './support'
+import { expect } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, shoot, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const
-
-async function shoot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await target.screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 for (const size of SIZES) {
   test.describe(`words at ${size.width}×${size.height}`, () => {

@@ -3,19 +3,13 @@
 // table and verdict as a built-in workload, and Run ▸ Find Best Worker Count… searches the worker
 // count and draws its recommendation and chart. Pictures at 1024×700 and 1440×900 land in test-results/.
 import { join } from 'node:path'
-import { expect, type Page, type TestInfo } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, root, test } from './support'
+import { expect } from '@playwright/test'
+import { chooseFromMenu, onlyStrategies, root, shoot, test } from './support'
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const
-
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await page.screenshot({ path })
-  await testInfo.attach(name, { path, contentType: 'image/png' })
-}
 
 const script = join(root, 'resources/examples/cpu.py')
 
