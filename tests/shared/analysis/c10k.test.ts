@@ -67,6 +67,21 @@ describe('the C10k verdict', () => {
     expect(v.lines[0]).toMatch(/^Python ThreadingHTTPServer: broke at 1,000 connections \(37 timeouts/)
   })
 
+  it('a thread per client that could not keep up at the last step still reads as a thread per client', () => {
+    // Measured here (bench c10k): 11, 101 and 486 threads at 10, 100 and 1,000 connections, the
+    // last step with 1,068 timeouts: the threads grew one for one until the server fell behind.
+    const steps = [
+      step('py-threading-http', 10, { threads: 11 }),
+      step('py-threading-http', 100, { threads: 101 }),
+      step('py-threading-http', 1000, { threads: 486, timeouts: 1068, p99: 566 }),
+    ]
+    const why = c10kVerdict(steps, settings).models[0]!.why
+    expect(why).toMatch(
+      /threads grew with the connections \(11 at 10, 101 at 100, 486 at 1,000\): a thread per client, each with its own stack/,
+    )
+    expect(why).not.toMatch(/stayed/)
+  })
+
   it('a failed step, errors and non-2xx each break a model; nothing held says so', () => {
     const failed: C10kStep = { ...step('node-cluster', 10, {}), load: null, server: null, error: 'the server exited' }
     expect(stepProblem(failed, 200)).toBe('the step failed: the server exited')
