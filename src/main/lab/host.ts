@@ -158,7 +158,7 @@ export class LabHost implements LabApi {
   }
 
   async startRun(input: RunConfigInput): Promise<string> {
-    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    this.refuseBeside('tune')
     return this.launch(input, false)
   }
 
@@ -170,15 +170,12 @@ export class LabHost implements LabApi {
    * are neither saved nor reported as runs.
    */
   async startTune(input: RunConfigInput, bounds: TuneBounds): Promise<string> {
-    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
-    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
-    if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    this.refuseBeside('tune', 'race', 'run', 'c10k')
     const { config } = await prepareUserScript(parseRunConfig({ ...input, workers: [1] }))
     const tooMany = manyWorkersProblem({ ...config, workers: [bounds.maxWorkers] }, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
     await this.checkInterpreter(config)
-    if (this.tuning || this.active !== null) throw new Error('a run is in progress: stop it first')
+    this.refuseBeside('tune', 'run')
     const id = randomUUID()
     const state = { id, stopped: false }
     this.tuning = state
@@ -230,16 +227,13 @@ export class LabHost implements LabApi {
 
   /** Starts a run; a search run (the tuner's points) is neither reported nor saved. */
   private async launch(input: RunConfigInput, search: boolean): Promise<string> {
-    if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
-    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    this.refuseBeside('run', 'race', 'c10k')
     const { config, notice } = await prepareUserScript(parseRunConfig(input))
     const tooMany = manyWorkersProblem(config, availableParallelism())
     if (tooMany) throw new ValidationError([tooMany])
     await this.checkInterpreter(config)
     // Checked again after the awaits above: a sweep may have started meanwhile.
-    if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    this.refuseBeside('run', 'c10k')
     const id = randomUUID()
     // Said before the run starts, so it is the first thing a re-run of a changed script reports.
     if (notice && !search) this.emit({ type: 'notice', runId: id, message: notice })
@@ -274,6 +268,20 @@ export class LabHost implements LabApi {
     return id
   }
 
+  /**
+   * Refuses, in one line, to start beside another of the host's activities that is in progress,
+   * checked in the order given: each would share the cores with it and spoil its figures.
+   */
+  private refuseBeside(...activities: Array<'run' | 'tune' | 'race' | 'c10k'>): void {
+    for (const activity of activities) {
+      if (activity === 'run' && this.active !== null) throw new Error('a run is in progress: stop it first')
+      if (activity === 'tune' && this.tuning)
+        throw new Error('a search for the best worker count is in progress: stop it first')
+      if (activity === 'race' && this.race) throw new Error('a race experiment is in progress: wait for it to end')
+      if (activity === 'c10k' && this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
+    }
+  }
+
   /** A page's run may name only an interpreter of the catalog (see interpretersFromCatalogOnly). */
   private async checkInterpreter(config: RunConfig): Promise<void> {
     if (!this.options.interpretersFromCatalogOnly || config.python === undefined) return
@@ -298,9 +306,7 @@ export class LabHost implements LabApi {
   // ---- The C10k lab ------------------------------------------------------------------------
 
   async startC10k(input: SweepInput): Promise<string> {
-    if (this.active !== null) throw new Error('a run is in progress: stop it first')
-    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
-    if (this.race) throw new Error('a race experiment is in progress: wait for it to end')
+    this.refuseBeside('run', 'tune', 'race')
     return this.c10k.start(input)
   }
 
@@ -335,8 +341,7 @@ export class LabHost implements LabApi {
     const experiment = findContentionExperiment(id)
     if (!experiment) throw new Error('no race experiment has that name')
     if (this.race) throw new Error('a race experiment is already running; wait for it to end')
-    if (this.c10k.running) throw new Error('a C10k sweep is in progress: stop it first')
-    if (this.tuning) throw new Error('a search for the best worker count is in progress: stop it first')
+    this.refuseBeside('c10k', 'tune')
     if (await this.activeRun())
       throw new Error(
         'a run is in progress; the race experiment waits until it ends, so the two do not share the cores',
