@@ -191,7 +191,8 @@ export const PRESETS: readonly ExperimentPreset[] = [
     lesson:
       'A third of this work runs alone before the rest is split: the lab fits that serial share from every trial (T(N) = a + b/N), with its interval, and projects the speedup a bigger machine would give. No number of workers beats 1 ÷ f.',
     workload: 'amdahl',
-    params: { serial: 30, size: 60_000_000, tasks: 8 },
+    // About 0.45 s of work a trial here: long against the page's own drawing, which the fit counts as load.
+    params: { serial: 30, size: 1_000_000_000, tasks: 32 },
     strategies: ['sequential', 'threads', 'processes'],
     workers: [1, 2, 4],
     repetitions: 3,
