@@ -46,7 +46,7 @@ export const rangeText = (min: number, max: number, unit?: string): string =>
   `from ${formatLimit(min)} to ${formatLimit(max)}${unit ? ` ${unit}` : ''}`
 
 /** An integer field from min to max whose error says so and shows what it got. */
-const intIn = ({ min, max, unit }: { min: number; max: number; unit?: string }) => {
+export const intIn = ({ min, max, unit }: { min: number; max: number; unit?: string }) => {
   const message = (iss: { input?: unknown }) => mustBe(`an integer ${rangeText(min, max, unit)}`, iss.input)
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message })
 }

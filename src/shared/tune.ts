@@ -4,6 +4,7 @@
 // mean, or within the noise), sharpening a point with more repetitions while it straddles the line.
 // Pure: what a point costs and how it is measured is the caller's `measure`.
 import { z } from 'zod'
+import { intIn } from './schemas'
 import { summarise, type Summary } from './stats'
 
 /** A worker count within this share of the best mean time is "as fast" (the knee's rule). */
@@ -148,16 +149,8 @@ export const TUNE_LIMITS = { maxWorkers: { min: 1, max: 256 }, budgetS: { min: 1
 
 export const tuneBoundsSchema = z
   .object({
-    maxWorkers: z
-      .number({ error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
-      .int({ error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
-      .min(TUNE_LIMITS.maxWorkers.min, { error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` })
-      .max(TUNE_LIMITS.maxWorkers.max, { error: `must be an integer from 1 to ${TUNE_LIMITS.maxWorkers.max}` }),
-    budgetS: z
-      .number({ error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
-      .int({ error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
-      .min(TUNE_LIMITS.budgetS.min, { error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` })
-      .max(TUNE_LIMITS.budgetS.max, { error: `must be an integer from 1 to ${TUNE_LIMITS.budgetS.max} s` }),
+    maxWorkers: intIn(TUNE_LIMITS.maxWorkers),
+    budgetS: intIn({ ...TUNE_LIMITS.budgetS, unit: 's' }),
   })
   .strict()
 export type TuneBounds = z.infer<typeof tuneBoundsSchema>
