@@ -89,12 +89,15 @@ class ServerInspector {
     })
   }
 
-  async heapUsedMB(): Promise<number> {
+  /** The V8 heap in use after a GC, and the memory outside it that V8 knows of (Buffers, ArrayBuffers), MB. */
+  async memoryMB(): Promise<{ heap: number; external: number }> {
     await this.call('HeapProfiler.collectGarbage')
-    const result = (await this.call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed' })) as {
-      result?: { value?: number }
-    }
-    return (result.result?.value ?? NaN) / 1024 ** 2
+    const result = (await this.call('Runtime.evaluate', {
+      expression: '[process.memoryUsage().heapUsed, process.memoryUsage().external]',
+      returnByValue: true,
+    })) as { result?: { value?: [number, number] } }
+    const [heap, external] = result.result?.value ?? [NaN, NaN]
+    return { heap: heap / 1024 ** 2, external: external / 1024 ** 2 }
   }
 
   close(): void {
@@ -108,6 +111,7 @@ interface Snapshot {
   runs: number
   serverRssMB: number
   serverHeapMB: number
+  serverExternalMB: number
   rendererRssMB: number
   jsHeapMB: number
   domNodes: number
@@ -137,7 +141,7 @@ async function snapshot(
 ): Promise<Snapshot> {
   await new Promise((r) => setTimeout(r, SETTLE_MS))
   // Garbage is not a leak: collect it before reading the heaps.
-  const serverHeapMB = await inspector.heapUsedMB()
+  const serverMemory = await inspector.memoryMB()
   await pageCdp.send('HeapProfiler.collectGarbage')
   const metrics = Object.fromEntries(
     (await pageCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
@@ -147,7 +151,8 @@ async function snapshot(
     minute,
     runs,
     serverRssMB: rssMB(server.process.pid),
-    serverHeapMB,
+    serverHeapMB: serverMemory.heap,
+    serverExternalMB: serverMemory.external,
     rendererRssMB: rssMB(await rendererPid(browserCdp)),
     jsHeapMB: (metrics['JSHeapUsedSize'] ?? NaN) / 1024 ** 2,
     domNodes: metrics['Nodes'] ?? NaN,
@@ -159,7 +164,7 @@ const mb = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} MB` : '
 
 function inWords(s: Snapshot): string {
   return (
-    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
+    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)}, external ${mb(s.serverExternalMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
     `page JS heap ${mb(s.jsHeapMB)}, ${s.domNodes} DOM nodes, ${s.listeners} listeners, ${s.runs} runs done`
   )
 }
@@ -301,6 +306,7 @@ try {
     ...list[0]!,
     serverRssMB: medianOf(list, 'serverRssMB'),
     serverHeapMB: medianOf(list, 'serverHeapMB'),
+    serverExternalMB: medianOf(list, 'serverExternalMB'),
     rendererRssMB: medianOf(list, 'rendererRssMB'),
     jsHeapMB: medianOf(list, 'jsHeapMB'),
   })
@@ -326,6 +332,7 @@ try {
   say(`medians of the first and the last ${edgeCount} snapshot${edgeCount === 1 ? '' : 's'}:`)
   say(verdictOf('server RSS', start.serverRssMB, ending.serverRssMB))
   say(verdictOf('server V8 heap', start.serverHeapMB, ending.serverHeapMB))
+  say(verdictOf('server external', start.serverExternalMB, ending.serverExternalMB))
   say(verdictOf('renderer RSS', start.rendererRssMB, ending.rendererRssMB))
   say(verdictOf('page JS heap', start.jsHeapMB, ending.jsHeapMB))
   say(`DOM nodes ${first.domNodes} → ${last.domNodes}, listeners ${first.listeners} → ${last.listeners}`)
@@ -355,6 +362,7 @@ try {
         minute: Math.round(s.minute * 10) / 10,
         serverRssMB: round(s.serverRssMB),
         serverHeapMB: round(s.serverHeapMB),
+        serverExternalMB: round(s.serverExternalMB),
         rendererRssMB: round(s.rendererRssMB),
         jsHeapMB: round(s.jsHeapMB),
       })),

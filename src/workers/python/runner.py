@@ -223,6 +223,25 @@ class Strategy:
         finally:
             self._count(-1)
 
+    def _chunk_outcome(self, future, tasks):
+        """The outcome of a chunk sent to a pool process or a Dask worker, or None once its failure
+        (the process died, or the chunk could not be sent) is reported against its first task."""
+        try:
+            return future.result()
+        except BaseException as error:
+            self.out.failed(tasks[0]['id'], kernels.describe_error(error))
+            self._count(-len(tasks))
+            return None
+
+    def _report_chunk(self, tasks, results, failure, worker, shift=0):
+        """Reports a chunk's results (times moved by `shift` µs onto the lab's clock) and the
+        failure that ended it early, if any."""
+        for task_id, checksum, start, end, task_cpu in results:
+            self.out.result(task_id, checksum, start - shift, end - shift, task_cpu, worker)
+        if failure is not None:
+            self.out.failed(failure[0], failure[1])
+        self._count(-len(tasks))
+
     def pool_usage(self):
         """CPU µs and peak RSS bytes of pool processes (none outside `processes`)."""
         return 0, 0
@@ -305,18 +324,11 @@ class Processes(Strategy):
         future.add_done_callback(lambda f: self._chunk_done(f, tasks))
 
     def _chunk_done(self, future, tasks):
-        try:
-            pid, results, failure, cpu, rss = future.result()
-        except BaseException as error:  # a pool process died, or the chunk could not be sent
-            self.out.failed(tasks[0]['id'], kernels.describe_error(error))
-            self._count(-len(tasks))
+        outcome = self._chunk_outcome(future, tasks)
+        if outcome is None:
             return
-        worker = self._seen(pid, cpu, rss)
-        for task_id, checksum, start, end, task_cpu in results:
-            self.out.result(task_id, checksum, start, end, task_cpu, worker)
-        if failure is not None:
-            self.out.failed(failure[0], failure[1])
-        self._count(-len(tasks))
+        pid, results, failure, cpu, rss = outcome
+        self._report_chunk(tasks, results, failure, self._seen(pid, cpu, rss))
 
     def pool_usage(self):
         # Between trials the pool is idle; /proc then gives each process's CPU to the tick.
@@ -751,12 +763,10 @@ class Dask(Strategy):
         future.add_done_callback(lambda f: self._chunk_done(f, tasks))
 
     def _chunk_done(self, future, tasks):
-        try:
-            pid, results, failure, cpu, rss, thread = future.result()
-        except BaseException as error:  # a worker died, or the chunk could not be sent
-            self.out.failed(tasks[0]['id'], kernels.describe_error(error))
-            self._count(-len(tasks))
+        outcome = self._chunk_outcome(future, tasks)
+        if outcome is None:
             return
+        pid, results, failure, cpu, rss, thread = outcome
         with self.lock:
             self.cpu[pid] = max(cpu, self.cpu.get(pid, 0))
             self.rss[pid] = max(rss, self.rss.get(pid, 0))
@@ -766,11 +776,7 @@ class Dask(Strategy):
             shift = self.offsets.get(pid, (0, 0))[0]
             if self.offsets and len(self.durations) < 10000:
                 self.durations.extend(end - start for _, _, start, end, _ in results)
-        for task_id, checksum, start, end, task_cpu in results:
-            self.out.result(task_id, checksum, start - shift, end - shift, task_cpu, worker)
-        if failure is not None:
-            self.out.failed(failure[0], failure[1])
-        self._count(-len(tasks))
+        self._report_chunk(tasks, results, failure, worker, shift)
 
     def pool_usage(self):
         # Between trials the cluster is idle: /proc gives every process it started (nannies and
