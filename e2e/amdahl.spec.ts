@@ -4,7 +4,7 @@
 // fitted serial fraction with its interval and a projection for bigger machines; on a machine
 // that other programs keep busy the readout says why it did not fit instead (never a made-up fit).
 import { expect } from '@playwright/test'
-import { chooseFromMenu, MEASURING, shoot, test } from './support'
+import { chooseFromMenu, MEASURING, paintedPixels, shoot, test } from './support'
 
 test.use(MEASURING)
 
@@ -35,19 +35,7 @@ test('Amdahl: the serial share fitted from every trial, drawn against the measur
     expect(text).toMatch(/on 8 cores/i)
   }
   // The chart is drawn: its canvas holds non-blank pixels.
-  const painted = await page.locator('canvas[data-chart="speedup"]').evaluate((c) => {
-    // The e2e project has no DOM types: the canvas as far as this needs it.
-    type Canvas = {
-      width: number
-      height: number
-      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
-    }
-    const canvas = c as unknown as Canvas
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
-    let n = 0
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
-    return n
-  })
+  const painted = await paintedPixels(page.locator('canvas[data-chart="speedup"]'))
   expect(painted).toBeGreaterThan(1000)
   const figure = page.locator('[data-chart="speedup"]').locator('xpath=ancestor::figure')
   await shoot(figure, testInfo, 'amdahl-1024x700')

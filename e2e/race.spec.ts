@@ -1,27 +1,8 @@
 // The race lab in browser mode: Experiments ▸ Race condition: lost updates runs every variant on
 // the lab's machine and the page draws, per trial, "expected N, got M, lost K (x%)", the lock
 // wait, a bar per variant of the updates lost, and the notes; screenshots at two window sizes.
-import { expect, type Page } from '@playwright/test'
-import { chooseFromMenu, shoot, test } from './support'
-
-/** How many pixels of a canvas are strongly coloured: bars are, grid lines and text (grey) are not. */
-const inkedPixels = (page: Page, selector: string) =>
-  page.locator(selector).evaluate((c) => {
-    // The e2e project has no DOM types: the canvas as far as this needs it.
-    type Canvas = {
-      width: number
-      height: number
-      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
-    }
-    const canvas = c as unknown as Canvas
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
-    let n = 0
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!]
-      if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 80) n++
-    }
-    return n
-  })
+import { expect } from '@playwright/test'
+import { chooseFromMenu, paintedPixels, shoot, test } from './support'
 
 test('runs the lost-updates experiment from the Experiments menu and draws what each variant lost', async ({
   page,
@@ -53,7 +34,7 @@ test('runs the lost-updates experiment from the Experiments menu and draws what 
   await expect(page.getByTestId('race-notes')).toContainText('exact in all 3 trials')
   await expect(page.getByTestId('race-notes')).toContainText(/lost updates in \d of 3 trials/)
   // The chart drew its bars (the racy variants' are long).
-  expect(await inkedPixels(page, 'canvas[data-chart="race-lost"]')).toBeGreaterThan(2000)
+  expect(await paintedPixels(page.locator('canvas[data-chart="race-lost"]'), { coloured: true })).toBeGreaterThan(2000)
   await page.getByTestId('race-table').scrollIntoViewIfNeeded()
   await shoot(page, testInfo, 'race 1024x700')
   await page.setViewportSize({ width: 1440, height: 900 })

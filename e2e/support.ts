@@ -156,3 +156,26 @@ export async function shoot(
   await target.screenshot({ path, ...(options.fullPage ? { fullPage: true } : {}) })
   await testInfo.attach(name, { path, contentType: 'image/png' })
 }
+
+/**
+ * How many pixels of a canvas are drawn on (not transparent); with `coloured`, only those of a
+ * strong colour: bars and lines in a strategy's colour count, grey grid lines and text do not.
+ */
+export function paintedPixels(canvas: Locator, { coloured = false }: { coloured?: boolean } = {}): Promise<number> {
+  return canvas.evaluate((c, onlyColoured) => {
+    // The e2e project has no DOM types: the canvas as far as this needs it.
+    type Canvas = {
+      width: number
+      height: number
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+    }
+    const canvas = c as unknown as Canvas
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
+    let n = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!]
+      if (a > 0 && (!onlyColoured || Math.max(r, g, b) - Math.min(r, g, b) > 80)) n++
+    }
+    return n
+  }, coloured)
+}
