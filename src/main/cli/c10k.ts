@@ -22,6 +22,7 @@ import { pythonFor, startServer, type C10kEntries } from '../lab/c10k/servers'
 import { runSweep } from '../lab/c10k/sweep'
 import { numberOption, UsageError } from './config'
 import { table } from './format'
+import { onStopSignals } from './signals'
 
 export interface HandlerOptions {
   delay: string
@@ -183,8 +184,7 @@ export async function c10kCommand(options: C10kOptions): Promise<number> {
     process.stderr.write('Stopping: ending the server and the load generator…\n')
     abort.abort()
   }
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigint)
+  const stopListening = onStopSignals(onSigint)
   let result: C10kSweepResult
   try {
     result = await runSweep(sweep, {
@@ -195,8 +195,7 @@ export async function c10kCommand(options: C10kOptions): Promise<number> {
         process.stderr.write(`${model} at ${fixed(connections)} connections (${sweep.stepSeconds} s)…\n`),
     })
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    stopListening()
   }
   process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSweep(result)}\n`)
   if (abort.signal.aborted) return 130
@@ -220,8 +219,7 @@ export async function serveModelCommand(options: ServeModelOptions): Promise<num
     stopping = true
     stop()
   }
-  process.once('SIGINT', onSigint)
-  process.once('SIGTERM', onSigint)
+  const stopListening = onStopSignals(onSigint)
   let ended: string | null = null
   try {
     const server = await startServer({
@@ -243,8 +241,7 @@ export async function serveModelCommand(options: ServeModelOptions): Promise<num
       ])
     }
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    stopListening()
     await registry.stopAll(3000)
   }
   if (ended) {

@@ -18,6 +18,7 @@ import {
 import { PRESETS, type ExperimentPreset } from '../../shared/menu'
 import { runContention, type ContentionResult } from '../lab/contention/run'
 import { numberOption, UsageError, type RunOptions } from './config'
+import { onStopSignals } from './signals'
 
 export interface ExperimentOptions {
   list?: boolean
@@ -150,8 +151,7 @@ export async function experimentCommand(name: string | undefined, options: Exper
     process.stderr.write('Stopping: ending the race program and its workers…\n')
     abort.abort()
   }
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigint)
+  const stopListening = onStopSignals(onSigint)
   let result: ContentionResult
   try {
     result = await runContention(config, {
@@ -167,8 +167,7 @@ export async function experimentCommand(name: string | undefined, options: Exper
     if (abort.signal.aborted) return 130
     throw error
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    stopListening()
   }
   process.stdout.write(
     options.json

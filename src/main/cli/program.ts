@@ -40,6 +40,7 @@ import {
   presetRunOptions,
   type ExperimentOptions,
 } from './experiment'
+import { onStopSignals } from './signals'
 
 function workerEntries() {
   return {
@@ -86,8 +87,7 @@ async function runCommand(options: RunOptions): Promise<number> {
     process.stderr.write('Stopping: ending every worker…\n')
     if (runId !== undefined) void host.stopRun(runId)
   }
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigint)
+  const stopListening = onStopSignals(onSigint)
   let run: Run
   let session: Session | null
   let saveProblem: string | null = null
@@ -99,8 +99,7 @@ async function runCommand(options: RunOptions): Promise<number> {
     if (options.autosave && !autosave.saved) saveProblem = autosave.reason
     session = await host.currentSession()
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    stopListening()
     bar.clear()
     await host.shutdown()
   }
@@ -154,7 +153,7 @@ async function tuneCommand(options: TuneCommandOptions): Promise<number> {
     stopping = true
     process.stderr.write('Stopping: the search keeps what it learnt…\n')
   }
-  process.on('SIGINT', onSigint)
+  const stopListening = onStopSignals(onSigint)
   try {
     const report = await tune(
       config,
@@ -169,7 +168,7 @@ async function tuneCommand(options: TuneCommandOptions): Promise<number> {
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatTune(report)}\n`)
     return report.winner === null ? 1 : 0
   } finally {
-    process.off('SIGINT', onSigint)
+    stopListening()
     await search.shutdown()
     await host.shutdown()
   }
