@@ -212,14 +212,8 @@ export async function serveModelCommand(options: ServeModelOptions): Promise<num
   }
   const registry = new ChildRegistry()
   // Listening before the server starts: a Ctrl-C while it starts ends it too.
-  let stop = (): void => undefined
-  const stopped = new Promise<null>((resolve) => (stop = () => resolve(null)))
-  let stopping = false
-  const onSigint = (): void => {
-    stopping = true
-    stop()
-  }
-  const stopListening = onStopSignals(onSigint)
+  const abort = new AbortController()
+  const stopListening = onStopSignals(() => abort.abort())
   let ended: string | null = null
   try {
     const server = await startServer({
@@ -230,15 +224,13 @@ export async function serveModelCommand(options: ServeModelOptions): Promise<num
       registry,
       ...(python ? { python } : {}),
     })
-    if (!stopping) {
+    if (!abort.signal.aborted) {
       process.stdout.write(`${server.url}\n`)
       process.stderr.write(`${spec.title} on ${server.runtime} (pid ${server.child.pid}); Ctrl-C stops it.\n`)
-      ended = await Promise.race([
-        stopped,
-        new Promise<string>((resolve) =>
-          server.child.onExit((info) => resolve(server.child.describe(info, 'while serving'))),
-        ),
-      ])
+      ended = await new Promise<string | null>((resolve) => {
+        abort.signal.addEventListener('abort', () => resolve(null), { once: true })
+        server.child.onExit((info) => resolve(server.child.describe(info, 'while serving')))
+      })
     }
   } finally {
     stopListening()
