@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { testDataDir } from './data-dir'
+import { testDataDir, testTmpDir } from './data-dir'
 
 const root = join(import.meta.dirname, '..')
 
@@ -18,8 +18,12 @@ function newestMtime(dir: string): number {
 
 export default function setup(): () => void {
   mkdirSync(testDataDir, { recursive: true })
+  mkdirSync(testTmpDir, { recursive: true })
   process.env['CONCURRENCY_LAB_DATA_DIR'] = testDataDir
-  const teardown = (): void => rmSync(testDataDir, { recursive: true, force: true })
+  const teardown = (): void => {
+    rmSync(testDataDir, { recursive: true, force: true })
+    rmSync(testTmpDir, { recursive: true, force: true })
+  }
   const built = join(root, 'out/main/cli.js')
   const sources = Math.max(
     newestMtime(join(root, 'src/shared')),
