@@ -477,10 +477,16 @@ describe('a long current session', () => {
     expect(wrapper.findAll('[data-testid="session-run"]')[0]!.text()).toMatch(/^1\. Count primes/)
     expect(wrapper.find('[data-testid="earlier-runs"]').exists()).toBe(false)
 
+    // A run autosaved meanwhile joins the whole list.
+    const [next] = await autosaveRuns(1)
+    expect(runNumbers()).toEqual(range(1, total + 1))
+    expect(wrapper.findAll('[data-testid="session-run"]').at(-1)!.text()).toMatch(new RegExp(`^${total + 1}\\. `))
+    expect(sessions.current!.latestRuns.at(-1)!.id).toBe(next)
+
     // Leaving the view lets them go.
     await tab('Lab')
     await tab('Sessions')
-    expect(runNumbers()).toEqual(range(total - SHOWN_RUNS + 1, total))
+    expect(runNumbers()).toEqual(range(total + 1 - SHOWN_RUNS + 1, total + 1))
   })
 
   it('Save, rename and deleting a run act on the whole session in the lab', async () => {
