@@ -3,11 +3,11 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, type Pinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { encodeSession } from '@shared/session'
+import { encodeSession, sessionSchema } from '@shared/session'
 import App from '../../src/renderer/src/App.vue'
 import { useLabStore } from '../../src/renderer/src/stores/lab'
 import { useRunStore } from '../../src/renderer/src/stores/run'
-import { useSessionsStore } from '../../src/renderer/src/stores/sessions'
+import { SHOWN_RUNS, useSessionsStore } from '../../src/renderer/src/stores/sessions'
 import type { LabShell } from '../../src/renderer/src/transport'
 import { FakeLab, makeRun, makeSession, makeStats, makeTrial } from './fake-lab'
 
@@ -99,7 +99,7 @@ describe('the Sessions view', () => {
     await mountApp()
     const sessions = useSessionsStore(pinia)
     await sessions.open('one')
-    const held = sessions.current!.runs
+    const held = sessions.current!.latestRuns
     expect(held.map((r) => r.id)).toEqual(['run-a', 'run-b'])
     expect(held.map((r) => r.trials.length)).toEqual([0, 0])
     expect(held.map((r) => r.samples.length)).toEqual([0, 0])
@@ -403,7 +403,8 @@ describe('autosave on the page', () => {
     await flushPromises()
     expect(reads).not.toHaveBeenCalled()
     expect(gets).not.toHaveBeenCalled()
-    expect(sessions.current!.runs.map((r) => r.id)).toEqual(['run-a', 'run-b', id])
+    expect(sessions.current!.latestRuns.map((r) => r.id)).toEqual(['run-a', 'run-b', id])
+    expect(sessions.current!.earlierRuns).toBe(0)
     expect(sessions.current!.updatedAt).toBe(updatedAt)
     expect(sessions.list.map((s) => [s.id, s.runs])).toEqual([
       ['one', 3],
@@ -422,7 +423,115 @@ describe('autosave on the page', () => {
     await flushPromises()
     expect(reads).toHaveBeenCalledTimes(1)
     expect(sessions.current!.id).toBe('new-1')
-    expect(sessions.current!.runs.map((r) => r.id)).toEqual([id])
+    expect(sessions.current!.latestRuns.map((r) => r.id)).toEqual([id])
+  })
+})
+
+describe('a long current session', () => {
+  /** Runs `count` runs to their end, each autosaved into the lab's current session as the lab does. */
+  async function autosaveRuns(count: number): Promise<string[]> {
+    const run = useRunStore(pinia)
+    const ids: string[] = []
+    for (let i = 0; i < count; i++) {
+      await run.start({ workload: 'primes', strategies: ['sequential'] })
+      const id = run.runId!
+      lab.emit({ type: 'run-start', runId: id, run: makeRun(id) })
+      lab.emit({ type: 'run-end', runId: id, run: finished(id) })
+      await flushPromises()
+      const session = lab.current!
+      lab.current = { ...session, runs: [...session.runs, finished(id)] }
+      lab.sessions.set(session.id, lab.current)
+      const summary = (await lab.listSessions()).find((s) => s.id === session.id)!
+      lab.emit({ type: 'session-saved', runId: id, session: { ...summary, updatedAt: `2026-02-01T00:00:${i}.000Z` } })
+      await flushPromises()
+      ids.push(id)
+    }
+    return ids
+  }
+  const runNumbers = () =>
+    wrapper.findAll('[data-testid="session-run"]').map((r) => Number(/^(\d+)\./.exec(r.text())?.[1]))
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+  it('holds only the latest runs and how many came before; the list numbers them by their place in the session', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    const ids = await autosaveRuns(SHOWN_RUNS + 3)
+    const all = ['run-a', 'run-b', ...ids]
+    const total = all.length
+
+    expect(sessions.current!.latestRuns.map((r) => r.id)).toEqual(all.slice(-SHOWN_RUNS))
+    expect(sessions.current!.earlierRuns).toBe(total - SHOWN_RUNS)
+
+    await tab('Sessions')
+    expect(runNumbers()).toEqual(range(total - SHOWN_RUNS + 1, total))
+    expect(wrapper.get('[data-testid="earlier-runs"]').text()).toContain(
+      `Showing the latest ${SHOWN_RUNS} of ${total} runs.`,
+    )
+
+    // Show all runs: the whole session, outlined, read from the lab while the view is open.
+    await button(wrapper, 'Show all runs').trigger('click')
+    await flushPromises()
+    expect(lab.getSessionCalls).toContain('one')
+    expect(runNumbers()).toEqual(range(1, total))
+    expect(wrapper.findAll('[data-testid="session-run"]')[0]!.text()).toMatch(/^1\. Count primes/)
+    expect(wrapper.find('[data-testid="earlier-runs"]').exists()).toBe(false)
+
+    // A run autosaved meanwhile joins the whole list.
+    const [next] = await autosaveRuns(1)
+    expect(runNumbers()).toEqual(range(1, total + 1))
+    expect(wrapper.findAll('[data-testid="session-run"]').at(-1)!.text()).toMatch(new RegExp(`^${total + 1}\\. `))
+    expect(sessions.current!.latestRuns.at(-1)!.id).toBe(next)
+
+    // Leaving the view lets them go.
+    await tab('Lab')
+    await tab('Sessions')
+    expect(runNumbers()).toEqual(range(total + 1 - SHOWN_RUNS + 1, total + 1))
+  })
+
+  it('Save, rename and deleting a run act on the whole session in the lab', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    const ids = await autosaveRuns(SHOWN_RUNS + 1)
+    const all = ['run-a', 'run-b', ...ids]
+
+    const saves = vi.spyOn(lab, 'saveSession')
+    await sessions.save()
+    // What Save sends is a session as the lab's schema reads it: name and notes, no runs.
+    expect(sessionSchema.parse(saves.mock.calls[0]![0]).runs).toEqual([])
+    expect(lab.sessions.get('one')!.runs.map((r) => r.id)).toEqual(all)
+
+    await sessions.rename('one', 'Long')
+    expect(sessions.current!.name).toBe('Long')
+    expect(sessions.current!.earlierRuns).toBe(all.length - SHOWN_RUNS)
+
+    await tab('Sessions')
+    await button(wrapper.findAll('[data-testid="session-run"]').at(-1)!, 'Delete').trigger('click')
+    await flushPromises()
+    expect(lab.deletedRuns).toEqual([['one', all.at(-1)]])
+    expect(runNumbers()).toEqual(range(all.length - SHOWN_RUNS, all.length - 1))
+    await button(wrapper.get('[data-testid="deleted-run-notice"]'), 'Undo').trigger('click')
+    await flushPromises()
+    expect(runNumbers()).toEqual(range(all.length - SHOWN_RUNS + 1, all.length))
+  })
+
+  it('Compare offers every run of the current session and starts with its last two', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    const ids = await autosaveRuns(SHOWN_RUNS + 3)
+    const all = ['run-a', 'run-b', ...ids]
+    await tab('Compare')
+    await flushPromises()
+    for (const which of ['a', 'b']) {
+      const offered = wrapper.findAll(`[data-testid="compare-run-${which}"] option:not([disabled])`)
+      expect(offered.map((o) => o.attributes('value'))).toEqual(all)
+      expect(offered[0]!.text()).toMatch(/^1\. /)
+    }
+    expect((wrapper.get('[data-testid="compare-run-a"]').element as HTMLSelectElement).value).toBe(all.at(-2))
+    expect((wrapper.get('[data-testid="compare-run-b"]').element as HTMLSelectElement).value).toBe(all.at(-1))
+    expect(wrapper.findAll('[data-testid="difference-row"]')).toHaveLength(2)
   })
 })
 

@@ -8,8 +8,8 @@ import {
   outlineRun,
   outlineSession,
   tooLarge,
-  withRun,
   type Session,
+  type SessionHead,
   type SessionSummary,
 } from '@shared/session'
 import { downloadText, fileSafe } from '../download'
@@ -18,8 +18,37 @@ import { useRunStore } from './run'
 
 const RECENT_KEY = 'concurrency-lab.recent-sessions'
 export const RECENT_LIMIT = 10
-/** Sessions read for Compare that the page keeps (outlined), the most recently read first. */
+/** Sessions read for Compare or Show all runs that the page keeps (outlined), the most recently read first. */
 export const CACHED_SESSIONS = 8
+/**
+ * How many of the current session's runs the page holds, the latest (outlined, ~1.7 KB each, so
+ * ~85 KB): a usual session fits whole, so its list needs no read; a 1,300-run soak does not grow the page.
+ */
+export const SHOWN_RUNS = 50
+
+/**
+ * The current session as the page holds it: its own fields, its latest runs (outlined, oldest
+ * first, at most SHOWN_RUNS) and how many runs come before them. Not a Session, so nothing can
+ * take the window for the whole: the rest is in the lab, read with getSession when needed.
+ */
+export interface HeldSession extends SessionHead {
+  latestRuns: Run[]
+  /** Runs of the session before `latestRuns`, which the page does not hold. */
+  earlierRuns: number
+}
+
+/** `session` as the page holds it: its latest SHOWN_RUNS runs, outlined. */
+function hold(session: Session): HeldSession {
+  const { runs, ...head } = session
+  const latestRuns = runs.slice(-SHOWN_RUNS).map(outlineRun)
+  return { ...head, latestRuns, earlierRuns: runs.length - latestRuns.length }
+}
+
+/** The session's own fields, without the page's window on its runs. */
+function headOf(held: HeldSession): SessionHead {
+  const { latestRuns: _latest, earlierRuns: _earlier, ...head } = held
+  return head
+}
 
 /** A run picked for Compare: which session it is in, and its id. */
 export interface RunRef {
@@ -46,10 +75,10 @@ function readRecent(): string[] {
 }
 
 /**
- * What Save sends: the session's name and notes with no runs. The page holds its runs outlined;
- * the lab keeps every run the session has in the library (saveSession never drops one).
+ * What Save sends: the session's name and notes with no runs. The page holds only its latest
+ * runs, outlined; the lab keeps every run the session has in the library (saveSession never drops one).
  */
-const forSaving = (session: Session): Session => ({ ...session, runs: [] })
+const forSaving = (held: HeldSession): Session => ({ ...headOf(held), runs: [] })
 
 /** The library list with `summary` in place of its old entry, newest first as the lab lists it. */
 function withSummary(list: readonly SessionSummary[], summary: SessionSummary): SessionSummary[] {
@@ -61,16 +90,17 @@ function withSummary(list: readonly SessionSummary[], summary: SessionSummary): 
 /**
  * The session library as the page sees it: the list, the trash, the current session (which
  * finished runs autosave into), recent sessions, and the last delete (so it can be undone).
- * Sessions are held outlined (outlineRun: no trials or samples), so what the page holds
- * stays small however many runs a session has; a run is fetched whole when it is shown.
+ * The current session is held as its latest SHOWN_RUNS runs, outlined (outlineRun: no trials or
+ * samples), so what the page holds stays small however many runs a session has; a run is
+ * fetched whole when it is shown, the whole session (outlined) when Compare or the list needs it.
  */
 export const useSessionsStore = defineStore('sessions', () => {
   const lab = useLabStore()
   const run = useRunStore()
   const list = ref<SessionSummary[]>([])
   const trash = ref<SessionSummary[]>([])
-  /** The current session, its runs outlined: kept shallow, replaced whole. */
-  const current = shallowRef<Session | null>(null)
+  /** The current session, its latest runs outlined: kept shallow, replaced whole. */
+  const current = shallowRef<HeldSession | null>(null)
   /** The last problem (a bad file, a failed save), one line; the library and current session are unchanged. */
   const error = ref<string | null>(null)
   /** The last session moved to the trash, until undone or dismissed. */
@@ -82,7 +112,8 @@ export const useSessionsStore = defineStore('sessions', () => {
   const available = ref(false)
   /** Why not, when it has none (e.g. a lab started without a data folder). */
   const unavailable = ref<string | null>(null)
-  // Sessions read for Compare (by getSession, which does not change the current session), outlined.
+  // Sessions read for Compare and Show all runs (by getSession, which does not change the current
+  // session), outlined.
   const cache = new Map<string, Session>()
 
   const recent = computed(() => {
@@ -122,7 +153,7 @@ export const useSessionsStore = defineStore('sessions', () => {
       const [sessions, inTrash, now] = await Promise.all([api.listSessions(), api.listTrash(), api.currentSession()])
       list.value = sessions
       trash.value = inTrash
-      current.value = now && outlineSession(now)
+      current.value = now && hold(now)
       available.value = true
       unavailable.value = null
     } catch (e) {
@@ -133,7 +164,7 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   /** Makes `session` current and shows its latest run (as it was when it ran). */
   function adopt(session: Session): void {
-    current.value = outlineSession(session)
+    current.value = hold(session)
     cache.delete(session.id)
     remember(session.id)
     const last = session.runs[session.runs.length - 1]
@@ -185,7 +216,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (!guardRunning()) return
     const session = await attempt(() => lab.requireApi().newSession())
     if (!session) return
-    current.value = outlineSession(session)
+    current.value = hold(session)
     run.reset()
     await refresh()
   }
@@ -220,14 +251,14 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   async function rename(id: string, name: string): Promise<void> {
     const changed = await attempt(() => lab.requireApi().renameSession(id, name))
-    if (changed && current.value?.id === id) current.value = outlineSession(changed)
+    if (changed && current.value?.id === id) current.value = hold(changed)
     cache.delete(id)
     await refresh()
   }
 
   async function setNotes(id: string, notes: string): Promise<void> {
     const changed = await attempt(() => lab.requireApi().setSessionNotes(id, notes))
-    if (changed && current.value?.id === id) current.value = outlineSession(changed)
+    if (changed && current.value?.id === id) current.value = hold(changed)
     cache.delete(id)
     await refresh()
   }
@@ -267,7 +298,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     const changed = await attempt(() => lab.requireApi().deleteRun(sessionId, saved.id))
     if (!changed) return
     deletedRun.value = { sessionId, runId: saved.id, label, session: changed.name }
-    if (current.value?.id === sessionId) current.value = outlineSession(changed)
+    if (current.value?.id === sessionId) current.value = hold(changed)
     cache.delete(sessionId)
     if (run.runId === saved.id && !run.running) run.reset()
     await refresh()
@@ -279,7 +310,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     const changed = await attempt(() => lab.requireApi().restoreRun(last.sessionId, last.runId))
     if (changed) {
       deletedRun.value = null
-      if (current.value?.id === last.sessionId) current.value = outlineSession(changed)
+      if (current.value?.id === last.sessionId) current.value = hold(changed)
       cache.delete(last.sessionId)
     }
     await refresh()
@@ -293,9 +324,13 @@ export const useSessionsStore = defineStore('sessions', () => {
     await refresh()
   }
 
-  /** A library session's runs, for Compare: read without changing the current session. */
+  /**
+   * A session with all its runs, outlined, for Compare and Show all runs: read without changing
+   * the current session. The current session is read too when the page holds only its latest runs.
+   */
   async function sessionById(id: string): Promise<Session> {
-    if (current.value?.id === id) return current.value
+    const held = current.value
+    if (held?.id === id && held.earlierRuns === 0) return { ...headOf(held), runs: held.latestRuns }
     const cached = cache.get(id)
     if (cached) return cached
     const session = outlineSession(await lab.requireApi().getSession(id))
@@ -323,11 +358,21 @@ export const useSessionsStore = defineStore('sessions', () => {
     cache.delete(summary.id)
     remember(summary.id)
     const saved = event.runId === null ? null : run.endedRun(event.runId)
-    const session = current.value
-    if (!saved || session?.id !== summary.id) return void refresh()
+    const held = current.value
+    if (!saved || held?.id !== summary.id) return void refresh()
+    const index = held.latestRuns.findIndex((r) => r.id === saved.id)
+    // A new run makes one more; a count the lab disagrees with means the page missed a change.
+    if (index === -1 && summary.runs !== held.earlierRuns + held.latestRuns.length + 1) return void refresh()
     list.value = withSummary(list.value, summary)
+    const runs =
+      index === -1
+        ? [...held.latestRuns, outlineRun(saved)]
+        : held.latestRuns.map((r, i) => (i === index ? outlineRun(saved) : r))
+    const latestRuns = runs.slice(-SHOWN_RUNS)
     current.value = {
-      ...withRun(session, outlineRun(saved)),
+      ...held,
+      latestRuns,
+      earlierRuns: held.earlierRuns + runs.length - latestRuns.length,
       name: summary.name,
       notes: summary.notes,
       updatedAt: summary.updatedAt,
