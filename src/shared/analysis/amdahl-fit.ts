@@ -4,6 +4,11 @@
 // each worker count, from a seeded generator, so the same run always gives the same interval).
 // Karp–Flatt's e(N) says whether the model fits: a serial fraction that grows with N is overhead
 // that grows with the workers, which Amdahl's law does not describe.
+//
+// Amdahl's law takes N workers to do N times the work of one. Where the cores fall short of that
+// (two vCPUs of a VM that slow each other down when both are busy), the plain fit reads the
+// shortfall as serial work. Given the cores' capacity, measured on the same work with nothing
+// serial, it fits T(N) = a + b/C(N) instead, and finds the serial part of the program alone.
 import { amdahl } from '../stats'
 
 export interface TrialTime {
@@ -16,7 +21,7 @@ export interface SerialFit {
   serial: number
   /** Bootstrap 95% interval of `serial`. */
   ci95: [number, number]
-  /** T(N) = a + b/N, in ms. */
+  /** T(N) = a + b/C(N), in ms, with C(N) = N unless a measured capacity was given. */
   a: number
   b: number
   /** Trials the fit used, and the worker counts they ran at. */
@@ -64,9 +69,12 @@ function leastSquares(points: ReadonlyArray<{ x: number; y: number }>): { a: num
 
 const serialOf = (fit: { a: number; b: number }): number => Math.min(1, Math.max(0, fit.a / (fit.a + fit.b)))
 
-function fitOnce(groups: ReadonlyMap<number, number[]>): { a: number; b: number } | null {
+function fitOnce(
+  groups: ReadonlyMap<number, number[]>,
+  capacityOf: (workers: number) => number,
+): { a: number; b: number } | null {
   const points: Array<{ x: number; y: number }> = []
-  for (const [workers, times] of groups) for (const t of times) points.push({ x: 1 / workers, y: t })
+  for (const [workers, times] of groups) for (const t of times) points.push({ x: 1 / capacityOf(workers), y: t })
   const fit = leastSquares(points)
   return fit && fit.a + fit.b > 0 ? fit : null
 }
@@ -81,10 +89,12 @@ const quantile = (sorted: readonly number[], q: number): number => {
 /**
  * Fits the serial fraction to one strategy's trials, or null when fewer than two worker counts at
  * or below `logicalCores` were measured. Trials above the cores are listed, not fitted.
+ * `capacity`, when given, is how much work N workers do in the time one does it, measured on this
+ * machine for every fitted worker count (1 → 1); without it, N.
  */
 export function fitSerialFraction(
   trials: readonly TrialTime[],
-  { logicalCores, seed = 1 }: { logicalCores: number; seed?: number },
+  { logicalCores, seed = 1, capacity }: { logicalCores: number; seed?: number; capacity?: ReadonlyMap<number, number> },
 ): SerialFit | null {
   const groups = new Map<number, number[]>()
   const oversubscribed = new Set<number>()
@@ -97,7 +107,13 @@ export function fitSerialFraction(
     groups.set(t.workers, [...(groups.get(t.workers) ?? []), t.wallMs])
   }
   if (groups.size < 2) return null
-  const fit = fitOnce(groups)
+  const capacityOf = (workers: number): number => (capacity ? capacity.get(workers)! : workers)
+  const missing = capacity ? [...groups.keys()].filter((n) => !(capacity.get(n)! > 0)) : []
+  if (missing.length > 0)
+    throw new Error(
+      `no measured capacity for ${missing.join(', ')} workers (have ${[...capacity!.keys()].sort((x, y) => x - y).join(', ')})`,
+    )
+  const fit = fitOnce(groups, capacityOf)
   if (!fit) return null
 
   const random = seeded(seed)
@@ -109,13 +125,13 @@ export function fitSerialFraction(
         workers,
         times.map(() => times[Math.floor(random() * times.length)]!),
       )
-    const again = fitOnce(resampled)
+    const again = fitOnce(resampled, capacityOf)
     if (again) serials.push(serialOf(again))
   }
   serials.sort((x, y) => x - y)
   const serial = serialOf(fit)
 
-  // Karp–Flatt from the measured means: e(N) = (1/S − 1/N) / (1 − 1/N), with S = T(1) / T(N).
+  // Karp–Flatt from the measured means: e(N) = (1/S − 1/C) / (1 − 1/C), with S = T(1) / T(N), C = C(N).
   const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length
   const one = groups.get(1)
   const karpFlatt = one
@@ -124,7 +140,8 @@ export function fitSerialFraction(
         .sort((x, y) => x - y)
         .map((n) => {
           const speedup = mean(one) / mean(groups.get(n)!)
-          return { workers: n, e: (1 / speedup - 1 / n) / (1 - 1 / n) }
+          const c = capacityOf(n)
+          return { workers: n, e: (1 / speedup - 1 / c) / (1 - 1 / c) }
         })
     : []
   const overheadGrows = karpFlatt.length >= 2 && karpFlatt[karpFlatt.length - 1]!.e - karpFlatt[0]!.e > KARP_FLATT_RISE

@@ -58,6 +58,36 @@ describe('fitSerialFraction', () => {
     expect(fitSerialFraction(trialsOf(0.3, [1, 4], 3), { logicalCores: 2 })).toBeNull()
   })
 
+  it('against a measured capacity, finds the serial fraction of cores that run short of N× one', () => {
+    // Two cores that together do 1.8× the work of one (as this VM's do when both are busy): the
+    // plain fit reads the shortfall as serial work, the fit against the capacity does not.
+    const capacity = new Map([
+      [1, 1],
+      [2, 1.8],
+    ])
+    for (const f of [0.1, 0.3, 0.5]) {
+      const trials = [1, 2].flatMap((n) =>
+        [0, 1, 2].map(() => ({ workers: n, wallMs: 1000 * (f + (1 - f) / capacity.get(n)!) })),
+      )
+      expect(fitSerialFraction(trials, { logicalCores: 2 })!.serial).toBeGreaterThan(f + 0.04)
+      const fit = fitSerialFraction(trials, { logicalCores: 2, capacity })!
+      expect(fit.serial).toBeCloseTo(f, 6)
+      expect(fit.karpFlatt[0]!.e).toBeCloseTo(f, 6)
+    }
+  })
+
+  it('refuses a capacity that does not cover every fitted worker count', () => {
+    expect(() =>
+      fitSerialFraction(trialsOf(0.3, [1, 2, 3], 3, 0), {
+        logicalCores: 4,
+        capacity: new Map([
+          [1, 1],
+          [2, 1.9],
+        ]),
+      }),
+    ).toThrow('no measured capacity for 3 workers (have 1, 2)')
+  })
+
   it('says the overhead grows when Karp–Flatt e(N) rises, and not when it is flat', () => {
     const flat = fitSerialFraction(trialsOf(0.2, [1, 2, 4, 8], 3, 0), { logicalCores: 8 })!
     for (const k of flat.karpFlatt) expect(k.e).toBeCloseTo(0.2, 6)
