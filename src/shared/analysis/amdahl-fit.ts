@@ -87,6 +87,23 @@ const quantile = (sorted: readonly number[], q: number): number => {
 }
 
 /**
+ * The cores' capacity from trials of work with nothing serial: for each worker count, the work it
+ * did in the time one worker does it, T(1) / T(N) from the mean times. Empty without T(1).
+ */
+export function measureCapacity(trials: readonly TrialTime[]): Map<number, number> {
+  const sums = new Map<number, { total: number; count: number }>()
+  for (const t of trials) {
+    if (!(t.wallMs > 0) || !Number.isFinite(t.wallMs) || t.workers < 1) continue
+    const sum = sums.get(t.workers) ?? { total: 0, count: 0 }
+    sums.set(t.workers, { total: sum.total + t.wallMs, count: sum.count + 1 })
+  }
+  const one = sums.get(1)
+  if (!one) return new Map()
+  const meanOf = (s: { total: number; count: number }): number => s.total / s.count
+  return new Map([...sums.keys()].sort((x, y) => x - y).map((n) => [n, meanOf(one) / meanOf(sums.get(n)!)]))
+}
+
+/**
  * Fits the serial fraction to one strategy's trials, or null when fewer than two worker counts at
  * or below `logicalCores` were measured. Trials above the cores are listed, not fitted.
  * `capacity`, when given, is how much work N workers do in the time one does it, measured on this

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   describeSerialFit,
   fitSerialFraction,
+  measureCapacity,
   projectSpeedup,
   type TrialTime,
 } from '../../../src/shared/analysis/amdahl-fit'
@@ -74,6 +75,19 @@ describe('fitSerialFraction', () => {
       expect(fit.serial).toBeCloseTo(f, 6)
       expect(fit.karpFlatt[0]!.e).toBeCloseTo(f, 6)
     }
+  })
+
+  it('measures the cores’ capacity from trials with nothing serial: T(1) / T(N) of the means', () => {
+    const trials = [
+      ...[1000, 1010, 990].map((wallMs) => ({ workers: 1, wallMs })),
+      ...[540, 560].map((wallMs) => ({ workers: 2, wallMs })),
+      { workers: 2, wallMs: Number.NaN },
+    ]
+    const capacity = measureCapacity(trials)
+    expect([...capacity.keys()]).toEqual([1, 2])
+    expect(capacity.get(1)).toBe(1)
+    expect(capacity.get(2)).toBeCloseTo(1000 / 550, 9)
+    expect(measureCapacity(trials.filter((t) => t.workers === 2)).size).toBe(0)
   })
 
   it('refuses a capacity that does not cover every fitted worker count', () => {
