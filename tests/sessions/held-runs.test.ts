@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CurrentSession, HELD_RUNS } from '../../src/main/lab/current-session'
-import { SessionStore, nodeSessionFs, type SessionFs } from '../../src/main/lab/sessions'
+import { COPY_CHUNK_BYTES, SessionStore, nodeSessionFs, type SessionFs } from '../../src/main/lab/sessions'
 import type { Run } from '../../src/shared/schemas'
 import { encodeSession } from '../../src/shared/session'
 import { makeRun, makeSession } from './fixtures'
@@ -91,6 +91,43 @@ describe('runs of the current session not held in memory', () => {
     expect((await store.open((await store.list())[0]!.id)).runs).toEqual(
       Array.from({ length: 20 }, (_, i) => run(i + 1)),
     )
+  })
+
+  it('autosave and checkpoints write and read the file in bounded pieces, never a buffer the size of the file', async () => {
+    // A buffer as large as the session file, allocated and freed on every save, grows with the
+    // session: over an hour of runs the server's memory outside the JS heap grew with it.
+    const pieces: number[] = []
+    const counted = async function* (chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+      for await (const chunk of chunks) {
+        pieces.push(chunk.length)
+        yield chunk
+      }
+    }
+    const fs: SessionFs = {
+      writeNewFile: (path, data) => {
+        pieces.push(data.length)
+        return nodeSessionFs.writeNewFile(path, data)
+      },
+      writeNewFileChunks: (path, chunks) => nodeSessionFs.writeNewFileChunks!(path, counted(chunks)),
+    }
+    const { store, sessions } = lab(fs, 10_000_000)
+    const reads: number[] = []
+    const readRange = store.readRange.bind(store)
+    vi.spyOn(store, 'readRange').mockImplementation(async (id, stamp, start = 0, end = stamp.size) => {
+      reads.push(end - start)
+      return readRange(id, stamp, start, end)
+    })
+    for (let i = 1; i <= 60; i++) {
+      const done = run(i)
+      if (i % 2 === 0) await sessions.checkpoint({ ...done, status: 'running', trials: done.trials.slice(0, 2) })
+      sessions.ended(done.id)
+      expect((await sessions.autosave(done)).saved).toBe(true)
+    }
+    const [summary] = await store.list()
+    expect(summary!.sizeBytes).toBeGreaterThan(4 * COPY_CHUNK_BYTES)
+    expect(Math.max(...pieces)).toBeLessThanOrEqual(COPY_CHUNK_BYTES)
+    expect(Math.max(0, ...reads)).toBeLessThanOrEqual(COPY_CHUNK_BYTES)
+    expect((await store.open(summary!.id)).runs).toEqual(Array.from({ length: 60 }, (_, i) => run(i + 1)))
   })
 
   it('a session file laid out by another writer is held whole until its first save, then located', async () => {

@@ -26,7 +26,14 @@ import {
 } from '../../shared/session'
 import { machineInfo } from './machine'
 import { chooseInterpreter } from './python/interpreters'
-import { SessionStore, WRITTEN_BY, readSessionFile, writeSessionFile, type FileStamp } from './sessions'
+import {
+  SessionStore,
+  WRITTEN_BY,
+  readSessionFile,
+  writeSessionFile,
+  type FileStamp,
+  type SplicePiece,
+} from './sessions'
 
 /** The LabApi calls this service serves (LabHost delegates them here). */
 export type SessionMethod =
@@ -472,49 +479,60 @@ export class CurrentSession implements Pick<LabCalls, SessionMethod> {
 
   /**
    * Writes `plan` as its session's file: new text where it has it, the other runs copied from the
-   * file as it is (read once; if someone else rewrote it meanwhile, its runs are found by id).
-   * Resolves to the held session as it then is (only its latest runs whole) and the summary.
+   * file as it is, a chunk at a time (if someone else rewrote it meanwhile, its runs are found by
+   * id and written anew). Resolves to the held session as it then is (only its latest runs whole)
+   * and the summary.
    */
   private async write(store: SessionStore, plan: Plan): Promise<{ held: Held; summary: SessionSummary }> {
-    let runs = plan.runs
     const fresh = new Map(plan.fresh)
-    const copied = runs.filter((e) => !fresh.has(e.id))
-    let old: Buffer | null = null
-    if (copied.length > 0) {
-      old = plan.stamp ? await store.readRange(plan.head.id, plan.stamp) : null
-      const intact = (e: HeldRun): boolean =>
-        old !== null && old[e.at!.start] === 0x7b /* { */ && old[e.at!.end - 1] === 0x7d /* } */
-      if (!copied.every(intact)) {
-        old = null
-        const inFile = new Map((await store.open(plan.head.id)).runs.map((r) => [r.id, r]))
-        for (const e of copied) {
-          const run = e.run ?? inFile.get(e.id)
-          if (run) fresh.set(e.id, Buffer.from(encodeRunText(run, 0, plan.head.name), 'utf8'))
-        }
-        // A run another program took out of the file is not put back from nowhere.
-        runs = runs.filter((e) => fresh.has(e.id))
-      }
+    const copied = plan.runs.filter((e) => !fresh.has(e.id))
+    if (copied.length === 0 || (plan.stamp && copied.every((e) => e.at))) {
+      const written = await this.splice(store, plan.head, plan.runs, fresh, plan.stamp)
+      if (written) return written
     }
-    const frame = encodeSessionFrame(plan.head, WRITTEN_BY)
-    const pieces: Buffer[] = [Buffer.from(frame.prefix, 'utf8')]
-    let offset = pieces[0]!.length
+    // The file is not as this lab last wrote it: its runs are found by id and encoded anew.
+    const inFile = new Map((await store.open(plan.head.id)).runs.map((r) => [r.id, r]))
+    for (const e of copied) {
+      const run = e.run ?? inFile.get(e.id)
+      if (run) fresh.set(e.id, Buffer.from(encodeRunText(run, 0, plan.head.name), 'utf8'))
+    }
+    // A run another program took out of the file is not put back from nowhere.
+    const runs = plan.runs.filter((e) => fresh.has(e.id))
+    // Every run is new text now: nothing is copied, so nothing can be stale.
+    return (await this.splice(store, plan.head, runs, fresh, null))!
+  }
+
+  /** `runs` written as the session's file: each one's new text, or its bytes copied from the file (`stamp`); null if that file changed. */
+  private async splice(
+    store: SessionStore,
+    head: SessionHead,
+    runs: readonly HeldRun[],
+    fresh: ReadonlyMap<string, Buffer>,
+    stamp: FileStamp | null,
+  ): Promise<{ held: Held; summary: SessionSummary } | null> {
+    const frame = encodeSessionFrame(head, WRITTEN_BY)
+    const prefix = Buffer.from(frame.prefix, 'utf8')
+    const pieces: SplicePiece[] = [prefix]
+    let offset = prefix.length
     const located: HeldRun[] = runs.map((e, i) => {
       if (i > 0) {
         pieces.push(COMMA)
         offset += 1
       }
-      const bytes = fresh.get(e.id) ?? old!.subarray(e.at!.start, e.at!.end)
-      pieces.push(bytes)
-      const at = { start: offset, end: offset + bytes.length }
-      offset += bytes.length
+      const bytes = fresh.get(e.id)
+      const length = bytes ? bytes.length : e.at!.end - e.at!.start
+      pieces.push(bytes ?? { start: e.at!.start, end: e.at!.end })
+      const at = { start: offset, end: offset + length }
+      offset += length
       return { ...e, at, inFile: true }
     })
     pieces.push(Buffer.from(frame.suffix, 'utf8'))
-    const { summary, stamp } = await store.saveEncoded(plan.head, runs.length, Buffer.concat(pieces))
+    const saved = await store.saveSpliced(head, runs.length, pieces, stamp)
+    if (!saved) return null
     // Only the latest runs stay whole: every run is now in the file, and read back from it on demand.
     const keepFrom = located.length - HELD_RUNS
     const held = located.map((e, i) => (i < keepFrom ? { ...e, run: null } : e))
-    return { held: { head: plan.head, runs: held, stamp }, summary }
+    return { held: { head, runs: held, stamp: saved.stamp }, summary: saved.summary }
   }
 
   /** The runs of `entries` not held whole, read from the session file (the one range that spans them), by id. */

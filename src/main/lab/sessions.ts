@@ -33,6 +33,11 @@ export const WRITTEN_BY = `Concurrency Lab ${packageJson.version}`
 export interface SessionFs {
   /** Creates `path` (failing if it exists), writes `data`, fsyncs and closes it. */
   writeNewFile(path: string, data: Uint8Array): Promise<void>
+  /**
+   * The same, from chunks written one by one as they come (a chunk may be reused once the next is
+   * asked for). Without it, the chunks are gathered and written with writeNewFile.
+   */
+  writeNewFileChunks?(path: string, chunks: AsyncIterable<Uint8Array>): Promise<void>
 }
 
 export const nodeSessionFs: SessionFs = {
@@ -45,7 +50,37 @@ export const nodeSessionFs: SessionFs = {
       await handle.close()
     }
   },
+  async writeNewFileChunks(path, chunks) {
+    const handle = await fsp.open(path, 'wx', 0o644)
+    try {
+      for await (const chunk of chunks) {
+        for (let done = 0; done < chunk.length;)
+          done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten
+      }
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  },
 }
+
+/**
+ * How much of an old session file is copied at a time into a new one: an autosave's memory stays
+ * the same however large the session grows (a buffer the size of the file, allocated and freed on
+ * every save, grew the server's memory outside the JS heap with the session).
+ */
+export const COPY_CHUNK_BYTES = 64 * 1024
+
+/** A file's content given as chunks, produced while it is written. */
+export interface FileChunks {
+  chunks: () => AsyncIterable<Uint8Array>
+}
+
+/** Thrown by a splice whose source file is no longer as the lab last wrote it: nothing is written. */
+class StaleSource extends Error {}
+
+/** A piece of a spliced session file: new bytes, or a byte range of the file as it is. */
+export type SplicePiece = Uint8Array | { start: number; end: number }
 
 export interface SessionStoreOptions {
   /** Files larger than this are refused before reading (default 200 MB). */
@@ -83,16 +118,15 @@ const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoEx
 /** Creates `path` with `data` atomically: readers see the old file or the new one, never a mix. */
 export async function writeFileAtomically(
   path: string,
-  data: Uint8Array | string,
+  data: Uint8Array | string | FileChunks,
   fs: SessionFs = nodeSessionFs,
 ): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
   const dir = dirname(path)
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`)
   const backup = `${path}.bak`
   try {
     await fsp.mkdir(dir, { recursive: true })
-    await fs.writeNewFile(temp, bytes)
+    await writeNew(temp, data, fs)
     // Keep the previous version until the new one is complete. A hard link costs nothing; file
     // systems without links (FAT) get a copy.
     const hadPrevious = await exists(path)
@@ -105,7 +139,62 @@ export async function writeFileAtomically(
     if (hadPrevious) await fsp.rm(backup, { force: true })
   } catch (error) {
     await fsp.rm(temp, { force: true }).catch(() => undefined)
-    throw writeError(error, path)
+    throw error instanceof StaleSource ? error : writeError(error, path)
+  }
+}
+
+async function writeNew(path: string, data: Uint8Array | string | FileChunks, fs: SessionFs): Promise<void> {
+  if (typeof data === 'string') return fs.writeNewFile(path, Buffer.from(data, 'utf8'))
+  if (data instanceof Uint8Array) return fs.writeNewFile(path, data)
+  if (fs.writeNewFileChunks) return fs.writeNewFileChunks(path, data.chunks())
+  const gathered: Buffer[] = []
+  for await (const chunk of data.chunks()) gathered.push(Buffer.from(chunk))
+  return fs.writeNewFile(path, Buffer.concat(gathered))
+}
+
+/**
+ * The chunks of a spliced file: new bytes as they are, ranges copied from the file at `path`
+ * through one COPY_CHUNK_BYTES buffer, while that file still has `stamp` and each range still
+ * starts with { and ends with } (a run's bytes); else StaleSource.
+ */
+async function* splice(
+  path: string,
+  stamp: FileStamp | null,
+  pieces: readonly SplicePiece[],
+): AsyncIterable<Uint8Array> {
+  let handle: fsp.FileHandle | null = null
+  try {
+    const copies = pieces.some((p) => !(p instanceof Uint8Array))
+    if (copies) {
+      if (!stamp) throw new StaleSource()
+      handle = await fsp.open(path, OPEN_FLAGS).catch(() => {
+        throw new StaleSource()
+      })
+      const stats = await handle.stat()
+      if (!stats.isFile() || !sameStamp(stats, stamp)) throw new StaleSource()
+    }
+    const buffer = Buffer.allocUnsafe(copies ? COPY_CHUNK_BYTES : 0)
+    for (const piece of pieces) {
+      if (piece instanceof Uint8Array) {
+        yield piece
+        continue
+      }
+      if (piece.start < 0 || piece.end <= piece.start || piece.end > stamp!.size) throw new StaleSource()
+      for (let at = piece.start; at < piece.end;) {
+        const want = Math.min(COPY_CHUNK_BYTES, piece.end - at)
+        for (let filled = 0; filled < want;) {
+          const { bytesRead } = await handle!.read(buffer, filled, want - filled, at + filled)
+          if (bytesRead === 0) throw new StaleSource()
+          filled += bytesRead
+        }
+        if (at === piece.start && buffer[0] !== 0x7b /* { */) throw new StaleSource()
+        if (at + want === piece.end && buffer[want - 1] !== 0x7d /* } */) throw new StaleSource()
+        yield buffer.subarray(0, want)
+        at += want
+      }
+    }
+  } finally {
+    await handle?.close()
   }
 }
 
@@ -249,13 +338,17 @@ export async function writeSessionFile(
 
 /** Writes a session file's bytes atomically; refuses (writing nothing) bytes over `maxBytes`. */
 async function writeSessionBytes(path: string, bytes: Buffer, fs: SessionFs, maxBytes: number): Promise<number> {
-  if (bytes.length > maxBytes)
-    throw new SessionError(
-      'too-large',
-      `cannot save ${path}: it would be ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for session files; nothing was written`,
-    )
+  refuseOver(path, bytes.length, maxBytes)
   await writeFileAtomically(path, bytes, fs)
   return bytes.length
+}
+
+function refuseOver(path: string, size: number, maxBytes: number): void {
+  if (size > maxBytes)
+    throw new SessionError(
+      'too-large',
+      `cannot save ${path}: it would be ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for session files; nothing was written`,
+    )
 }
 
 export class SessionStore {
@@ -326,20 +419,30 @@ export class SessionStore {
   }
 
   /**
-   * Writes session `head`'s file from bytes already encoded (a splice of the old file's runs and
-   * new ones); returns its summary and the file's stamp once written. Refused over the limit.
+   * Writes session `head`'s file from pieces: new bytes, and byte ranges of its file as it is
+   * (`stamp`), copied a chunk at a time. Returns its summary and the new file's stamp; null, with
+   * nothing written, when the file is no longer as `stamp` says or a range is not a run's bytes.
+   * Refused over the limit.
    */
-  async saveEncoded(
+  async saveSpliced(
     head: SessionHead,
     runs: number,
-    bytes: Buffer,
-  ): Promise<{ summary: SessionSummary; stamp: FileStamp }> {
+    pieces: readonly SplicePiece[],
+    stamp: FileStamp | null,
+  ): Promise<{ summary: SessionSummary; stamp: FileStamp } | null> {
     const path = this.pathOf(head.id)
+    const size = pieces.reduce((n, p) => n + (p instanceof Uint8Array ? p.length : p.end - p.start), 0)
     return this.serialised(path, async () => {
-      const size = await writeSessionBytes(path, bytes, this.fs, this.maxBytes)
+      refuseOver(path, size, this.maxBytes)
+      try {
+        await writeFileAtomically(path, { chunks: () => splice(path, stamp, pieces) }, this.fs)
+      } catch (error) {
+        if (error instanceof StaleSource) return null
+        throw error
+      }
       const stats = await fsp.stat(path)
       return {
-        summary: summariseHead(head, runs, size),
+        summary: summariseHead(head, runs, stats.size),
         stamp: { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino },
       }
     })
