@@ -1,5 +1,6 @@
 // Soak: browser mode driven through the page for a long time, to see whether memory stays flat.
-// Starts the built server (`node out/main/server.js`, a temp session library removed at the end),
+// Starts the built server as `npm run serve` does (`node --max-semi-space-size=4 out/main/server.js`:
+// e2e/server-flags.ts; a temp session library removed at the end),
 // opens its page in the Chromium that e2e/chromium.ts finds, and clicks Run back to back: runs of
 // a few seconds, two strategies each, rotating through sequential, threads, processes, async and
 // the Python strategies this machine can run, over a CPU-bound and an I/O-bound workload. After a
@@ -89,15 +90,18 @@ class ServerInspector {
     })
   }
 
-  /** The V8 heap in use after a GC, and the memory outside it that V8 knows of (Buffers, ArrayBuffers), MB. */
-  async memoryMB(): Promise<{ heap: number; external: number }> {
+  /**
+   * The V8 heap in use after a GC, the heap V8 has committed (its young generation's semi-spaces
+   * included, which grow with time), and the memory outside it that V8 knows of (Buffers), MB.
+   */
+  async memoryMB(): Promise<{ heap: number; committed: number; external: number }> {
     await this.call('HeapProfiler.collectGarbage')
     const result = (await this.call('Runtime.evaluate', {
-      expression: '[process.memoryUsage().heapUsed, process.memoryUsage().external]',
+      expression: '(({ heapUsed, heapTotal, external }) => [heapUsed, heapTotal, external])(process.memoryUsage())',
       returnByValue: true,
-    })) as { result?: { value?: [number, number] } }
-    const [heap, external] = result.result?.value ?? [NaN, NaN]
-    return { heap: heap / 1024 ** 2, external: external / 1024 ** 2 }
+    })) as { result?: { value?: [number, number, number] } }
+    const [heap, committed, external] = result.result?.value ?? [NaN, NaN, NaN]
+    return { heap: heap / 1024 ** 2, committed: committed / 1024 ** 2, external: external / 1024 ** 2 }
   }
 
   close(): void {
@@ -111,6 +115,7 @@ interface Snapshot {
   runs: number
   serverRssMB: number
   serverHeapMB: number
+  serverCommittedMB: number
   serverExternalMB: number
   rendererRssMB: number
   jsHeapMB: number
@@ -152,6 +157,7 @@ async function snapshot(
     runs,
     serverRssMB: rssMB(server.process.pid),
     serverHeapMB: serverMemory.heap,
+    serverCommittedMB: serverMemory.committed,
     serverExternalMB: serverMemory.external,
     rendererRssMB: rssMB(await rendererPid(browserCdp)),
     jsHeapMB: (metrics['JSHeapUsedSize'] ?? NaN) / 1024 ** 2,
@@ -164,7 +170,7 @@ const mb = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} MB` : '
 
 function inWords(s: Snapshot): string {
   return (
-    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)}, external ${mb(s.serverExternalMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
+    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)} of ${mb(s.serverCommittedMB)} committed, external ${mb(s.serverExternalMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
     `page JS heap ${mb(s.jsHeapMB)}, ${s.domNodes} DOM nodes, ${s.listeners} listeners, ${s.runs} runs done`
   )
 }
@@ -306,6 +312,7 @@ try {
     ...list[0]!,
     serverRssMB: medianOf(list, 'serverRssMB'),
     serverHeapMB: medianOf(list, 'serverHeapMB'),
+    serverCommittedMB: medianOf(list, 'serverCommittedMB'),
     serverExternalMB: medianOf(list, 'serverExternalMB'),
     rendererRssMB: medianOf(list, 'rendererRssMB'),
     jsHeapMB: medianOf(list, 'jsHeapMB'),
@@ -332,6 +339,7 @@ try {
   say(`medians of the first and the last ${edgeCount} snapshot${edgeCount === 1 ? '' : 's'}:`)
   say(verdictOf('server RSS', start.serverRssMB, ending.serverRssMB))
   say(verdictOf('server V8 heap', start.serverHeapMB, ending.serverHeapMB))
+  say(verdictOf('server V8 heap committed', start.serverCommittedMB, ending.serverCommittedMB))
   say(verdictOf('server external', start.serverExternalMB, ending.serverExternalMB))
   say(verdictOf('renderer RSS', start.rendererRssMB, ending.rendererRssMB))
   say(verdictOf('page JS heap', start.jsHeapMB, ending.jsHeapMB))
@@ -362,6 +370,7 @@ try {
         minute: Math.round(s.minute * 10) / 10,
         serverRssMB: round(s.serverRssMB),
         serverHeapMB: round(s.serverHeapMB),
+        serverCommittedMB: round(s.serverCommittedMB),
         serverExternalMB: round(s.serverExternalMB),
         rendererRssMB: round(s.rendererRssMB),
         jsHeapMB: round(s.jsHeapMB),

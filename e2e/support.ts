@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test as base, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { SERVER_NODE_FLAGS } from './server-flags'
 
 export const root = join(import.meta.dirname, '..')
 
@@ -31,7 +32,13 @@ export function startServer(options: { dataDir?: string; nodeArgs?: string[] } =
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lab-e2e-sessions-'))
   const env = { ...process.env, CONCURRENCY_LAB_DATA_DIR: dataDir }
-  const args = [...(options.nodeArgs ?? []), join(root, 'out/main/server.js'), '--data-dir', dataDir]
+  const args = [
+    ...SERVER_NODE_FLAGS,
+    ...(options.nodeArgs ?? []),
+    join(root, 'out/main/server.js'),
+    '--data-dir',
+    dataDir,
+  ]
   const child = spawn(process.execPath, args, {
     cwd: root,
     env,

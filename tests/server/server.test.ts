@@ -7,6 +7,7 @@ import type { LabEvent } from '../../src/shared/api'
 import { parsePort as parsePortForTests } from '../../src/main/server/options'
 import { startLabServer, type LabServer } from '../../src/main/server/server'
 import { makeHost } from '../helpers'
+import { SERVER_NODE_FLAGS } from '../../e2e/server-flags'
 
 // A renderer folder of our own, so the test does not depend on what the build put in out/renderer.
 const rendererDir = mkdtempSync(join(tmpdir(), 'lab-renderer-'))
@@ -184,5 +185,13 @@ describe('npm run serve options', () => {
       '--port must be an integer from 0 to 65,535; it is not a number',
     )
     expect(() => parsePortForTests(['--bogus'], {})).toThrow(/unknown option "--bogus"/)
+  })
+})
+
+describe('npm run serve', () => {
+  it('starts the server with the V8 flags the e2e tests and the soak start it with', async () => {
+    const { readFileSync } = await import('node:fs')
+    const scripts = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).scripts
+    expect(scripts.serve).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} scripts/serve.js`)
   })
 })
