@@ -483,7 +483,14 @@ describe('a long current session', () => {
     expect(wrapper.findAll('[data-testid="session-run"]').at(-1)!.text()).toMatch(new RegExp(`^${total + 1}\\. `))
     expect(sessions.current!.latestRuns.at(-1)!.id).toBe(next)
 
-    // Leaving the view lets them go.
+    // Show only the latest lets them go, and so does leaving the view.
+    expect(wrapper.get('[data-testid="all-runs"]').text()).toContain(`Showing all ${total + 1} runs.`)
+    await button(wrapper, `Show only the latest ${SHOWN_RUNS}`).trigger('click')
+    expect(runNumbers()).toEqual(range(total + 1 - SHOWN_RUNS + 1, total + 1))
+    expect(wrapper.find('[data-testid="all-runs"]').exists()).toBe(false)
+    await button(wrapper, 'Show all runs').trigger('click')
+    await flushPromises()
+    expect(runNumbers()).toEqual(range(1, total + 1))
     await tab('Lab')
     await tab('Sessions')
     expect(runNumbers()).toEqual(range(total + 1 - SHOWN_RUNS + 1, total + 1))
