@@ -496,6 +496,29 @@ describe('a long current session', () => {
     expect(runNumbers()).toEqual(range(total + 1 - SHOWN_RUNS + 1, total + 1))
   })
 
+  it('Show only the latest drops a read of the whole session still on its way', async () => {
+    await mountApp()
+    const sessions = useSessionsStore(pinia)
+    await sessions.open('one')
+    await autosaveRuns(SHOWN_RUNS + 1)
+    await tab('Sessions')
+    await button(wrapper, 'Show all runs').trigger('click')
+    await flushPromises()
+    // The next autosave reads the whole session again; it is slow to come back.
+    let release: () => void = () => undefined
+    const getSession = lab.getSession.bind(lab)
+    vi.spyOn(lab, 'getSession').mockImplementation(async (id) => {
+      await new Promise<void>((resolve) => (release = resolve))
+      return getSession(id)
+    })
+    await autosaveRuns(1)
+    await button(wrapper, `Show only the latest ${SHOWN_RUNS}`).trigger('click')
+    release()
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="session-run"]')).toHaveLength(SHOWN_RUNS)
+    expect(wrapper.find('[data-testid="earlier-runs"]').exists()).toBe(true)
+  })
+
   it('Save, rename and deleting a run act on the whole session in the lab', async () => {
     await mountApp()
     const sessions = useSessionsStore(pinia)
