@@ -107,7 +107,8 @@ export function measureCapacity(trials: readonly TrialTime[]): Map<number, numbe
  * Fits the serial fraction to one strategy's trials, or null when fewer than two worker counts at
  * or below `logicalCores` were measured. Trials above the cores are listed, not fitted.
  * `capacity`, when given, is how much work N workers do in the time one does it, measured on this
- * machine for every fitted worker count (1 → 1); without it, N.
+ * machine for every fitted worker count (1 at 1 worker, above 1 beyond); without it, N. The
+ * bootstrap takes the capacity as exact: its interval leaves out the capacity's own noise.
  */
 export function fitSerialFraction(
   trials: readonly TrialTime[],
@@ -130,6 +131,13 @@ export function fitSerialFraction(
     throw new Error(
       `no measured capacity for ${missing.join(', ')} workers (have ${[...capacity!.keys()].sort((x, y) => x - y).join(', ')})`,
     )
+  for (const n of capacity ? groups.keys() : []) {
+    const c = capacity!.get(n)!
+    if (n === 1 ? c !== 1 : !(c > 1))
+      throw new Error(
+        `a capacity must be 1 at 1 worker and above 1 beyond: got ${Number(c.toPrecision(3))} at ${n} worker${n === 1 ? '' : 's'}`,
+      )
+  }
   const fit = fitOnce(groups, capacityOf)
   if (!fit) return null
 
