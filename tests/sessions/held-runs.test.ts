@@ -199,6 +199,37 @@ describe('runs of the current session not held in memory', () => {
     expect(sessions.heldRuns).toBeLessThanOrEqual(HELD_RUNS)
   })
 
+  it('a disk that fills part-way through a chunked save leaves the file as it was and no temp file', async () => {
+    let full = false
+    const fs: SessionFs = {
+      writeNewFile: nodeSessionFs.writeNewFile,
+      writeNewFileChunks: (path, chunks) =>
+        nodeSessionFs.writeNewFileChunks!(
+          path,
+          (async function* () {
+            let n = 0
+            for await (const chunk of chunks) {
+              if (full && ++n > 1) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+              yield chunk
+            }
+          })(),
+        ),
+    }
+    const { store, sessions } = lab(fs, 10_000_000)
+    for (let i = 1; i <= 5; i++) expect((await sessions.autosave(run(i))).saved).toBe(true)
+    const id = (await sessions.currentSession())!.id
+    full = true
+    const failed = await sessions.autosave(run(6))
+    expect(failed).toMatchObject({ saved: false })
+    expect((failed as { reason: string }).reason).toContain('the disk is full (ENOSPC)')
+    expect((await store.open(id)).runs).toEqual([1, 2, 3, 4, 5].map(run))
+    const { readdirSync } = await import('node:fs')
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.bak'))).toEqual([])
+    full = false
+    expect((await sessions.autosave(run(7))).saved).toBe(true)
+    expect((await store.open(id)).runs).toEqual([1, 2, 3, 4, 5, 6, 7].map(run))
+  })
+
   it('a file changed behind the lab is read again, never spliced blindly', async () => {
     const { store, sessions } = lab(undefined, 10_000_000)
     for (let i = 1; i <= 4; i++) await sessions.autosave(run(i))
