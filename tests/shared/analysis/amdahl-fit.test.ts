@@ -102,12 +102,24 @@ describe('fitSerialFraction', () => {
     ).toThrow('no measured capacity for 3 workers (have 1, 2)')
     // 1 worker does the work of 1, and more do more: else there is nothing to fit against.
     const trials = trialsOf(0.3, [1, 2], 3, 0)
-    expect(() => fitSerialFraction(trials, { logicalCores: 2, capacity: new Map([[1, 1], [2, 0.98]]) })).toThrow(
-      'a capacity must be 1 at 1 worker and above 1 beyond: got 0.98 at 2 workers',
-    )
-    expect(() => fitSerialFraction(trials, { logicalCores: 2, capacity: new Map([[1, 1.1], [2, 1.9]]) })).toThrow(
-      'a capacity must be 1 at 1 worker and above 1 beyond: got 1.1 at 1 worker',
-    )
+    expect(() =>
+      fitSerialFraction(trials, {
+        logicalCores: 2,
+        capacity: new Map([
+          [1, 1],
+          [2, 0.98],
+        ]),
+      }),
+    ).toThrow('a capacity must be 1 at 1 worker and above 1 beyond: got 0.98 at 2 workers')
+    expect(() =>
+      fitSerialFraction(trials, {
+        logicalCores: 2,
+        capacity: new Map([
+          [1, 1.1],
+          [2, 1.9],
+        ]),
+      }),
+    ).toThrow('a capacity must be 1 at 1 worker and above 1 beyond: got 1.1 at 1 worker')
   })
 
   it('says the overhead grows when Karp–Flatt e(N) rises, and not when it is flat', () => {
