@@ -23,7 +23,7 @@
 // the app fits a run) are printed too.
 // Each run's first trial per count is a warm-up (JIT).
 import { availableParallelism } from 'node:os'
-import { fitSerialFraction, measureCapacity } from '../src/shared/analysis/amdahl-fit'
+import { fitSerialFraction, measureCapacity, quantile } from '../src/shared/analysis/amdahl-fit'
 import type { Trial } from '../src/shared/schemas'
 import { runToEnd, say } from './support'
 
@@ -34,13 +34,6 @@ const ROUNDS = 12
 const SIZE = 750_000_000
 /** Many small tasks, so a worker on a core slowed for a while takes fewer of them (the pool pulls work). */
 const TASKS = 64
-
-/** The q-quantile of sorted numbers, interpolated. */
-function quantile(sorted: readonly number[], q: number): number {
-  const i = (sorted.length - 1) * q
-  const lo = Math.floor(i)
-  return sorted[lo]! + (sorted[Math.ceil(i)]! - sorted[lo]!) * (i - lo)
-}
 
 /** One run of the amdahl workload at serial share f: its measured trials and the other programs' load. */
 async function runAt(

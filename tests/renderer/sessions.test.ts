@@ -451,13 +451,18 @@ describe('a long current session', () => {
   const runNumbers = () =>
     wrapper.findAll('[data-testid="session-run"]').map((r) => Number(/^(\d+)\./.exec(r.text())?.[1]))
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
-
-  it('holds only the latest runs and how many came before; the list numbers them by their place in the session', async () => {
+  /** The app mounted with session 'one' open and `count` more runs autosaved into it: the store and every run id. */
+  async function openWithRuns(
+    count: number,
+  ): Promise<{ sessions: ReturnType<typeof useSessionsStore>; all: string[] }> {
     await mountApp()
     const sessions = useSessionsStore(pinia)
     await sessions.open('one')
-    const ids = await autosaveRuns(SHOWN_RUNS + 3)
-    const all = ['run-a', 'run-b', ...ids]
+    return { sessions, all: ['run-a', 'run-b', ...(await autosaveRuns(count))] }
+  }
+
+  it('holds only the latest runs and how many came before; the list numbers them by their place in the session', async () => {
+    const { sessions, all } = await openWithRuns(SHOWN_RUNS + 3)
     const total = all.length
 
     expect(sessions.current!.latestRuns.map((r) => r.id)).toEqual(all.slice(-SHOWN_RUNS))
@@ -520,11 +525,7 @@ describe('a long current session', () => {
   })
 
   it('Save, rename and deleting a run act on the whole session in the lab', async () => {
-    await mountApp()
-    const sessions = useSessionsStore(pinia)
-    await sessions.open('one')
-    const ids = await autosaveRuns(SHOWN_RUNS + 1)
-    const all = ['run-a', 'run-b', ...ids]
+    const { sessions, all } = await openWithRuns(SHOWN_RUNS + 1)
 
     const saves = vi.spyOn(lab, 'saveSession')
     await sessions.save()
@@ -547,11 +548,7 @@ describe('a long current session', () => {
   })
 
   it('Compare offers every run of the current session and starts with its last two', async () => {
-    await mountApp()
-    const sessions = useSessionsStore(pinia)
-    await sessions.open('one')
-    const ids = await autosaveRuns(SHOWN_RUNS + 3)
-    const all = ['run-a', 'run-b', ...ids]
+    const { all } = await openWithRuns(SHOWN_RUNS + 3)
     await tab('Compare')
     await flushPromises()
     for (const which of ['a', 'b']) {

@@ -79,7 +79,8 @@ function fitOnce(
   return fit && fit.a + fit.b > 0 ? fit : null
 }
 
-const quantile = (sorted: readonly number[], q: number): number => {
+/** The q-quantile of numbers sorted ascending, interpolated between neighbours. */
+export const quantile = (sorted: readonly number[], q: number): number => {
   const i = (sorted.length - 1) * q
   const lo = Math.floor(i)
   const hi = Math.ceil(i)
