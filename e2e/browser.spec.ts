@@ -97,6 +97,26 @@ test('without the token, the server answers 401 and refuses the socket', async (
   expect(outcome).toBe('refused')
 })
 
+test('choosing strategies by title checks exactly those, not every title that begins the same', async ({
+  page,
+  server,
+}) => {
+  await page.goto(server.url)
+  const strategies = page.getByRole('group', { name: 'Strategies' })
+  await expect(strategies.getByRole('checkbox').first()).toBeVisible()
+  // "Python asyncio" begins "Python asyncio on uvloop", and "Python generators" begins "Python
+  // generators, one greedy task": the soak's runs took both of each pair.
+  await onlyStrategies(page, ['Sequential', 'Python asyncio', 'Python generators'])
+  const checked = await strategies
+    .locator('input[type="checkbox"]:checked')
+    .evaluateAll((boxes) => boxes.map((box) => box.getAttribute('value')))
+  const want: string[] = []
+  for (const id of ['sequential', 'py-asyncio', 'py-generators'])
+    if (await strategies.locator(`input[type="checkbox"][value="${id}"]`).isEnabled()) want.push(id)
+  expect(checked).toEqual(want)
+  await expect(onlyStrategies(page, ['Python asyncio on a toaster'])).rejects.toThrow(/no strategy titled/)
+})
+
 test('Python threads on a CPU-bound countdown keep about one core busy, and the verdict says it is the GIL', async ({
   page,
   server,

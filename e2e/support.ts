@@ -104,11 +104,23 @@ export async function chooseFromMenu(page: Page, ...path: string[]): Promise<voi
 /** Checks exactly the strategies whose titles are given (that are enabled here). */
 export async function onlyStrategies(page: Page, titles: string[]): Promise<void> {
   const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')
+  const seen: string[] = []
   for (const box of await boxes.all()) {
-    const label = (await box.locator('xpath=..').innerText()).trim()
-    const want = titles.some((t) => label === t || label.startsWith(`${t} `) || label.startsWith(`${t}\n`))
+    // The label's own text, without its runtime badge: exactly one title, so "Python asyncio"
+    // does not also take "Python asyncio on uvloop".
+    const title = await box.evaluate((input) =>
+      [...(input.parentElement?.childNodes ?? [])]
+        .filter((node) => node.nodeType === 3) // Node.TEXT_NODE
+        .map((node) => node.textContent ?? '')
+        .join('')
+        .trim(),
+    )
+    seen.push(title)
+    const want = titles.includes(title)
     if ((await box.isChecked()) !== want && (await box.isEnabled())) await box.setChecked(want)
   }
+  const missing = titles.filter((t) => !seen.includes(t))
+  if (missing.length > 0) throw new Error(`no strategy titled ${missing.join(', ')}; there are ${seen.join(', ')}`)
 }
 
 /** Starts one sequential trial of `tasks` sleeps of `durationMs` and waits until it is running. */
