@@ -1,17 +1,20 @@
 // Soak: browser mode driven through the page for a long time, to see whether memory stays flat.
 // Starts the built server as `npm run serve` does (`node --max-semi-space-size=4 out/main/server.js`:
-// e2e/server-flags.ts; a temp session library removed at the end),
-// opens its page in the Chromium that e2e/chromium.ts finds, and clicks Run back to back: runs of
-// a few seconds, two strategies each, rotating through sequential, threads, processes, async and
-// the Python strategies this machine can run, over a CPU-bound and an I/O-bound workload. After a
-// few warm-up runs (not measured) it records the server's RSS and V8 heap, the renderer process's
-// RSS and the page's JS heap, then every minute and at the end: each time between runs, after a
-// settling pause and a forced GC in the server (through its inspector, on a port of its own) and
-// in the page. RSS swings by ±10 MB with the worker isolates and buffers of the run just ended, so
-// the verdict compares the median of the first five snapshots with the median of the last five
-// (the single first and last are printed too). Prints the figures in words on stderr and one JSON
-// line on stdout. Goal: flat within 10%. Asserts nothing.
-// `npm run bench:soak [-- --minutes N] [--warmup-runs N]` (default 60 minutes, 3 warm-up runs).
+// e2e/server-flags.ts; a temp session library removed at the end), opens its page in the Chromium
+// that e2e/chromium.ts finds, and clicks Run back to back: runs of a few seconds, two strategies
+// each, rotating through sequential, threads, processes, async and the Python strategies this
+// machine can run, over a CPU-bound and an I/O-bound workload. After a warm-up (every strategy
+// pair once on each workload; not measured) it records the server's RSS and V8 heap, the renderer
+// process's RSS (anonymous, file-backed and shared), Chromium's own account of the renderer by
+// allocator (a memory-infra dump) and the page's JS heap, then every minute and at the end: each
+// time between runs, after a settling pause and a forced GC in the server (through its inspector,
+// on a port of its own) and in the page. RSS swings by ±10 MB with the worker isolates and buffers
+// of the run just ended, so the verdict compares the median of the first five snapshots with the
+// median of the last five (the single first and last, and the page at load before the warm-up,
+// are printed too). Prints the figures in words on stderr and one JSON line on stdout. Goal: flat
+// within 10%. Asserts nothing.
+// `npm run bench:soak [-- --minutes N] [--warmup-runs N]` (default 60 minutes; by default two
+// warm-up runs per strategy pair, at most 100).
 import { readFileSync } from 'node:fs'
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test'
 import WebSocket from 'ws'
@@ -29,11 +32,12 @@ const EDGE = 5
 
 interface Options {
   minutes: number
-  warmupRuns: number
+  /** Runs before the first snapshot; by default every strategy pair once on each workload. */
+  warmupRuns: number | undefined
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { minutes: 60, warmupRuns: 3 }
+  const options: Options = { minutes: 60, warmupRuns: undefined }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined]
     const value = (): number => Number(inline ?? argv[++i])
@@ -43,20 +47,74 @@ function parseOptions(argv: readonly string[]): Options {
   }
   if (!(options.minutes > 0 && options.minutes <= 24 * 60))
     throw new Error(`--minutes must be a number from 0 (exclusive) to 1440, got ${options.minutes}`)
-  if (!Number.isInteger(options.warmupRuns) || options.warmupRuns < 0 || options.warmupRuns > 100)
+  if (
+    options.warmupRuns !== undefined &&
+    (!Number.isInteger(options.warmupRuns) || options.warmupRuns < 0 || options.warmupRuns > 100)
+  )
     throw new Error(`--warmup-runs must be an integer from 0 to 100, got ${options.warmupRuns}`)
   return options
 }
 
 /** Resident memory of a process in MB, from /proc (Linux), or NaN where there is none. */
 function rssMB(pid: number | undefined): number {
-  if (pid === undefined) return NaN
+  return residentMB(pid).total
+}
+
+/**
+ * A process's resident memory in MB and its parts (Linux /proc; NaN elsewhere): anonymous (the
+ * heaps: what a leak grows), file-backed (pages of the binary and its libraries, touched as new
+ * code paths run) and shared memory (buffers shared with the browser and GPU processes).
+ */
+function residentMB(pid: number | undefined): { total: number; anon: number; file: number; shmem: number } {
+  const none = { total: NaN, anon: NaN, file: NaN, shmem: NaN }
+  if (pid === undefined) return none
   try {
-    const kB = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
-    return kB ? Number(kB) / 1024 : NaN
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const field = (name: string): number => {
+      const kB = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]
+      return kB ? Number(kB) / 1024 : NaN
+    }
+    return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') }
   } catch {
-    return NaN
+    return none
   }
+}
+
+/**
+ * Chromium's own account of a process's memory, by allocator (v8, blink_gc, partition_alloc,
+ * malloc, cc, canvas, skia, font_caches, …, and their first-level parts), in MB: one explicit
+ * memory-infra dump through the browser's tracing, as chrome://tracing takes it.
+ */
+async function allocatorsMB(browserCdp: CDPSession, pid: number | undefined): Promise<Record<string, number>> {
+  if (pid === undefined) return {}
+  const events: Array<{ ph?: string; pid?: number; args?: { dumps?: { allocators?: Record<string, unknown> } } }> = []
+  const collect = (e: { value: typeof events }): void => void events.push(...e.value)
+  browserCdp.on('Tracing.dataCollected', collect)
+  try {
+    const complete = new Promise((resolve) => browserCdp.once('Tracing.tracingComplete', resolve))
+    await browserCdp.send('Tracing.start', {
+      traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } },
+      transferMode: 'ReportEvents',
+    } as never)
+    await browserCdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' } as never)
+    await browserCdp.send('Tracing.end')
+    await complete
+  } catch {
+    return {}
+  } finally {
+    browserCdp.off('Tracing.dataCollected', collect)
+  }
+  const sizes: Record<string, number> = {}
+  for (const event of events) {
+    if (event.ph !== 'v' || event.pid !== pid) continue
+    for (const [name, node] of Object.entries(event.args?.dumps?.allocators ?? {})) {
+      const hex = (node as { attrs?: { size?: { value?: string } } }).attrs?.size?.value
+      // The allocator and its first-level parts; deeper names (per-object-type, per-segment) are too many to follow.
+      if (hex === undefined || name.split('/').length > 2 || /\/(0x|[0-9A-F]{16})/i.test(name)) continue
+      sizes[name] = (sizes[name] ?? 0) + parseInt(hex, 16) / 1024 ** 2
+    }
+  }
+  return sizes
 }
 
 /** The server's V8 heap through its inspector: used MB after a forced GC. */
@@ -118,6 +176,11 @@ interface Snapshot {
   serverCommittedMB: number
   serverExternalMB: number
   rendererRssMB: number
+  rendererAnonMB: number
+  rendererFileMB: number
+  rendererShmemMB: number
+  /** Chromium's memory-infra dump of the renderer, MB by allocator. */
+  rendererAllocators: Record<string, number>
   jsHeapMB: number
   domNodes: number
   listeners: number
@@ -151,15 +214,21 @@ async function snapshot(
   const metrics = Object.fromEntries(
     (await pageCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
   )
+  const renderer = await rendererPid(browserCdp)
+  const resident = residentMB(renderer)
   return {
     label,
     minute,
     runs,
+    rendererAnonMB: resident.anon,
+    rendererFileMB: resident.file,
+    rendererShmemMB: resident.shmem,
+    rendererAllocators: await allocatorsMB(browserCdp, renderer),
     serverRssMB: rssMB(server.process.pid),
     serverHeapMB: serverMemory.heap,
     serverCommittedMB: serverMemory.committed,
     serverExternalMB: serverMemory.external,
-    rendererRssMB: rssMB(await rendererPid(browserCdp)),
+    rendererRssMB: resident.total,
     jsHeapMB: (metrics['JSHeapUsedSize'] ?? NaN) / 1024 ** 2,
     domNodes: metrics['Nodes'] ?? NaN,
     listeners: metrics['JSEventListeners'] ?? NaN,
@@ -170,7 +239,8 @@ const mb = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} MB` : '
 
 function inWords(s: Snapshot): string {
   return (
-    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)} of ${mb(s.serverCommittedMB)} committed, external ${mb(s.serverExternalMB)}), renderer RSS ${mb(s.rendererRssMB)}, ` +
+    `${s.label}: server RSS ${mb(s.serverRssMB)} (V8 heap ${mb(s.serverHeapMB)} of ${mb(s.serverCommittedMB)} committed, external ${mb(s.serverExternalMB)}), ` +
+    `renderer RSS ${mb(s.rendererRssMB)} (anonymous ${mb(s.rendererAnonMB)}, file ${mb(s.rendererFileMB)}, shared ${mb(s.rendererShmemMB)}), ` +
     `page JS heap ${mb(s.jsHeapMB)}, ${s.domNodes} DOM nodes, ${s.listeners} listeners, ${s.runs} runs done`
   )
 }
@@ -180,17 +250,12 @@ async function strategyPairs(page: Page): Promise<StrategyId[][]> {
   const wanted: StrategyId[] = ['sequential', 'threads', 'processes', 'async']
   const python = STRATEGIES.filter((s) => s.runtime === 'python').map((s) => s.id)
   const usable: StrategyId[] = []
-  const boxes = page.getByRole('group', { name: 'Strategies' }).getByRole('checkbox')
+  const group = page.getByRole('group', { name: 'Strategies' })
+  // Each box carries its strategy's id as its value: no matching of titles, one of which ("Python
+  // asyncio") begins another ("Python asyncio on uvloop").
   for (const id of [...wanted, ...python]) {
-    const title = STRATEGIES.find((s) => s.id === id)!.title
-    for (const box of await boxes.all()) {
-      const label = (await box.locator('xpath=..').innerText()).trim()
-      if (
-        (label === title || label.startsWith(`${title} `) || label.startsWith(`${title}\n`)) &&
-        (await box.isEnabled())
-      )
-        usable.push(id)
-    }
+    const box = group.locator(`input[type="checkbox"][value="${id}"]`)
+    if ((await box.count()) === 1 && (await box.isEnabled())) usable.push(id)
   }
   const pairs: StrategyId[][] = []
   for (let i = 0; i < usable.length; i += 2) pairs.push(usable.slice(i, i + 2))
@@ -269,8 +334,14 @@ try {
     runs++
   }
 
-  for (let i = 0; i < options.warmupRuns && !stopping; i++) await run()
-  say(`soak: ${options.warmupRuns} warm-up runs done (not measured); measuring for ${options.minutes} minutes`)
+  // The warm-up runs every pair once on each workload, so the start is measured on a page whose
+  // JIT and Chromium's heaps have been through every path the soak takes, not on one that has run
+  // three of sixteen; the snapshot before it is printed too, and counted nowhere.
+  const warmupRuns = options.warmupRuns ?? 2 * pairs.length
+  const loaded = await snapshot('page loaded', 0, 0, server, pageCdp, browserCdp, inspector)
+  say(inWords(loaded))
+  for (let i = 0; i < warmupRuns && !stopping; i++) await run()
+  say(`soak: ${warmupRuns} warm-up runs done (not measured); measuring for ${options.minutes} minutes`)
   const measuredFrom = runs
   const t0 = Date.now()
   const snapshots = [await snapshot('start', 0, 0, server, pageCdp, browserCdp, inspector)]
@@ -315,6 +386,15 @@ try {
     serverCommittedMB: medianOf(list, 'serverCommittedMB'),
     serverExternalMB: medianOf(list, 'serverExternalMB'),
     rendererRssMB: medianOf(list, 'rendererRssMB'),
+    rendererAnonMB: medianOf(list, 'rendererAnonMB'),
+    rendererFileMB: medianOf(list, 'rendererFileMB'),
+    rendererShmemMB: medianOf(list, 'rendererShmemMB'),
+    rendererAllocators: Object.fromEntries(
+      [...new Set(list.flatMap((x) => Object.keys(x.rendererAllocators)))].map((name) => {
+        const values = list.map((x) => x.rendererAllocators[name] ?? 0).sort((a, b) => a - b)
+        return [name, values[Math.floor((values.length - 1) / 2)]!]
+      }),
+    ),
     jsHeapMB: medianOf(list, 'jsHeapMB'),
   })
   // Never overlapping: a short soak compares fewer snapshots at each end (one each for two).
@@ -342,7 +422,29 @@ try {
   say(verdictOf('server V8 heap committed', start.serverCommittedMB, ending.serverCommittedMB))
   say(verdictOf('server external', start.serverExternalMB, ending.serverExternalMB))
   say(verdictOf('renderer RSS', start.rendererRssMB, ending.rendererRssMB))
+  say(verdictOf('  of which anonymous', start.rendererAnonMB, ending.rendererAnonMB))
+  say(verdictOf('  of which file-backed', start.rendererFileMB, ending.rendererFileMB))
+  if (start.rendererShmemMB > 0 || ending.rendererShmemMB > 0)
+    say(verdictOf('  of which shared memory', start.rendererShmemMB, ending.rendererShmemMB))
   say(verdictOf('page JS heap', start.jsHeapMB, ending.jsHeapMB))
+  // Where the renderer's memory went, by Chromium's own allocators: the largest changes.
+  const allocatorChanges = [
+    ...new Set([...Object.keys(start.rendererAllocators), ...Object.keys(ending.rendererAllocators)]),
+  ]
+    .map((name) => ({
+      name,
+      from: start.rendererAllocators[name] ?? 0,
+      to: ending.rendererAllocators[name] ?? 0,
+    }))
+    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
+  if (allocatorChanges.length > 0) {
+    say(`renderer by Chromium's allocators (memory-infra), the largest changes:`)
+    for (const c of allocatorChanges.slice(0, 12))
+      say(`  ${c.name}: ${mb(c.from)} → ${mb(c.to)} (${c.to >= c.from ? '+' : ''}${(c.to - c.from).toFixed(2)} MB)`)
+  }
+  say(
+    `from page load, before the warm-up, to the end: server RSS ${mb(loaded.serverRssMB)} → ${mb(ending.serverRssMB)}, renderer RSS ${mb(loaded.rendererRssMB)} → ${mb(ending.rendererRssMB)} (anonymous ${mb(loaded.rendererAnonMB)} → ${mb(ending.rendererAnonMB)}), page JS heap ${mb(loaded.jsHeapMB)} → ${mb(ending.jsHeapMB)}`,
+  )
   say(`DOM nodes ${first.domNodes} → ${last.domNodes}, listeners ${first.listeners} → ${last.listeners}`)
   const round = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null)
   console.log(
@@ -350,6 +452,12 @@ try {
       bench: 'soak',
       minutes: Math.round(minutes * 10) / 10,
       warmupRuns: measuredFrom,
+      pageLoaded: {
+        serverRssMB: round(loaded.serverRssMB),
+        rendererRssMB: round(loaded.rendererRssMB),
+        rendererAnonMB: round(loaded.rendererAnonMB),
+        jsHeapMB: round(loaded.jsHeapMB),
+      },
       medianOf: edgeCount,
       startRssMB: round(start.serverRssMB),
       endRssMB: round(ending.serverRssMB),
@@ -360,6 +468,12 @@ try {
       rendererStartRssMB: round(start.rendererRssMB),
       rendererEndRssMB: round(ending.rendererRssMB),
       rendererRatio: ratio(start.rendererRssMB, ending.rendererRssMB),
+      rendererAnonMB: [round(start.rendererAnonMB), round(ending.rendererAnonMB)],
+      rendererFileMB: [round(start.rendererFileMB), round(ending.rendererFileMB)],
+      rendererShmemMB: [round(start.rendererShmemMB), round(ending.rendererShmemMB)],
+      rendererAllocatorsMB: Object.fromEntries(
+        allocatorChanges.slice(0, 12).map((c) => [c.name, [round(c.from), round(c.to)]]),
+      ),
       jsHeapStartMB: round(start.jsHeapMB),
       jsHeapEndMB: round(ending.jsHeapMB),
       jsHeapRatio: ratio(start.jsHeapMB, ending.jsHeapMB),
@@ -373,6 +487,8 @@ try {
         serverCommittedMB: round(s.serverCommittedMB),
         serverExternalMB: round(s.serverExternalMB),
         rendererRssMB: round(s.rendererRssMB),
+        rendererAnonMB: round(s.rendererAnonMB),
+        rendererFileMB: round(s.rendererFileMB),
         jsHeapMB: round(s.jsHeapMB),
       })),
     }),
