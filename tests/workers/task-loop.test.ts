@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { childToLabSchema, parseChildMessage } from '../../src/shared/protocol'
 import type { ChildToLab, ExecutionMode, LabToChild } from '../../src/shared/protocol'
 import { startTaskLoop } from '../../src/workers/task-loop'
@@ -23,6 +23,8 @@ function fakeChild(mode: ExecutionMode) {
 const oneTaskMessages = (count: number): Array<Extract<LabToChild, { type: 'tasks' }>> =>
   Array.from({ length: count }, (_, id) => ({ type: 'tasks', tasks: [{ id, input: { kind: 'noop', index: id } }] }))
 
+afterEach(() => void vi.useRealTimers())
+
 describe('the task loop', () => {
   it.each<ExecutionMode>(['serial', 'concurrent'])(
     'batches the results of tasks that arrive one per message together (%s)',
@@ -40,6 +42,9 @@ describe('the task loop', () => {
   )
 
   it('waits for the chunks the lab says are coming, and reports at once when none are', async () => {
+    // The clock stands still: a batch is also flushed once it is FLUSH_US old, and on a loaded
+    // machine 50 turns of the event loop took longer than that (2 messages where 1 was expected).
+    vi.useFakeTimers({ toFake: ['performance'] })
     const { sent, deliver } = fakeChild('serial')
     // A child faster than the lab runs dry between messages.
     const messages = oneTaskMessages(50)
@@ -56,6 +61,22 @@ describe('the task loop', () => {
       await turn()
     }
     expect(plain.sent.filter((m) => m.type === 'done')).toHaveLength(5)
+  })
+
+  it('reports a batch once it is 2 ms old, even while more is coming', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const { sent, deliver } = fakeChild('serial')
+    for (const message of oneTaskMessages(10)) {
+      deliver({ ...message, more: true })
+      await turn()
+      vi.advanceTimersByTime(1) // 1 ms a message: a batch is flushed every second or third task
+    }
+    const done = sent.filter((m) => m.type === 'done')
+    expect(done.length).toBeGreaterThanOrEqual(3)
+    // In order, each task once: those of the batch still under 2 ms old wait for the next message.
+    const ids = done.flatMap((m) => ('ids' in m ? m.ids : []))
+    expect(ids).toEqual([...Array(ids.length).keys()])
+    expect(ids.length).toBeGreaterThanOrEqual(8)
   })
 
   it('runs planned tasks named by range, and fails a task outside the plan', async () => {
