@@ -12,24 +12,29 @@
 //
 // And the machine drifts: for tens of seconds at a time one core, sometimes the one a lone worker
 // runs on, sometimes the other, runs 30–45% slower (one worker took 360 ms, then 520 ms for eight
-// trials in a row, then 360 ms again), and no counter shows it (steal time reads 0). Trials pooled
-// from the whole benchmark mix those phases in proportions that differ by chance from fraction to
-// fraction. So the benchmark is paired: each of ROUNDS rounds runs f = 0, 0.1, 0.3 and 0.5 once,
-// back to back (about 10 s), in an order that rotates from round to round, each run alternating
-// its worker order (1, 2 then 2, 1); each round's trials of f are fitted against the capacity
-// measured in the same round (a round in which 2 workers ran no faster than 1 is left out, and
-// counted), and f̂ is the median over the rounds, with their quartiles. The pooled fit (every
-// trial against the capacity of every f = 0 trial) and plain Amdahl (every trial against 2×, as
-// the app fits a run) are printed too.
+// trials in a row, then 360 ms again), and no counter shows it (steal time reads 0). A capacity
+// measured a minute, or even twenty seconds, away from the trials it corrects can come from
+// another phase. So every run at a serial fraction is bracketed: runs of the same work with nothing
+// serial (f = 0) go before and after it, back to back (a few seconds each, on one host, so no
+// host starts between them), and its trials are fitted against the capacity of its two brackets.
+// Where the brackets disagree by more than DRIFT, the cores changed speed during the run and no
+// capacity stands for it: that run is left out, and counted. The fractions take turns (0.1, 0.3,
+// 0.5, then 0.3, 0.5, 0.1, …), the worker order turning every second run (1, 2 then 2, 1); f̂ is the
+// median over each fraction's ROUNDS runs, with their quartiles. The pooled fit (every trial
+// against the capacity of every f = 0 trial) and plain Amdahl (every trial against 2×, as the app
+// fits a run) are printed too.
 // Each run's first trial per count is a warm-up (JIT).
 import { availableParallelism } from 'node:os'
 import { fitSerialFraction, measureCapacity, quantile } from '../src/shared/analysis/amdahl-fit'
 import type { Trial } from '../src/shared/schemas'
-import { runToEnd, say } from './support'
+import type { LabHost } from '../src/main/lab/host'
+import { benchHost, runOn, say } from './support'
 
 const FRACTIONS = [0.1, 0.3, 0.5]
 const GOAL = 0.05
 const ROUNDS = 12
+/** How far the capacities measured before and after a run may differ for the run to count. */
+const DRIFT = 0.1
 /** About 0.35 s of work on one worker here: long against the timer and the round trips, short against the machine's slow spells. */
 const SIZE = 750_000_000
 /** Many small tasks, so a worker on a core slowed for a while takes fewer of them (the pool pulls work). */
@@ -37,11 +42,12 @@ const TASKS = 64
 
 /** One run of the amdahl workload at serial share f: its measured trials and the other programs' load. */
 async function runAt(
+  host: LabHost,
   strategy: 'threads' | 'processes',
   f: number,
   workers: number[],
 ): Promise<{ trials: Trial[]; otherCores: number }> {
-  const run = await runToEnd({
+  const run = await runOn(host, {
     workload: 'amdahl',
     params: { serial: Math.round(f * 100), size: SIZE, tasks: TASKS },
     strategies: [strategy],
@@ -55,38 +61,56 @@ async function runAt(
   }
 }
 
+/** A run at serial fraction f, with the f = 0 runs just before and just after it. */
+interface Bracketed {
+  f: number
+  trials: Trial[]
+  before: Trial[]
+  after: Trial[]
+}
+
 /**
- * ROUNDS rounds, each one run of every fraction (in an order that rotates from round to round),
- * each run alternating its worker order: round r's trials of fraction f are rounds[r].get(f).
+ * ROUNDS runs of each fraction, taking turns, with a run at f = 0 before the first and after
+ * each (so f = 0, f₁, 0, f₂, 0, f₃, 0, …).
  */
-async function inRounds(
+async function bracketedRuns(
+  host: LabHost,
   strategy: 'threads' | 'processes',
   fractions: readonly number[],
   counts: readonly number[],
-): Promise<{ rounds: Array<Map<number, Trial[]>>; otherCores: number }> {
-  const rounds: Array<Map<number, Trial[]>> = []
-  let otherCores = 0
+): Promise<{ runs: Bracketed[]; zero: Trial[]; otherCores: number }> {
   let k = 0
-  for (let round = 0; round < ROUNDS; round++) {
-    const trials = new Map<number, Trial[]>()
-    for (let i = 0; i < fractions.length; i++, k++) {
-      const f = fractions[(round + i) % fractions.length]!
-      const run = await runAt(strategy, f, k % 2 === 0 ? [...counts] : [...counts].reverse())
-      trials.set(f, run.trials)
-      otherCores = Math.max(otherCores, run.otherCores)
-    }
-    rounds.push(trials)
+  let otherCores = 0
+  const next = async (f: number): Promise<Trial[]> => {
+    // The order turns every second run, so each f = 0 run and the run after it share an order and
+    // neither kind of run always measures 1 worker first.
+    const run = await runAt(host, strategy, f, Math.floor(k++ / 2) % 2 === 0 ? [...counts] : [...counts].reverse())
+    otherCores = Math.max(otherCores, run.otherCores)
+    return run.trials
   }
-  return { rounds, otherCores }
+  const runs: Bracketed[] = []
+  let before = await next(0)
+  const zero = [...before]
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < fractions.length; i++) {
+      const f = fractions[(round + i) % fractions.length]!
+      const trials = await next(f)
+      const after = await next(0)
+      zero.push(...after)
+      runs.push({ f, trials, before, after })
+      before = after
+    }
+  }
+  return { runs, zero, otherCores }
 }
 
 interface Row {
   strategy: string
   f: number
   fitted: number
-  roundQuartiles: [number, number]
-  /** Rounds left out: 2 workers ran no faster than 1 in their f = 0 run. */
-  flatRounds: number
+  runQuartiles: [number, number]
+  /** Runs left out: their brackets' capacities differed by more than DRIFT, or showed no speedup. */
+  leftOut: number
   error: number
   met: boolean
   capacity: number | undefined
@@ -103,58 +127,72 @@ export async function amdahlAccuracy(): Promise<unknown> {
   const cores = Math.min(2, availableParallelism())
   const counts = Array.from({ length: cores }, (_, i) => i + 1)
   const rows: Row[] = []
-  for (const strategy of ['threads', 'processes'] as const) {
-    const { rounds, otherCores } = await inRounds(strategy, [0, ...FRACTIONS], counts)
-    const all = (f: number): Trial[] => rounds.flatMap((r) => r.get(f)!)
-    // The cores' capacity, from the same work with nothing serial: what N workers do in the time one does it.
-    const capacity = measureCapacity(all(0))
-    say(
-      `amdahl ${strategy}: with nothing serial, ${cores} workers ran ${capacity.get(cores)!.toFixed(3)}× as fast as 1 (the cores' capacity over all ${all(0).length} trials; other programs kept up to ${otherCores.toFixed(2)} cores busy)`,
-    )
-    for (const f of FRACTIONS) {
-      // Each round fitted on its own, against the capacity measured in the same round.
-      const perRound: number[] = []
-      let flat = 0
-      for (const r of rounds) {
-        const roundCapacity = measureCapacity(r.get(0)!)
-        if (!(roundCapacity.get(cores)! > 1)) {
-          flat++
-          continue
-        }
-        const fit = fitSerialFraction(r.get(f)!, { logicalCores: cores, capacity: roundCapacity })
-        if (!fit) throw new Error('the amdahl benchmark needs two worker counts within the cores')
-        perRound.push(fit.serial)
-      }
-      perRound.sort((x, y) => x - y)
-      const fitted = quantile(perRound, 0.5)
-      const spread: [number, number] = [quantile(perRound, 0.25), quantile(perRound, 0.75)]
-      // The same trials pooled, as the app fits a run: against the capacity, and against N (plain Amdahl).
-      const pooled = fitSerialFraction(all(f), { logicalCores: cores, capacity })!
-      const plain = fitSerialFraction(all(f), { logicalCores: cores })!
-      const error = Math.abs(fitted - f)
+  const host = benchHost()
+  try {
+    for (const strategy of ['threads', 'processes'] as const) {
+      const { runs, zero, otherCores } = await bracketedRuns(host, strategy, FRACTIONS, counts)
+      // The cores' capacity, from the same work with nothing serial: what N workers do in the time one does it.
+      const capacity = measureCapacity(zero)
+      const bracketCapacities = runs.map((r) => measureCapacity(r.after).get(cores)!)
       say(
-        `amdahl ${strategy} f = ${f}: ${fitted.toFixed(3)}, the median of ${perRound.length} rounds (quartiles ${spread[0].toFixed(3)}–${spread[1].toFixed(3)}${flat > 0 ? `; ${flat} in which ${cores} workers ran no faster than 1 left out` : ''}), ${verdict(fitted, f)}; pooled over ${pooled.trials} trials ${pooled.serial.toFixed(3)} (95% ${pooled.ci95[0].toFixed(3)}–${pooled.ci95[1].toFixed(3)}), ${verdict(pooled.serial, f)}; plain Amdahl (against ${cores}×, as the app fits) ${plain.serial.toFixed(3)}, ${verdict(plain.serial, f)}`,
+        `amdahl ${strategy}: with nothing serial, ${cores} workers ran ${capacity.get(cores)!.toFixed(3)}× as fast as 1 (the cores' capacity over all ${zero.length} trials, from ${Math.min(...bracketCapacities).toFixed(3)}× to ${Math.max(...bracketCapacities).toFixed(3)}× run by run; other programs kept up to ${otherCores.toFixed(2)} cores busy)`,
       )
-      rows.push({
-        strategy,
-        f,
-        fitted,
-        roundQuartiles: spread,
-        flatRounds: flat,
-        error,
-        met: error <= GOAL,
-        capacity: capacity.get(cores),
-        pooled: { fitted: pooled.serial, interval: pooled.ci95, error: Math.abs(pooled.serial - f) },
-        plain: { fitted: plain.serial, interval: plain.ci95, error: Math.abs(plain.serial - f) },
-        trials: pooled.trials,
-        otherCores,
-      })
+      for (const f of FRACTIONS) {
+        // Each run fitted on its own, against the capacity measured just before and just after it.
+        const perRun: number[] = []
+        let leftOut = 0
+        for (const r of runs.filter((x) => x.f === f)) {
+          const before = measureCapacity(r.before).get(cores)!
+          const after = measureCapacity(r.after).get(cores)!
+          if (!(before > 1 && after > 1) || Math.abs(before - after) > DRIFT) {
+            leftOut++
+            continue
+          }
+          const fit = fitSerialFraction(r.trials, {
+            logicalCores: cores,
+            capacity: measureCapacity([...r.before, ...r.after]),
+          })
+          if (!fit) throw new Error('the amdahl benchmark needs two worker counts within the cores')
+          perRun.push(fit.serial)
+        }
+        if (perRun.length === 0)
+          throw new Error(
+            `amdahl ${strategy} f = ${f}: the cores changed speed during every run (each run's capacities before and after differed by more than ${DRIFT}); run it on a quieter machine`,
+          )
+        perRun.sort((x, y) => x - y)
+        const fitted = quantile(perRun, 0.5)
+        const spread: [number, number] = [quantile(perRun, 0.25), quantile(perRun, 0.75)]
+        const all = runs.filter((x) => x.f === f).flatMap((x) => x.trials)
+        // The same trials pooled, as the app fits a run: against the capacity, and against N (plain Amdahl).
+        const pooled = fitSerialFraction(all, { logicalCores: cores, capacity })!
+        const plain = fitSerialFraction(all, { logicalCores: cores })!
+        const error = Math.abs(fitted - f)
+        say(
+          `amdahl ${strategy} f = ${f}: ${fitted.toFixed(3)}, the median of ${perRun.length} runs (quartiles ${spread[0].toFixed(3)}–${spread[1].toFixed(3)}${leftOut > 0 ? `; ${leftOut} left out, the cores' speed having changed by more than ${DRIFT} across them` : ''}), ${verdict(fitted, f)}; pooled over ${pooled.trials} trials ${pooled.serial.toFixed(3)} (95% ${pooled.ci95[0].toFixed(3)}–${pooled.ci95[1].toFixed(3)}), ${verdict(pooled.serial, f)}; plain Amdahl (against ${cores}×, as the app fits) ${plain.serial.toFixed(3)}, ${verdict(plain.serial, f)}`,
+        )
+        rows.push({
+          strategy,
+          f,
+          fitted,
+          runQuartiles: spread,
+          leftOut,
+          error,
+          met: error <= GOAL,
+          capacity: capacity.get(cores),
+          pooled: { fitted: pooled.serial, interval: pooled.ci95, error: Math.abs(pooled.serial - f) },
+          plain: { fitted: plain.serial, interval: plain.ci95, error: Math.abs(plain.serial - f) },
+          trials: pooled.trials,
+          otherCores,
+        })
+      }
     }
+  } finally {
+    await host.shutdown()
   }
   const met = (key: 'fitted' | 'pooled' | 'plain'): number =>
     rows.filter((r) => Math.abs((key === 'fitted' ? r.fitted : r[key].fitted) - r.f) <= GOAL).length
   say(
-    `amdahl: |f̂ − f| ≤ ${GOAL} for ${met('fitted')} of ${rows.length} round by round (the goal), ${met('pooled')} of ${rows.length} pooled, ${met('plain')} of ${rows.length} by plain Amdahl`,
+    `amdahl: |f̂ − f| ≤ ${GOAL} for ${met('fitted')} of ${rows.length} run by run (the goal), ${met('pooled')} of ${rows.length} pooled, ${met('plain')} of ${rows.length} by plain Amdahl`,
   )
   return rows
 }

@@ -20,10 +20,15 @@ export function benchHost(): LabHost {
 export async function runToEnd(config: RunConfigInput): Promise<Run> {
   const host = benchHost()
   try {
-    const run = await host.waitForRun(await host.startRun(config))
-    if (run.errors.length > 0) throw new Error(`benchmark run failed: ${run.errors[0]}`)
-    return run
+    return await runOn(host, config)
   } finally {
     await host.shutdown()
   }
+}
+
+/** Runs `config` to its end on `host` (for benchmarks of many short runs); a failed trial fails the benchmark. */
+export async function runOn(host: LabHost, config: RunConfigInput): Promise<Run> {
+  const run = await host.waitForRun(await host.startRun(config))
+  if (run.errors.length > 0) throw new Error(`benchmark run failed: ${run.errors[0]}`)
+  return run
 }
