@@ -164,6 +164,23 @@ describe('concurrency-lab CLI', () => {
     for (const pid of workers) expect(alive(pid), `worker ${pid} still running`).toBe(false)
   })
 
+  it('ends `sample --seconds N` on Ctrl-C with the means so far, without waiting out the N seconds', async () => {
+    const child = spawn(process.execPath, [bin, 'sample', '--hz', '20', '--seconds', '600'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    await eventually(() => stdout.includes('%'), 'the first sample line', 20_000)
+    child.kill('SIGINT')
+    // Before, the 600 s timer kept the CLI alive after the summary: the test timed out.
+    const code = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 20_000))])
+    if (code === 'running') child.kill('SIGKILL')
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/\d+ samples · mean per core: cpu0 /)
+  })
+
   it('samples every core and prints the means with `sample --summary --json`', () => {
     const out = cli('sample', '--hz', '20', '--seconds', '0.6', '--summary', '--json')
     expect(out.status).toBe(0)

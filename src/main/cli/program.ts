@@ -302,11 +302,16 @@ async function sampleCommand(options: SampleOptions): Promise<number> {
     },
   })
   sampler.start()
+  // Until Ctrl-C (or SIGTERM) or the seconds are up, whichever comes first; the other is undone,
+  // so neither a listener nor a timer outlives the command.
+  let timer: NodeJS.Timeout | undefined
+  let stopListening = (): void => undefined
   await new Promise<void>((resolve) => {
-    const done = (): void => resolve()
-    process.once('SIGINT', done)
-    if (seconds !== null) setTimeout(done, seconds * 1000)
+    stopListening = onStopSignals(resolve)
+    if (seconds !== null) timer = setTimeout(resolve, seconds * 1000)
   })
+  stopListening()
+  clearTimeout(timer)
   sampler.stop()
   const means = sums.map((s) => s / Math.max(count, 1))
   if (options.json) {
