@@ -20,7 +20,8 @@
 // Where the brackets disagree by more than DRIFT, the cores changed speed during the run and no
 // capacity stands for it: that run is left out, and counted. The fractions take turns (0.1, 0.3,
 // 0.5, then 0.3, 0.5, 0.1, …), the worker order turning every second run (1, 2 then 2, 1); f̂ is the
-// median over each fraction's ROUNDS runs, with their quartiles. The pooled fit (every trial
+// median over those of each fraction's ROUNDS runs not left out, with their quartiles (a fraction
+// with every run left out gets no figure, and the benchmark goes on). The pooled fit (every trial
 // against the capacity of every f = 0 trial) and plain Amdahl (every trial against 2×, as the app
 // fits a run) are printed too.
 // Each run's first trial per count is a warm-up (JIT).
@@ -109,8 +110,10 @@ interface Row {
   f: number
   fitted: number
   runQuartiles: [number, number]
-  /** Runs left out: their brackets' capacities differed by more than DRIFT, or showed no speedup. */
-  leftOut: number
+  /** Runs fitted, and those left out: their brackets' capacities differed by more than DRIFT, or showed no speedup. */
+  runs: number
+  drifted: number
+  flat: number
   error: number
   met: boolean
   capacity: number | undefined
@@ -133,51 +136,60 @@ export async function amdahlAccuracy(): Promise<unknown> {
       const { runs, zero, otherCores } = await bracketedRuns(host, strategy, FRACTIONS, counts)
       // The cores' capacity, from the same work with nothing serial: what N workers do in the time one does it.
       const capacity = measureCapacity(zero)
-      const bracketCapacities = runs.map((r) => measureCapacity(r.after).get(cores)!)
+      const bracketCapacities = [runs[0]!.before, ...runs.map((r) => r.after)]
+        .map((trials) => measureCapacity(trials).get(cores))
+        .filter((c): c is number => c !== undefined)
       say(
         `amdahl ${strategy}: with nothing serial, ${cores} workers ran ${capacity.get(cores)!.toFixed(3)}× as fast as 1 (the cores' capacity over all ${zero.length} trials, from ${Math.min(...bracketCapacities).toFixed(3)}× to ${Math.max(...bracketCapacities).toFixed(3)}× run by run; other programs kept up to ${otherCores.toFixed(2)} cores busy)`,
       )
       for (const f of FRACTIONS) {
         // Each run fitted on its own, against the capacity measured just before and just after it.
         const perRun: number[] = []
-        let leftOut = 0
+        let drifted = 0
+        let flat = 0
         for (const r of runs.filter((x) => x.f === f)) {
-          const before = measureCapacity(r.before).get(cores)!
-          const after = measureCapacity(r.after).get(cores)!
-          if (!(before > 1 && after > 1) || Math.abs(before - after) > DRIFT) {
-            leftOut++
-            continue
+          const before = measureCapacity(r.before).get(cores) ?? NaN
+          const after = measureCapacity(r.after).get(cores) ?? NaN
+          if (!(before > 1 && after > 1)) flat++
+          else if (Math.abs(before - after) > DRIFT) drifted++
+          else {
+            const fit = fitSerialFraction(r.trials, {
+              logicalCores: cores,
+              capacity: measureCapacity([...r.before, ...r.after]),
+            })
+            if (!fit) throw new Error('the amdahl benchmark needs two worker counts within the cores')
+            perRun.push(fit.serial)
           }
-          const fit = fitSerialFraction(r.trials, {
-            logicalCores: cores,
-            capacity: measureCapacity([...r.before, ...r.after]),
-          })
-          if (!fit) throw new Error('the amdahl benchmark needs two worker counts within the cores')
-          perRun.push(fit.serial)
         }
-        if (perRun.length === 0)
-          throw new Error(
-            `amdahl ${strategy} f = ${f}: the cores changed speed during every run (each run's capacities before and after differed by more than ${DRIFT}); run it on a quieter machine`,
-          )
+        const leftOut = [
+          drifted > 0 ? `${drifted} left out, the cores' speed having changed by more than ${DRIFT} across them` : '',
+          flat > 0 ? `${flat} left out, ${cores} workers having run no faster than 1 in a bracket` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
         perRun.sort((x, y) => x - y)
-        const fitted = quantile(perRun, 0.5)
-        const spread: [number, number] = [quantile(perRun, 0.25), quantile(perRun, 0.75)]
+        // With every run left out there is no figure: said, and the other fractions still measured.
+        const fitted = perRun.length > 0 ? quantile(perRun, 0.5) : NaN
+        const spread: [number, number] =
+          perRun.length > 0 ? [quantile(perRun, 0.25), quantile(perRun, 0.75)] : [NaN, NaN]
         const all = runs.filter((x) => x.f === f).flatMap((x) => x.trials)
         // The same trials pooled, as the app fits a run: against the capacity, and against N (plain Amdahl).
         const pooled = fitSerialFraction(all, { logicalCores: cores, capacity })!
         const plain = fitSerialFraction(all, { logicalCores: cores })!
         const error = Math.abs(fitted - f)
         say(
-          `amdahl ${strategy} f = ${f}: ${fitted.toFixed(3)}, the median of ${perRun.length} runs (quartiles ${spread[0].toFixed(3)}–${spread[1].toFixed(3)}${leftOut > 0 ? `; ${leftOut} left out, the cores' speed having changed by more than ${DRIFT} across them` : ''}), ${verdict(fitted, f)}; pooled over ${pooled.trials} trials ${pooled.serial.toFixed(3)} (95% ${pooled.ci95[0].toFixed(3)}–${pooled.ci95[1].toFixed(3)}), ${verdict(pooled.serial, f)}; plain Amdahl (against ${cores}×, as the app fits) ${plain.serial.toFixed(3)}, ${verdict(plain.serial, f)}`,
+          `amdahl ${strategy} f = ${f}: ${perRun.length > 0 ? `${fitted.toFixed(3)}, the median of ${perRun.length} runs (quartiles ${spread[0].toFixed(3)}–${spread[1].toFixed(3)}${leftOut ? `; ${leftOut}` : ''}), ${verdict(fitted, f)}` : `no figure: every run left out (${leftOut}); run it on a quieter machine`}; pooled over ${pooled.trials} trials ${pooled.serial.toFixed(3)} (95% ${pooled.ci95[0].toFixed(3)}–${pooled.ci95[1].toFixed(3)}), ${verdict(pooled.serial, f)}; plain Amdahl (against ${cores}×, as the app fits) ${plain.serial.toFixed(3)}, ${verdict(plain.serial, f)}`,
         )
         rows.push({
           strategy,
           f,
           fitted,
           runQuartiles: spread,
-          leftOut,
+          runs: perRun.length,
+          drifted,
+          flat,
           error,
-          met: error <= GOAL,
+          met: error <= GOAL, // false for NaN: no figure does not meet the goal
           capacity: capacity.get(cores),
           pooled: { fitted: pooled.serial, interval: pooled.ci95, error: Math.abs(pooled.serial - f) },
           plain: { fitted: plain.serial, interval: plain.ci95, error: Math.abs(plain.serial - f) },

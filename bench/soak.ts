@@ -89,20 +89,39 @@ async function allocatorsMB(browserCdp: CDPSession, pid: number | undefined): Pr
   if (pid === undefined) return {}
   const events: Array<{ ph?: string; pid?: number; args?: { dumps?: { allocators?: Record<string, unknown> } } }> = []
   const collect = (e: { value: typeof events }): void => void events.push(...e.value)
+  let onComplete: () => void = () => undefined
+  const complete = new Promise<void>((resolve) => (onComplete = resolve))
+  let timer: NodeJS.Timeout | undefined
+  let tracing = false
   browserCdp.on('Tracing.dataCollected', collect)
+  browserCdp.on('Tracing.tracingComplete', onComplete)
   try {
-    const complete = new Promise((resolve) => browserCdp.once('Tracing.tracingComplete', resolve))
     await browserCdp.send('Tracing.start', {
-      traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } },
+      traceConfig: {
+        includedCategories: ['disabled-by-default-memory-infra'],
+        // No periodic dumps: only the one asked for below. (The protocol's types call this a map of
+        // strings; Chromium reads a list of triggers.)
+        memoryDumpConfig: { triggers: [] } as unknown as Record<string, string>,
+      },
       transferMode: 'ReportEvents',
-    } as never)
-    await browserCdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' } as never)
+    })
+    tracing = true
+    const dump = await browserCdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' })
+    tracing = false
     await browserCdp.send('Tracing.end')
-    await complete
+    const ended = await Promise.race([
+      complete.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
+    ])
+    if (!dump.success || !ended) return {}
   } catch {
+    // A dump that failed is no figure, not zero; tracing left on would refuse every later start.
+    if (tracing) await browserCdp.send('Tracing.end').catch(() => undefined)
     return {}
   } finally {
+    clearTimeout(timer)
     browserCdp.off('Tracing.dataCollected', collect)
+    browserCdp.off('Tracing.tracingComplete', onComplete)
   }
   const sizes: Record<string, number> = {}
   for (const event of events) {
@@ -338,6 +357,9 @@ try {
   // JIT and Chromium's heaps have been through every path the soak takes, not on one that has run
   // three of sixteen; the snapshot before it is printed too, and counted nowhere.
   const warmupRuns = options.warmupRuns ?? 2 * pairs.length
+  // One dump thrown away first: the first tracing session's own buffers stay in the renderer, and
+  // would otherwise count as the runs' growth from page load.
+  await allocatorsMB(browserCdp, await rendererPid(browserCdp))
   const loaded = await snapshot('page loaded', 0, 0, server, pageCdp, browserCdp, inspector)
   say(inWords(loaded))
   for (let i = 0; i < warmupRuns && !stopping; i++) await run()
@@ -389,12 +411,14 @@ try {
     rendererAnonMB: medianOf(list, 'rendererAnonMB'),
     rendererFileMB: medianOf(list, 'rendererFileMB'),
     rendererShmemMB: medianOf(list, 'rendererShmemMB'),
-    rendererAllocators: Object.fromEntries(
-      [...new Set(list.flatMap((x) => Object.keys(x.rendererAllocators)))].map((name) => {
-        const values = list.map((x) => x.rendererAllocators[name] ?? 0).sort((a, b) => a - b)
-        return [name, values[Math.floor((values.length - 1) / 2)]!]
-      }),
-    ),
+    // Over the snapshots that have a dump: a failed dump is no figure, not zero.
+    rendererAllocators: ((dumped) =>
+      Object.fromEntries(
+        [...new Set(dumped.flatMap((x) => Object.keys(x.rendererAllocators)))].map((name) => {
+          const values = dumped.map((x) => x.rendererAllocators[name] ?? 0).sort((a, b) => a - b)
+          return [name, values[Math.floor((values.length - 1) / 2)]!]
+        }),
+      ))(list.filter((x) => Object.keys(x.rendererAllocators).length > 0)),
     jsHeapMB: medianOf(list, 'jsHeapMB'),
   })
   // Never overlapping: a short soak compares fewer snapshots at each end (one each for two).

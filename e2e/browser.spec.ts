@@ -104,8 +104,9 @@ test('choosing strategies by title checks exactly those, not every title that be
   await page.goto(server.url)
   const strategies = page.getByRole('group', { name: 'Strategies' })
   await expect(strategies.getByRole('checkbox').first()).toBeVisible()
-  // "Python asyncio" begins "Python asyncio on uvloop", and "Python generators" begins "Python
-  // generators, one greedy task": the soak's runs took both of each pair.
+  // "Python asyncio" begins "Python asyncio on uvloop": the soak's runs took both.
+  const uvloop = strategies.locator('input[type="checkbox"][value="py-asyncio-uvloop"]')
+  test.skip(await uvloop.isDisabled(), 'no uvloop here (python3-uvloop), so no title that begins another is enabled')
   await onlyStrategies(page, ['Sequential', 'Python asyncio', 'Python generators'])
   const checked = await strategies
     .locator('input[type="checkbox"]:checked')

@@ -171,13 +171,22 @@ describe('concurrency-lab CLI', () => {
     })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)))
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    await eventually(() => stdout.includes('%'), 'the first sample line', 20_000)
-    child.kill('SIGINT')
-    // Before, the 600 s timer kept the CLI alive after the summary: the test timed out.
-    const code = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 20_000))])
-    if (code === 'running') child.kill('SIGKILL')
-    expect(code).toBe(0)
+    // 'close', not 'exit': the summary line is read before the streams close.
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await eventually(() => stdout.includes('%'), 'the first sample line', 20_000)
+      child.kill('SIGINT')
+      // Before, the 600 s timer kept the CLI alive after the summary: the test timed out.
+      const code = await Promise.race([
+        exited,
+        new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), 20_000))),
+      ])
+      expect(code).toBe(0)
+    } finally {
+      clearTimeout(timer)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
     expect(stdout).toMatch(/\d+ samples · mean per core: cpu0 /)
   })
 

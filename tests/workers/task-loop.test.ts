@@ -69,7 +69,7 @@ describe('the task loop', () => {
     for (const message of oneTaskMessages(10)) {
       deliver({ ...message, more: true })
       await turn()
-      vi.advanceTimersByTime(1) // 1 ms a message: a batch is flushed every second or third task
+      vi.advanceTimersByTime(1) // 1 ms a message: a batch is flushed when it is 2 ms old, every third task
     }
     const done = sent.filter((m) => m.type === 'done')
     expect(done.length).toBeGreaterThanOrEqual(3)
