@@ -513,6 +513,12 @@ try {
         rendererRssMB: round(s.rendererRssMB),
         rendererAnonMB: round(s.rendererAnonMB),
         rendererFileMB: round(s.rendererFileMB),
+        // Chromium's allocators, top level only (v8, blink_gc, malloc, cc, …): where each minute's growth is.
+        rendererAllocatorsMB: Object.fromEntries(
+          Object.entries(s.rendererAllocators)
+            .filter(([name]) => !name.includes('/'))
+            .map(([name, value]) => [name, round(value)]),
+        ),
         jsHeapMB: round(s.jsHeapMB),
       })),
     }),
