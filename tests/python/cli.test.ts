@@ -36,12 +36,19 @@ describe.skipIf(noPython)(`concurrency-lab with Python${noPython ? ` (skipped: $
         out.stdout,
       )
     // Under other programs' load (the rest of the test suite runs beside it) the verdict says that
-    // instead of naming the GIL, since the run cannot tell them apart: either is right, nothing else.
+    // instead of naming the GIL, since the run cannot tell them apart; or, when the load slowed
+    // Python sequential more than the threads, that the threads' speedup was not parallel work.
+    // Any of the three is right; nothing else is, and the threads held about one core in each.
     const shared = /^Python threads × 2 gained little \(.*?\) while other programs kept [\d.]+ cores busy/m.test(
       out.stdout,
     )
-    expect(busy !== null || shared).toBe(true)
-    if (busy) expect(Number(busy[1])).toBeLessThan(1.5)
+    const slowedBaseline =
+      /^Python threads × 2 gained \(.*?\) without running in parallel: Python sequential ran while other programs kept/m.test(
+        out.stdout,
+      )
+    expect(busy !== null || shared || slowedBaseline, out.stdout).toBe(true)
+    const held = /^Python threads × 2 gained.*?2 threads kept ([\d.]+) cores busy/m.exec(out.stdout)
+    expect(Number(held?.[1])).toBeLessThan(1.5)
     expect(out.stdout).toMatch(/checksum 2000000 \(every trial agrees\)/)
   })
 

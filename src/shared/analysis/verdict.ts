@@ -324,6 +324,19 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
       return `${title(g)} gained little (${figure(g)}), so the GIL did not hold them to one core: the extra CPU time went to overhead, not to the work.`
     return null
   }
+  /**
+   * A speedup from threads that kept about one core busy is not parallel work: the baseline ran
+   * slower than the same work on the threads (under other programs' load, when it was measured).
+   * The sentence for it, or null when the threads gained in parallel or gained little.
+   */
+  const gainedWithoutParallel = (g: GroupStats): string | null => {
+    if (!gained(g) || !heldToOneCore(g) || g.speedup === null) return null
+    const baseline = groupsWhere((s) => s.id === specOf(g.strategy)?.baseline)[0]
+    const busy = baseline ? busyCores(baseline) : null
+    return baseline && underLoad(baseline)
+      ? `${title(g)} gained (${figure(g)}) without running in parallel: ${title(baseline)} ran while other programs kept ${baseline.otherCores!.toFixed(1)} cores busy${busy !== null ? ` (it kept only ${busy.toFixed(2)} cores busy itself)` : ''}, so the speedup measures their load, not the threads.`
+      : `${title(g)} gained (${figure(g)}) but did not run in parallel: about one core busy cannot make the same work faster, so compare the times of ${baseline ? title(baseline) : 'the baseline'} before reading anything into it.`
+  }
   const processesToo = (g: GroupStats): string =>
     underLoad(g)
       ? `${title(g)} gained little too (${figure(g)}), with other programs keeping ${g.otherCores!.toFixed(1)} cores busy.`
@@ -337,7 +350,10 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
         )
       return
     }
-    if (threads && workload.id === 'sha256') {
+    const notParallel = threads ? gainedWithoutParallel(threads) : null
+    if (threads && notParallel) {
+      reasons.push(notParallel)
+    } else if (threads && workload.id === 'sha256') {
       const other = gained(threads) ? null : notTheGil(threads)
       reasons.push(
         gained(threads)
