@@ -127,7 +127,12 @@ async function allocatorsMB(browserCdp: CDPSession, pid: number | undefined): Pr
   for (const event of events) {
     if (event.ph !== 'v' || event.pid !== pid) continue
     for (const [name, node] of Object.entries(event.args?.dumps?.allocators ?? {})) {
-      const hex = (node as { attrs?: { size?: { value?: string } } }).attrs?.size?.value
+      const attrs = (node as { attrs?: Record<string, { value?: string } | undefined> }).attrs
+      const hex = attrs?.['size']?.value
+      // Oilpan's live objects beside its size: the difference is pages it keeps while they are
+      // mostly free (fragmentation), which a leak of objects the page holds would not show.
+      const live = name === 'blink_gc/main/heap' ? attrs?.['allocated_objects_size']?.value : undefined
+      if (live !== undefined) sizes['blink_gc live objects'] = parseInt(live, 16) / 1024 ** 2
       // The allocator and its first-level parts; deeper names (per-object-type, per-segment) are too many to follow.
       if (hex === undefined || name.split('/').length > 2 || /\/(0x|[0-9A-F]{16})/i.test(name)) continue
       sizes[name] = (sizes[name] ?? 0) + parseInt(hex, 16) / 1024 ** 2
