@@ -227,25 +227,24 @@ describe('the GIL', () => {
     // Measured with the CLI beside a busy loop on 2 cores: Python sequential took 91.4 ms while
     // other programs kept 1.3 cores busy, the threads 58.4 ms holding 0.96 cores; the verdict said
     // "these threads ran in parallel, so the work ran outside the GIL".
-    const v = said({
-      workload: 'countdown',
-      stats: [
-        makeStats('py-sequential', 1, 91.4, 1, { cpuMs: 54.2, otherCores: 1.3 }),
-        makeStats('py-threads', 2, 58.4, 1.57, { cpuMs: 56.1, otherCores: 1.0 }),
-      ],
-    })
+    const slowedBaseline = (load: { otherCores?: number } = {}) =>
+      said({
+        workload: 'countdown',
+        stats: [
+          makeStats('py-sequential', 1, 91.4, 1, { cpuMs: 54.2, otherCores: load.otherCores ?? null }),
+          makeStats('py-threads', 2, 58.4, 1.57, {
+            cpuMs: 56.1,
+            otherCores: load.otherCores === undefined ? null : 1.0,
+          }),
+        ],
+      })
+    const v = slowedBaseline({ otherCores: 1.3 })
     expect(v.text).not.toContain('ran in parallel')
     expect(v.text).not.toContain('That is the GIL')
     expect(v.text).toContain('2 threads kept 1.0 cores busy')
     expect(v.text).toContain('Python sequential ran while other programs kept 1.3 cores busy')
     // Without load on the baseline, no cause is named for it.
-    const quiet = said({
-      workload: 'countdown',
-      stats: [
-        makeStats('py-sequential', 1, 91.4, 1, { cpuMs: 54.2 }),
-        makeStats('py-threads', 2, 58.4, 1.57, { cpuMs: 56.1 }),
-      ],
-    })
+    const quiet = slowedBaseline()
     expect(quiet.text).not.toContain('ran in parallel')
     expect(quiet.text).not.toContain('other programs')
     expect(quiet.text).toContain('did not run in parallel')
