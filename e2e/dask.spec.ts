@@ -72,8 +72,30 @@ async function startUserCluster(): Promise<{ address: string; processes: ChildPr
         },
       ),
     )
-  await expect.poll(() => workersAt(address), { timeout: 60_000 }).toBe(2)
+  try {
+    await expect.poll(() => workersAt(address), { timeout: 60_000 }).toBe(2)
+  } catch (error) {
+    await stopUserCluster(processes)
+    throw error
+  }
   return { address, processes }
+}
+
+/**
+ * Ends the test's cluster: the workers first, so none waits on a scheduler already gone (on a
+ * loaded CI machine two workers and the scheduler, sent SIGTERM together, were still closing
+ * after 15 s), then the scheduler; whatever has not exited 10 s after SIGTERM gets SIGKILL (each
+ * is one process: --no-nanny starts no child).
+ */
+async function stopUserCluster(processes: readonly ChildProcess[]): Promise<void> {
+  const [scheduler, ...workers] = processes
+  for (const group of [workers, [scheduler!]]) {
+    for (const p of group) p.kill('SIGTERM')
+    const deadline = Date.now() + 10_000
+    while (group.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    for (const p of group.filter(alive)) p.kill('SIGKILL')
+  }
+  await expect.poll(() => processes.some(alive), { timeout: 5_000 }).toBe(false)
 }
 
 for (const size of SIZES) {
@@ -154,8 +176,7 @@ for (const size of SIZES) {
         await dask.scrollIntoViewIfNeeded()
         await shoot(page, testInfo, `${tag}-user-cluster-results`)
       } finally {
-        for (const p of cluster.processes) p.kill('SIGTERM')
-        await expect.poll(() => cluster.processes.some(alive), { timeout: 15_000 }).toBe(false)
+        await stopUserCluster(cluster.processes)
       }
     })
   })
