@@ -13,9 +13,11 @@
 // median of the last five (the single first and last, and the page at load before the warm-up,
 // are printed too). Prints the figures in words on stderr and one JSON line on stdout. Goal: flat
 // within 10%. Asserts nothing.
-// `npm run bench:soak [-- --minutes N] [--warmup-runs N]` (default 60 minutes; by default two
-// warm-up runs per strategy pair, at most 100).
+// `npm run bench:soak [-- --minutes N] [--warmup-runs N] [--hide cpu,timeline,results]` (default
+// 60 minutes; by default two warm-up runs per strategy pair, at most 100; --hide hides those panels
+// through the View menu first, to see how much of a growth one panel's drawing makes).
 import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 import { chromium, type Browser, type CDPSession, type Locator, type Page } from '@playwright/test'
 import WebSocket from 'ws'
 import { STRATEGIES, type StrategyId } from '../src/shared/catalog'
@@ -30,28 +32,49 @@ const SETTLE_MS = 3000
 /** Snapshots whose median stands for the start and for the end. */
 const EDGE = 5
 
+/** Panels the soak can hide through the View menu, by the menu item's label. */
+const PANELS = { cpu: 'Live CPU', timeline: 'Timeline', results: 'Results' } as const
+type Panel = keyof typeof PANELS
+
 interface Options {
   minutes: number
   /** Runs before the first snapshot; by default every strategy pair once on each workload. */
   warmupRuns: number | undefined
+  /** Panels hidden before the warm-up: to place a growth in one panel's drawing. */
+  hide: Panel[]
 }
 
-function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { minutes: 60, warmupRuns: undefined }
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined]
-    const value = (): number => Number(inline ?? argv[++i])
-    if (flag === '--minutes') options.minutes = value()
-    else if (flag === '--warmup-runs') options.warmupRuns = value()
-    else throw new Error(`unknown option ${JSON.stringify(flag)}: use --minutes N and --warmup-runs N`)
+function parseOptions(argv: string[]): Options {
+  const parse = () => {
+    try {
+      return parseArgs({
+        args: argv,
+        options: { minutes: { type: 'string' }, 'warmup-runs': { type: 'string' }, hide: { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      })
+    } catch (error) {
+      throw new Error(`${(error as Error).message}: use --minutes N, --warmup-runs N and --hide cpu,timeline,results`)
+    }
+  }
+  const { values } = parse()
+  const options: Options = {
+    minutes: values.minutes === undefined ? 60 : Number(values.minutes),
+    warmupRuns: values['warmup-runs'] === undefined ? undefined : Number(values['warmup-runs']),
+    hide: [],
   }
   if (!(options.minutes > 0 && options.minutes <= 24 * 60))
-    throw new Error(`--minutes must be a number from 0 (exclusive) to 1440, got ${options.minutes}`)
+    throw new Error(`--minutes must be a number from 0 (exclusive) to 1440, got ${values.minutes}`)
   if (
     options.warmupRuns !== undefined &&
     (!Number.isInteger(options.warmupRuns) || options.warmupRuns < 0 || options.warmupRuns > 100)
   )
-    throw new Error(`--warmup-runs must be an integer from 0 to 100, got ${options.warmupRuns}`)
+    throw new Error(`--warmup-runs must be an integer from 0 to 100, got ${values['warmup-runs']}`)
+  for (const name of values.hide?.split(',') ?? []) {
+    if (!(name in PANELS))
+      throw new Error(`--hide takes panels from ${Object.keys(PANELS).join(', ')}, got ${JSON.stringify(name)}`)
+    options.hide.push(name as Panel)
+  }
   return options
 }
 
@@ -350,6 +373,8 @@ try {
   const pageCdp = await page.context().newCDPSession(page)
   await pageCdp.send('Performance.enable')
   const browserCdp = await browser.newBrowserCDPSession()
+  for (const panel of options.hide) await chooseFromMenu(page, 'View', PANELS[panel])
+  if (options.hide.length > 0) say(`soak: hid ${options.hide.map((p) => PANELS[p]).join(', ')} (View menu)`)
   const pairs = await strategyPairs(page)
   say(`soak: runs rotate through ${pairs.map((p) => p.join(' + ')).join(', ')}; primes and sleep in turn`)
 
