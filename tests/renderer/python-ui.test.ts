@@ -224,7 +224,7 @@ describe('results table, busy cores', () => {
       makeStats('py-processes', 2, 560, 1.79, { cpuMs: 1070 }),
     ]
     await flushPromises()
-    const headers = wrapper.findAll('thead th').map((h) => h.text())
+    const headers = wrapper.findAll('th[scope="col"]').map((h) => h.text())
     expect(headers).toContain('Busy cores')
     const row = (strategy: string) => wrapper.find(`[data-testid="results-row"][data-strategy="${strategy}"]`)
     expect(row('threads').find('[data-testid="busy-cores"]').text()).toBe('1.95')
