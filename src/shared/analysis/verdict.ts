@@ -330,7 +330,7 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
    * The sentence for it, or null when the threads gained in parallel or gained little.
    */
   const gainedWithoutParallel = (g: GroupStats): string | null => {
-    if (!gained(g) || !heldToOneCore(g) || g.speedup === null) return null
+    if (!gained(g) || !heldToOneCore(g)) return null
     const baseline = groupsWhere((s) => s.id === specOf(g.strategy)?.baseline)[0]
     const busy = baseline ? busyCores(baseline) : null
     return baseline && underLoad(baseline)
@@ -351,7 +351,7 @@ function pythonReasons({ run, workload, specOf, groupsWhere, title, reasons, con
       return
     }
     const notParallel = threads ? gainedWithoutParallel(threads) : null
-    if (threads && notParallel) {
+    if (notParallel) {
       reasons.push(notParallel)
     } else if (threads && workload.id === 'sha256') {
       const other = gained(threads) ? null : notTheGil(threads)
