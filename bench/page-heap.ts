@@ -1,11 +1,11 @@
-// What the page's JS heap gains over N runs in browser mode: a heap snapshot (after a forced GC)
+// What the page's JS heap gains over N runs in browser mode: a heap snapshot (after forced GCs)
 // after 4 warm-up runs and another after N more (runs as bench/soak.ts clicks them), compared by
 // node type and constructor; prints the 30 largest gains. Tells application data (objects,
 // arrays) from V8's compiled code and Blink's own buffers (undo steps of the filled fields,
 // performance entries). `npx tsx bench/page-heap.ts` (N=30 runs by default). Asserts nothing.
 import { chromium } from '@playwright/test'
 import { findChromium } from '../e2e/chromium'
-import { chooseFromMenu, onlyStrategies, startServer } from '../e2e/support'
+import { chooseFromMenu, heapCounts, onlyStrategies, startServer } from '../e2e/support'
 
 const found = await findChromium()
 const server = await startServer()
@@ -30,29 +30,11 @@ try {
       .and(page.locator('[data-phase="finished"], [data-phase="failed"], [data-phase="stopped"]'))
       .waitFor({ timeout: 120_000 })
   }
-  const snapshot = async (): Promise<Map<string, { count: number; size: number }>> => {
-    await cdp.send('HeapProfiler.collectGarbage')
-    const chunks: string[] = []
-    const onChunk = (e: { chunk: string }): void => void chunks.push(e.chunk)
-    cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
-    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
-    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
-    const snap = JSON.parse(chunks.join(''))
-    const fields: string[] = snap.snapshot.meta.node_fields
-    const types: string[] = snap.snapshot.meta.node_types[0]
-    const n = fields.length
-    const out = new Map<string, { count: number; size: number }>()
-    for (let i = 0; i < snap.nodes.length; i += n) {
-      const type = types[snap.nodes[i + fields.indexOf('type')]]
-      const name = snap.strings[snap.nodes[i + fields.indexOf('name')]]
-      const key = `${type}:${type === 'string' || type === 'concatenated string' ? '' : String(name).slice(0, 60)}`
-      const e = out.get(key) ?? { count: 0, size: 0 }
-      e.count++
-      e.size += snap.nodes[i + fields.indexOf('self_size')]
-      out.set(key, e)
-    }
-    return out
-  }
+  const snapshot = (): Promise<Map<string, { count: number; size: number }>> =>
+    heapCounts(
+      cdp,
+      (type, name) => `${type}:${type === 'string' || type === 'concatenated string' ? '' : name.slice(0, 60)}`,
+    )
   for (let i = 0; i < 4; i++) await oneRun()
   const a = await snapshot()
   const N = Number(process.env.N ?? 30)

@@ -5,28 +5,12 @@
 // adds one each time a <thead> or <tfoot> gets a style (made, or shown again), and the results
 // table was made again on every run.
 import { expect, type CDPSession, type Page } from '@playwright/test'
-import { chooseFromMenu, onlyStrategies, test } from './support'
+import { chooseFromMenu, heapCounts, onlyStrategies, test } from './support'
 
 /** How many of Blink's parsed media-query sets the page holds after a full garbage collection. */
 async function mediaQuerySets(cdp: CDPSession): Promise<number> {
-  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage')
-  const chunks: string[] = []
-  const onChunk = (e: { chunk: string }): void => void chunks.push(e.chunk)
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
-  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
-  const snapshot = JSON.parse(chunks.join('')) as {
-    snapshot: { meta: { node_fields: string[] } }
-    nodes: number[]
-    strings: string[]
-  }
-  const fields = snapshot.snapshot.meta.node_fields
-  const name = fields.indexOf('name')
-  let n = 0
-  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
-    if (snapshot.strings[snapshot.nodes[i + name]!] === 'blink::MediaQuerySet') n++
-  }
-  return n
+  const counts = await heapCounts(cdp, (_type, name) => (name === 'blink::MediaQuerySet' ? name : null))
+  return counts.get('blink::MediaQuerySet')?.count ?? 0
 }
 
 async function runOnce(page: Page): Promise<void> {

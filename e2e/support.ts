@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test as base, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { test as base, type CDPSession, type Locator, type Page, type TestInfo } from '@playwright/test'
 import { SERVER_NODE_FLAGS } from './server-flags'
 
 export const root = join(import.meta.dirname, '..')
@@ -197,4 +197,38 @@ export function paintedPixels(canvas: Locator, { coloured = false }: { coloured?
     }
     return n
   }, coloured)
+}
+
+/**
+ * The page's heap after a full garbage collection (three, so objects that only weak or ephemeron
+ * links kept are gone too), from a heap snapshot through `cdp`: nodes counted and sized by
+ * `keyOf(type, name)`, leaving out those it gives null.
+ */
+export async function heapCounts(
+  cdp: CDPSession,
+  keyOf: (type: string, name: string) => string | null,
+): Promise<Map<string, { count: number; size: number }>> {
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage')
+  const chunks: string[] = []
+  const onChunk = (e: { chunk: string }): void => void chunks.push(e.chunk)
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  const snapshot = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } }
+    nodes: number[]
+    strings: string[]
+  }
+  const { node_fields: fields, node_types: nodeTypes } = snapshot.snapshot.meta
+  const [type, name, selfSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number]
+  const counts = new Map<string, { count: number; size: number }>()
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    const key = keyOf(nodeTypes[0][snapshot.nodes[i + type]!]!, snapshot.strings[snapshot.nodes[i + name]!]!)
+    if (key === null) continue
+    const entry = counts.get(key) ?? { count: 0, size: 0 }
+    entry.count++
+    entry.size += snapshot.nodes[i + selfSize]!
+    counts.set(key, entry)
+  }
+  return counts
 }
