@@ -70,7 +70,8 @@ function parseOptions(argv: string[]): Options {
     (!Number.isInteger(options.warmupRuns) || options.warmupRuns < 0 || options.warmupRuns > 100)
   )
     throw new Error(`--warmup-runs must be an integer from 0 to 100, got ${values['warmup-runs']}`)
-  for (const name of values.hide?.split(',') ?? []) {
+  // Each name once: the View menu toggles, so a panel named twice would be shown again.
+  for (const name of new Set(values.hide?.split(',') ?? [])) {
     if (!(name in PANELS))
       throw new Error(`--hide takes panels from ${Object.keys(PANELS).join(', ')}, got ${JSON.stringify(name)}`)
     options.hide.push(name as Panel)
