@@ -25,7 +25,7 @@ export default defineConfig({
     {
       name: 'browser',
       testMatch:
-        /(browser|sessions|ui-walkthrough|words|controls|c10k|dask|your-code|race|amdahl|gil|heartbeat|page-memory)\.spec\.ts$/,
+        /(browser|sessions|ui-walkthrough|words|controls|c10k|dask|your-code|race|amdahl|gil|heartbeat|page-memory|resize)\.spec\.ts$/,
       use: { launchOptions },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
