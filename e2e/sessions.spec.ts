@@ -77,6 +77,20 @@ test('runs autosave, and a session saved, closed and reopened shows identical re
     await expect(row.getByTestId('row-verdict')).toContainText(/times faster|no significant difference/)
   }
   await expect(page.getByTestId('machine-row').first()).toBeVisible()
+  // Each column's heading lines up with the column: text read from the left is headed from the left.
+  for (const table of ['difference-table', 'machine-table']) {
+    const alignments = await page.getByTestId(table).evaluate((t) => {
+      // The e2e project has no DOM types: the one call this needs.
+      const { getComputedStyle: styleOf } = globalThis as unknown as {
+        getComputedStyle(e: unknown): { textAlign: string }
+      }
+      return [...t.querySelectorAll('th[scope="col"]')].map((th, i) => {
+        const cell = t.querySelector('tbody tr')!.children[i]!
+        return `${th.textContent!.trim()}: ${styleOf(th).textAlign} over ${styleOf(cell).textAlign}`
+      })
+    })
+    for (const line of alignments) expect(line, table).toMatch(/: (\w+) over \1$/)
+  }
 
   // Exports of the run on screen: JSON, CSV, Markdown, and a PNG of a chart.
   await tab(page, 'Lab').click()
